@@ -1,0 +1,84 @@
+"""spaCy pipelines per language: blank tokeniser, sentences and a NORM component.
+
+Stage modules (places, actors, triggers, fatalities) match on ``token.norm_``,
+which this module sets with :func:`extractor.normalise.normalise`; for Arabic a
+proclitic (و ف ب ل ك ال ...) is stripped only when the rest is a word some
+lexicon knows, so names keep their letters (stemmers mangle them).
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .normalise import normalise, strip_clitics
+
+SUPPORTED_LANGUAGES = ("ar", "en")
+SENTENCE_ENDS = [".", "!", "?", "؟", "\n", "؛"]
+
+
+@Language.factory(
+    "extractor_norm",
+    assigns=["token.norm"],
+    default_config={"known": []},
+)
+def make_norm(nlp: Language, name: str, known: list[str]):
+    return NormComponent(frozenset(known), arabic=nlp.lang == "ar")
+
+
+class NormComponent:
+    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words."""
+
+    def __init__(self, known: frozenset[str], arabic: bool):
+        self.known = known
+        self.arabic = arabic
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            norm = normalise(token.text)
+            if self.arabic and norm not in self.known:
+                norm = strip_clitics(norm, self.known)
+            token.norm_ = norm
+        return doc
+
+
+def known_words(lang: str) -> frozenset[str]:
+    """Every normalised word that a lexicon of ``lang`` starts an entry with."""
+    from . import actors, places, triggers
+
+    words: set[str] = set()
+    for module in (places, actors, triggers):
+        words |= module.vocabulary(lang)
+    return frozenset(words)
+
+
+@functools.cache
+def get_nlp(lang: str) -> Language:
+    """The blank pipeline for ``lang`` ("ar" or "en"), built once per process."""
+    if lang not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"language {lang!r} is not supported; use one of {SUPPORTED_LANGUAGES}")
+    return blank(lang, known_words(lang))
+
+
+def make_pattern(nlp: Language, text: str) -> Doc:
+    """A pattern Doc for ``PhraseMatcher(attr="NORM")``: tokenised, NORM set, no clitic stripping."""
+    doc = nlp.make_doc(text)
+    for token in doc:
+        token.norm_ = normalise(token.text)
+    return doc
+
+
+def make_patterns(nlp: Language, texts: Iterable[str]) -> list[Doc]:
+    """Pattern Docs for many texts (see :func:`make_pattern`)."""
+    return [make_pattern(nlp, t) for t in texts]
+
+
+def blank(lang: str, known: Iterable[str] = ()) -> Language:
+    """A fresh pipeline with its own known-word list: for tests and lexicon builders."""
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
+    nlp.add_pipe("extractor_norm", config={"known": sorted(known)})
+    return nlp

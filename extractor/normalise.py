@@ -1,0 +1,93 @@
+"""Text normalisation shared by lexicon keys and match-time tokens.
+
+The same functions build lookup keys (gazetteer, actors, triggers) and normalise
+tokens at match time, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_AR_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_AR_TATWEEL = "\u0640"
+_AR_FOLD = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+    "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي",
+    # Arabic-Indic and Persian digits to ASCII
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+})
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+# Proclitics (conjunctions, prepositions) that attach to the next word, longest first.
+# "لل" is ل + ال with the alef dropped, so it is restored as "ال".
+AR_PROCLITICS = ("وبال", "فبال", "وكال", "وال", "فال", "بال", "كال", "ولل", "فلل", "لل",
+                 "وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+
+
+def normalise_ar(text: str) -> str:
+    """Fold Arabic spelling variants: diacritics, tatweel, alef/hamza, ya, ta marbuta."""
+    text = _AR_DIACRITICS.sub("", text).replace(_AR_TATWEEL, "")
+    return text.translate(_AR_FOLD)
+
+
+def fold_latin(text: str) -> str:
+    """Lower-case Latin text and drop accents and apostrophe-like marks."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[’'`ʿʾ‘]", "", text)
+    return text.lower()
+
+
+def normalise(text: str) -> str:
+    """The one normal form for any text: Arabic folding plus Latin folding."""
+    return fold_latin(normalise_ar(text))
+
+
+def clitic_candidates(word: str) -> list[str]:
+    """Readings of a normalised Arabic word with proclitics removed, longest first.
+
+    The word itself comes first. Stripping is only a candidate: callers keep a
+    reading only when it is a known lexicon word (stemmers mangle names).
+    """
+    out = [word]
+    for p in AR_PROCLITICS:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            rest = word[len(p):]
+            if p.endswith("ال"):
+                out.extend(["ال" + rest, rest])
+            elif p.endswith("لل"):
+                out.append("ال" + rest)
+            else:
+                out.append(rest)
+    seen: set[str] = set()
+    return [w for w in out if not (w in seen or seen.add(w))]
+
+
+def strip_clitics(word: str, known: frozenset[str] | set[str]) -> str:
+    """The first clitic reading of ``word`` that is in ``known``, else ``word``."""
+    for cand in clitic_candidates(word):
+        if cand in known:
+            return cand
+    return word
+
+
+def arabic_share(text: str) -> float:
+    """Share of Arabic letters among Arabic and Latin letters (0 when there are none)."""
+    ar = len(_ARABIC_LETTER.findall(text))
+    la = len(_LATIN_LETTER.findall(text))
+    return ar / (ar + la) if ar + la else 0.0
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text: Arabic by script share, others by py3langid."""
+    sample = text[:4000]
+    if arabic_share(sample) >= 0.5:
+        return "ar"
+    if not _LATIN_LETTER.search(sample):
+        return "und"
+    import py3langid  # imported lazily: 0.3 s to load its model
+
+    code, _ = py3langid.classify(sample)
+    return code

@@ -1,0 +1,147 @@
+"""Typed records passed between the stages of the pipeline.
+
+Every mention keeps its character span (``start``/``end``) into the text that was
+analysed, so each emitted field can say where it came from.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article, as read by :mod:`extractor.ingest`."""
+
+    id: str
+    text: str
+    title: str = ""
+    published: dt.date | None = None
+    source: str = ""
+    url: str = ""
+    language: str = ""  # "ar", "en", another ISO 639-1 code, or "" for auto-detect
+    origin: str = ""  # where it came from: "path" or "path:line"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be converted, with where and why."""
+
+    origin: str
+    reason: str
+    article_id: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place mention resolved to a gazetteer entry, or explicitly unresolved.
+
+    ``resolved`` is False when the name was found but could not be placed; then
+    ``reason`` says why and the location fields are empty.
+    """
+
+    start: int
+    end: int
+    text: str
+    resolved: bool = True
+    reason: str = ""
+    entry_id: str = ""  # gazetteer entry id ("gn:99062", "overlay:ain-al-asad", ...)
+    kind: str = ""  # "city", "admin1", "admin2", "site", "region", "country"
+    location: str = ""
+    country: str = ""
+    iso: int | None = None
+    region: str = ""
+    admin1: str = ""
+    admin2: str = ""
+    admin3: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: int | None = None  # 1..3 as ACLED; None for a country alone
+    how: str = ""  # how it was chosen: "unique", "country context", "population", ...
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression resolved to a calendar day with ACLED time precision."""
+
+    start: int
+    end: int
+    text: str
+    date: dt.date
+    precision: int  # 1 day, 2 week/span, 3 month
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor named in the text, mapped to a dictionary entry.
+
+    ``name`` may contain ``{country}`` (and the dictionary entry regime years are
+    resolved later by :func:`extractor.actors.actor_name`), because ACLED names
+    state forces and generic actors by the country of the event.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str  # dictionary entry id
+    name: str  # canonical name or template, e.g. "Military Forces of {country}"
+    inter: int  # ACLED inter code 1..8
+    country: str = ""  # the actor's own country, if it has one ("" for transnational)
+    role_hint: str = ""  # "civilian", "protester", "rioter", "state", ... for typing
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word or phrase that reports an event of a given ACLED type."""
+
+    start: int
+    end: int
+    text: str
+    event_type: str
+    sub_event_type: str
+    strength: float  # 0..1, how strongly the phrase alone signals the type
+    rule: str = ""  # lexicon entry id
+
+
+@dataclass(frozen=True)
+class Fatalities:
+    """A death count read from the text."""
+
+    start: int
+    end: int
+    text: str
+    count: int
+    rule: str = ""
+
+
+@dataclass
+class Event:
+    """One output row before ids and timestamps are assigned by the dataset writer."""
+
+    event_date: dt.date
+    time_precision: int
+    event_type: str
+    sub_event_type: str
+    actor1: str = ""
+    assoc_actor_1: str = ""
+    inter1: int | None = None
+    actor2: str = ""
+    assoc_actor_2: str = ""
+    inter2: int | None = None
+    civilian_targeting: str = ""
+    place: Place | None = None
+    source: str = ""
+    source_scale: str = ""
+    notes: str = ""
+    fatalities: int = 0
+    tags: str = ""
+    article_id: str = ""
+    url: str = ""
+    published: dt.date | None = None
+    language: str = ""
+    confidence: float = 0.0
+    evidence: str = ""
+    evidence_start: int = 0
+    evidence_end: int = 0
+    explain: dict[str, str] = field(default_factory=dict)  # field -> rule that set it
