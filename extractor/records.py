@@ -102,6 +102,12 @@ class Trigger:
     sub_event_type: str
     strength: float  # 0..1, how strongly the phrase alone signals the type
     rule: str = ""  # lexicon entry id
+    # The type depends on who was hit ("attacked", "killed", هاجم): the assembler codes
+    # Battles/Armed clash when the target is an armed actor, else Violence against civilians.
+    needs_target: bool = False
+    # "asserted" for a reported event; otherwise why it is not one: "negated", "future",
+    # "hypothetical", "threat", "history", "question", "related-news".
+    modality: str = "asserted"
 
 
 @dataclass(frozen=True)

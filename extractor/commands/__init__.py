@@ -1,0 +1,1 @@
+"""Typer sub-applications, one module per command group, joined in :mod:`extractor.cli`."""
