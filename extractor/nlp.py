@@ -8,6 +8,7 @@ lexicon knows, so names keep their letters (stemmers mangle them).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 
 import spacy
@@ -17,7 +18,27 @@ from spacy.tokens import Doc
 from .normalise import normalise, strip_clitics
 
 SUPPORTED_LANGUAGES = ("ar", "en")
-SENTENCE_ENDS = [".", "!", "?", "؟", "\n", "؛"]
+ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.)+$|^(?:Mr|Mrs|Dr|Gen|Lt|Col|Maj|Sgt|Capt|St|Jr|No|Brig)\.$")
+CLOSERS = frozenset({'"', "'", "»", "”", "’", ")", "]"})
+SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
+
+
+@Language.component("extractor_sentences", assigns=["token.is_sent_start"])
+def split_sentences(doc: Doc) -> Doc:
+    """Sentences end at . ! ? ؟ ؛ and at every line break (titles, paragraphs, list items)."""
+    for i, token in enumerate(doc):
+        if i == 0:
+            token.is_sent_start = True
+            continue
+        j = i - 1
+        while j > 0 and doc[j].text in CLOSERS:  # 'said "no."' ends after the quote
+            j -= 1
+        prev = doc[j]
+        ends = prev.text in SENTENCE_ENDS or (
+            len(prev) > 1 and prev.text[-1] in ".!?؟" and not ABBREVIATION.match(prev.text))
+        token.is_sent_start = (ends and not token.is_punct and not token.is_lower) or (
+            doc[i - 1].is_space and "\n" in doc[i - 1].text)
+    return doc
 
 
 @Language.factory(
@@ -79,6 +100,6 @@ def make_patterns(nlp: Language, texts: Iterable[str]) -> list[Doc]:
 def blank(lang: str, known: Iterable[str] = ()) -> Language:
     """A fresh pipeline with its own known-word list: for tests and lexicon builders."""
     nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
+    nlp.add_pipe("extractor_sentences")
     nlp.add_pipe("extractor_norm", config={"known": sorted(known)})
     return nlp

@@ -1,0 +1,320 @@
+"""Assemble event rows from the mentions found in one article.
+
+Events are found per sentence: a sentence with an asserted trigger is a candidate;
+place, date and actors attach from the same sentence first, then the sentences
+before it in the same paragraph, then the title and lead. Candidates of the same
+day, place and actors merge (ACLED's unit of an event), and remote violence by a
+side of a battle on the same day and place merges into the battle.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from . import actors as actors_mod
+from . import dates as dates_mod
+from . import fatalities as fatalities_mod
+from . import places as places_mod
+from . import triggers as triggers_mod
+from .errors import ArticleError
+from .nlp import SUPPORTED_LANGUAGES, get_nlp
+from .normalise import detect_language
+from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
+
+ARMED_INTER = {1, 2, 3, 4, 8}
+CIVILIANS, PROTESTERS, RIOTERS, UNIDENTIFIED = 7, 6, 5, 3
+LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
+
+# Confidence factors by where a field came from (see docs/confidence.md).
+PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "title": 0.75, "lead": 0.7}
+DATE_FACTOR = {"sentence": 1.0, "paragraph": 0.9, "lead": 0.85, "publication": 0.75}
+
+
+@dataclass
+class Extraction:
+    """What one article yielded: its events and the candidates left without a date."""
+
+    article: Article
+    language: str
+    events: list[Event]
+    unresolved_dates: int = 0
+
+
+@dataclass
+class Candidate:
+    """An event in the making: the sentences and mentions it was read from."""
+
+    sentences: list[Span]
+    triggers: list[Trigger]
+    place: Place
+    place_from: str
+    date: DateMention
+    date_from: str
+    actors: list[ActorMention]
+    fatalities: list[Fatalities] = field(default_factory=list)
+    last: int = 0  # index of the last sentence read into it
+
+
+def extract(article: Article) -> Extraction:
+    """All events of one article (raises ArticleError for an unsupported language)."""
+    lang = article.language or detect_language(article.text)
+    if lang not in SUPPORTED_LANGUAGES:
+        raise ArticleError(article.origin, f"language {lang!r} is not supported "
+                           f"({', '.join(SUPPORTED_LANGUAGES)}); pass --lang to force one",
+                           article.id)
+    nlp = get_nlp(lang)
+    title = article.title.strip()
+    prefix = f"{title}\n\n" if title else ""
+    doc = nlp(prefix + article.text)
+    return Assembler(article, lang, doc, len(prefix)).run()
+
+
+class Assembler:
+    """Builds the events of one analysed article; see the module docstring."""
+
+    def __init__(self, article: Article, lang: str, doc: Doc, body_start: int):
+        self.article, self.lang, self.doc, self.body_start = article, lang, doc, body_start
+        self.sents = list(doc.sents)
+        self.places = places_mod.find_places(doc)
+        self.actors = actors_mod.find_actors(doc)
+        self.triggers = [t for t in triggers_mod.find_triggers(doc)
+                         if t.modality == "asserted" and t.start >= body_start]
+        self.fatalities = fatalities_mod.find_fatalities(doc)
+        self._dates: dict[int, list[DateMention]] = {}
+        countries = Counter(p.country for p in self.places if p.resolved and p.country)
+        self.country = countries.most_common(1)[0][0] if countries else ""
+        self.unresolved = 0
+
+    # -- per-sentence lookups -------------------------------------------------
+    def _in(self, items, sent: Span):
+        return [x for x in items if sent.start_char <= x.start < sent.end_char]
+
+    def dates_in(self, i: int) -> list[DateMention]:
+        """Dates of sentence ``i``, resolved once per article (dateparser is the slow part)."""
+        if i not in self._dates:
+            s = self.sents[i]
+            self._dates[i] = dates_mod.find_dates(s.text, self.lang, self.article.published,
+                                                  offset=s.start_char)
+        return self._dates[i]
+
+    def paragraph_before(self, i: int) -> list[int]:
+        """Indices of up to LOOKBACK earlier body sentences in the same paragraph, nearest first."""
+        out = []
+        for j in range(i - 1, max(-1, i - 1 - LOOKBACK), -1):
+            last = self.sents[j][-1]
+            if (last.is_space and "\n" in last.text) or self.sents[j].start_char < self.body_start:
+                break
+            out.append(j)
+        return out
+
+    def lead(self) -> list[int]:
+        """Indices of the title sentences and the first body sentence."""
+        first_body = next((k for k, s in enumerate(self.sents) if s.start_char >= self.body_start), 0)
+        return list(range(0, first_body + 1))
+
+    def place_for(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
+        def best(found: list[Place]) -> Place | None:
+            usable = [p for p in found if p.resolved and p.kind != "country" and p.geo_precision]
+            if not usable:
+                return None
+            return min(usable, key=lambda p: (p.geo_precision, abs(p.start - trig.start)))
+
+        own = best(self._in(self.places, self.sents[i]))
+        if own:
+            return own, "sentence"
+        for j in self.paragraph_before(i):
+            p = best(self._in(self.places, self.sents[j]))
+            if p:
+                return p, "paragraph"
+        for j in self.lead():
+            p = best(self._in(self.places, self.sents[j]))
+            if p:
+                return p, "title" if self.sents[j].start_char < self.body_start else "lead"
+        return None
+
+    def date_for(self, i: int, trig: Trigger) -> tuple[DateMention, str] | None:
+        own = self.dates_in(i)
+        if own:
+            return min(own, key=lambda d: (d.start > trig.start, abs(d.start - trig.start))), "sentence"
+        for j in self.paragraph_before(i):
+            if self.dates_in(j):
+                return self.dates_in(j)[-1], "paragraph"
+        for j in self.lead():
+            if j != i and self.dates_in(j):
+                return self.dates_in(j)[0], "lead"
+        if self.article.published:
+            return dates_mod.news_of_the_day(self.article.published), "publication"
+        return None
+
+    # -- assembly -------------------------------------------------------------
+    def run(self) -> Extraction:
+        cands: list[Candidate] = []
+        for i, sent in enumerate(self.sents):
+            trigs = self._in(self.triggers, sent)
+            if not trigs:
+                deaths = self._in(self.fatalities, sent)
+                if deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i):
+                    # "Three soldiers were killed." continues the event before it.
+                    cands[-1].fatalities += deaths
+                    cands[-1].sentences.append(sent)
+                    cands[-1].last = i
+                continue
+            cand = self.candidate(i, sent, trigs)
+            if cand is None:
+                continue
+            if cands and self.continues(cands[-1], cand, i):
+                self.absorb(cands[-1], cand)
+            else:
+                cands.append(cand)
+        merged = self.merge(cands)
+        events = [self.to_event(c) for c in merged]
+        return Extraction(self.article, self.lang, events, self.unresolved)
+
+    def candidate(self, i: int, sent: Span, trigs: list[Trigger]) -> Candidate | None:
+        trig = triggers_mod.best_type(trigs)
+        if trig is None:
+            return None
+        place = self.place_for(i, trig)
+        if place is None:
+            return None
+        date = self.date_for(i, trig)
+        if date is None:
+            self.unresolved += 1
+            return None
+        return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
+                         self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
+
+    def continues(self, prev: Candidate, cand: Candidate, i: int) -> bool:
+        """A sentence naming no place and no actor of its own continues the event before it."""
+        return (prev.last == i - 1 and cand.place_from != "sentence"
+                and not cand.actors and cand.date.date == prev.date.date)
+
+    @staticmethod
+    def absorb(into: Candidate, other: Candidate) -> None:
+        into.last = max(into.last, other.last)
+        into.sentences += other.sentences
+        into.triggers += other.triggers
+        into.actors += other.actors
+        into.fatalities += other.fatalities
+
+    def merge(self, cands: list[Candidate]) -> list[Candidate]:
+        """One event per day, place and actor set; a battle absorbs its sides' remote violence."""
+        out: list[Candidate] = []
+        for c in cands:
+            key = self.key(c)
+            for o in out:
+                same_day_place = (o.date.date == c.date.date and o.place.entry_id == c.place.entry_id)
+                if not same_day_place:
+                    continue
+                if self.key(o) == key or self.battle_absorbs(o, c) or self.battle_absorbs(c, o):
+                    self.absorb(o, c)
+                    break
+            else:
+                out.append(c)
+        return out
+
+    def key(self, c: Candidate) -> tuple:
+        a1, _, a2, _ = self.roles(c, self.typed(c))
+        return (c.date.date, c.place.entry_id, a1, a2)
+
+    def battle_absorbs(self, battle: Candidate, other: Candidate) -> bool:
+        b, o = self.typed(battle), self.typed(other)
+        if b[0] != "Battles" or o[0] != "Explosions/Remote violence":
+            return False
+        a1, _, a2, _ = self.roles(battle, b)
+        return self.roles(other, o)[0] in {a1, a2}
+
+    def typed(self, c: Candidate) -> tuple[str, str]:
+        """(event_type, sub_event_type) of a candidate, target-dependent verbs decided by actors."""
+        trig = triggers_mod.best_type(c.triggers)
+        if not trig.needs_target:
+            return trig.event_type, trig.sub_event_type
+        kinds = {m.inter for m in c.actors}
+        armed = [m for m in c.actors if m.inter in ARMED_INTER]
+        distinct_armed = {m.key for m in armed}
+        if CIVILIANS in kinds and len(distinct_armed) <= 1:
+            return "Violence against civilians", "Attack"
+        if armed:
+            return "Battles", "Armed clash"
+        return "Violence against civilians", "Attack"
+
+    def roles(self, c: Candidate, typed: tuple[str, str]) -> tuple[str, int | None, str, int | None]:
+        """actor1, inter1, actor2, inter2 by the codebook's roles for the event type."""
+        etype, sub = typed
+        country = c.place.country or self.country
+        named = []
+        for m in c.actors:
+            name, inter = actors_mod.actor_name(m, country, c.date.date)
+            if (name, inter) not in named:
+                named.append((name, inter))
+        armed = [n for n in named if n[1] in ARMED_INTER]
+        civilians = [n for n in named if n[1] == CIVILIANS]
+        unidentified = (f"Unidentified Armed Group ({country})", UNIDENTIFIED)
+        if etype == "Protests":
+            a1 = (f"Protesters ({country})", PROTESTERS)
+            a2 = next((n for n in armed if n[1] == 1), None) if sub != "Peaceful protest" else None
+        elif etype == "Riots":
+            a1 = (f"Rioters ({country})", RIOTERS)
+            a2 = next(iter(armed + civilians), None)
+        elif etype == "Violence against civilians":
+            a1 = armed[0] if armed else unidentified
+            a2 = civilians[0] if civilians else (f"Civilians ({country})", CIVILIANS)
+        elif etype == "Battles":
+            a1 = armed[0] if armed else unidentified
+            a2 = next((n for n in armed[1:] if n[0] != a1[0]), None) or (
+                unidentified if a1 != unidentified else None)
+        elif etype == "Explosions/Remote violence":
+            a1 = armed[0] if armed else unidentified
+            a2 = next((n for n in armed[1:] + civilians if n[0] != a1[0]), None)
+        else:  # Strategic developments
+            a1 = armed[0] if armed else (named[0] if named else None)
+            a2 = next((n for n in named if a1 and n[0] != a1[0]), None)
+        a1 = a1 or ("", None)
+        a2 = a2 or ("", None)
+        return a1[0], a1[1], a2[0], a2[1]
+
+    def to_event(self, c: Candidate) -> Event:
+        etype, sub = self.typed(c)
+        actor1, inter1, actor2, inter2 = self.roles(c, (etype, sub))
+        trig = triggers_mod.best_type(c.triggers)
+        start = min(s.start_char for s in c.sentences)
+        end = max(s.end_char for s in c.sentences)
+        deaths = fatalities_mod.total(c.fatalities)
+        named_actor = any(m.inter != UNIDENTIFIED for m in c.actors)
+        confidence = (trig.strength * PLACE_FACTOR[c.place_from] * DATE_FACTOR[c.date_from]
+                      * (1.0 if named_actor else 0.9))
+        offset = self.body_start
+        body_start, body_end = max(0, start - offset), max(0, end - offset)
+        event = Event(
+            event_date=c.date.date, time_precision=c.date.precision, event_type=etype,
+            sub_event_type=sub, actor1=actor1, inter1=inter1, actor2=actor2, inter2=inter2,
+            civilian_targeting="Civilians targeted" if inter2 == CIVILIANS else "",
+            place=c.place, source=self.article.source, fatalities=deaths,
+            article_id=self.article.id, url=self.article.url, published=self.article.published,
+            language=self.lang, confidence=round(min(1.0, confidence), 3),
+            evidence=" ".join(self.article.text[body_start:body_end].split()),
+            evidence_start=body_start, evidence_end=body_end,
+            explain={"event_type": trig.rule, "place": f"{c.place.how} ({c.place_from})",
+                     "event_date": f"{c.date.rule} ({c.date_from})"},
+        )
+        event.notes = describe(event)
+        return event
+
+
+def describe(e: Event) -> str:
+    """A short ACLED-style English note built only from the row's fields."""
+    p = e.place
+    where = p.location if p else ""
+    if p and p.admin1 and p.admin1 != p.location:
+        where += f" ({p.admin1})"
+    day = f"{e.event_date.day} {e.event_date:%B %Y}"
+    when = f"On {day}" if e.time_precision == 1 else f"Around {day}"
+    who = e.actor1 or "Unidentified actors"
+    against = f" involving {e.actor2}" if e.actor2 else ""
+    text = f"{when}, {e.sub_event_type.lower()} by {who}{against} in {where}."
+    if e.fatalities:
+        text += f" {e.fatalities} {'fatality' if e.fatalities == 1 else 'fatalities'} reported."
+    return text

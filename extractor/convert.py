@@ -1,0 +1,96 @@
+"""The convert job: read inputs, extract events article by article, write a version.
+
+One bad article never stops the rest: it becomes a rejection with its origin and
+reason. With several workers, articles are processed in parallel but results are
+taken in input order, so the output equals a one-worker run byte for byte.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import Extraction, extract
+from .errors import ArticleError
+from .ingest import Defaults, Reader
+from .records import Article, Event, Rejection
+
+log = logging.getLogger(__name__)
+BATCH = 256  # articles in flight at once with several workers
+
+
+@dataclass
+class ConvertResult:
+    """What a conversion did: the version written and its accounting."""
+
+    version_dir: Path
+    counts: dict[str, int]
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def extract_safely(article: Article) -> Extraction | Rejection:
+    """Events of one article, or a rejection saying why it could not be converted."""
+    try:
+        return extract(article)
+    except ArticleError as exc:
+        return Rejection(exc.origin, exc.reason, exc.article_id or article.id)
+    except Exception as exc:  # noqa: BLE001 - one article's bug must not stop the run
+        log.exception("internal error on article %s (%s)", article.id, article.origin)
+        return Rejection(article.origin, f"internal error: {exc!r}; please report it", article.id)
+
+
+def extract_all(items: Iterable[Article | Rejection], workers: int = 1
+                ) -> Iterator[Extraction | Rejection]:
+    """Extractions (or rejections) in input order, using ``workers`` processes."""
+    if workers <= 1:
+        for item in items:
+            yield item if isinstance(item, Rejection) else extract_safely(item)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        # Bounded batches: Pool.imap would otherwise read every input into its queue.
+        for batch in itertools.batched(items, BATCH):
+            yield from pool.imap(_dispatch, batch, chunksize=8)
+
+
+def _dispatch(item: Article | Rejection) -> Extraction | Rejection:
+    return item if isinstance(item, Rejection) else extract_safely(item)
+
+
+def convert(inputs: list[str], out_dir: Path, defaults: Defaults = Defaults(), *,
+            label: str | None = None, workers: int = 1,
+            progress: Callable[[int], None] | None = None) -> ConvertResult:
+    """Convert ``inputs`` (files, folders, '-') into a new version under ``out_dir``."""
+    from . import versions  # polars and pandera load only when a dataset is written
+
+    reader = Reader(defaults)
+    events: list[Event] = []
+    rejected: list[Rejection] = []
+    processed: set[str] = set()
+    counts = {"articles_read": 0, "articles_converted": 0, "articles_rejected": 0,
+              "articles_with_events": 0, "events_unresolved_date": 0}
+    for result in extract_all(reader.read(inputs), workers):
+        counts["articles_read"] += 1
+        if isinstance(result, Rejection):
+            rejected.append(result)
+            counts["articles_rejected"] += 1
+        else:
+            counts["articles_converted"] += 1
+            counts["articles_with_events"] += bool(result.events)
+            counts["events_unresolved_date"] += result.unresolved_dates
+            processed.add(result.article.id)
+            events.extend(result.events)
+        if progress:
+            progress(1)
+    counts["files_skipped"] = len(reader.skipped)
+    counts["events"] = len(events)
+    inputs_info = [{"path": f.path, "sha256": f.sha256, "format": f.format,
+                    "articles": f.articles, "rejected": f.rejected} for f in reader.files]
+    version_dir = versions.write_version(
+        out_dir, events, processed_article_ids=processed, rejected=rejected,
+        inputs=inputs_info, counts=counts, label=label,
+        extra={"skipped_files": reader.skipped})
+    return ConvertResult(version_dir, counts, rejected)
