@@ -216,8 +216,9 @@ def typed_dtypes() -> dict[str, pl.DataType]:
 def _rule_sub_event_type_in_event_type() -> pl.Expr:
     m = {s: e for s, (e, _) in sub_event_map().items()}
     expected = pl.col("sub_event_type").replace_strict(m, default=None, return_dtype=pl.String)
-    # An unknown sub_event_type is already reported by its enum check.
-    return expected.is_null() | pl.col("event_type").is_null() | (expected == pl.col("event_type"))
+    # An unknown event or sub-event type is already reported by its enum check.
+    known = pl.col("event_type").is_in(sorted(set(m.values())))
+    return expected.is_null() | ~known.fill_null(False) | (expected == pl.col("event_type"))
 
 
 def _rule_disorder_type_from_sub_event_type() -> pl.Expr:
@@ -296,7 +297,7 @@ def _field_checks(f: Field) -> list:
 
     checks = []
     if f.enum is not None:
-        checks.append(pa.Check.isin(list(f.enum), error=f"enum {list(f.enum)}"))
+        checks.append(pa.Check.isin(list(f.enum), error="enum"))
     if f.minimum is not None:
         checks.append(pa.Check.ge(f.minimum, error=f"minimum {f.minimum}"))
     if f.maximum is not None:

@@ -1,0 +1,505 @@
+"""Versioned, living datasets in an output directory.
+
+Layout of ``DIR``::
+
+    DIR/v000001/            one complete version (every event so far)
+    DIR/v000002-mylabel/    a version with a label
+    DIR/latest -> v000002-mylabel
+    DIR/.lock               held (flock) while a run writes
+
+Each version folder holds ``events.csv``, ``events.parquet``, ``deletions.csv``,
+``rejected.jsonl``, ``datapackage.json`` (Frictionless Data Package) and
+``manifest.json``. Folder names sort in creation order.
+
+A new version merges the new run's events with the newest version (see
+docs/datasets.md for the rules): events of articles not re-processed are carried over,
+events of re-processed articles are matched on their identity key and keep their
+``event_id_cnty``; a changed event gets the version's timestamp; an event a
+re-processed article no longer yields is deleted and listed in ``deletions.csv``.
+
+Crash safety: the version is written to ``DIR/.tmp-<name>`` and renamed into place;
+``latest`` moves last (an atomic symlink replace). A killed run leaves earlier versions
+and ``latest`` intact; its temporary folder is removed by the next run.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+import extractor
+from extractor import contract, dataset
+from extractor.records import Event, Rejection
+
+VERSION_DIGITS = 6
+VERSION_RE = re.compile(r"^v(\d{%d,})(?:-([A-Za-z0-9][A-Za-z0-9._-]*))?$" % VERSION_DIGITS)
+LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+LATEST = "latest"
+LOCK_NAME = ".lock"
+TMP_PREFIX = ".tmp-"
+MANIFEST = "manifest.json"
+
+# What identifies an event across versions (docs/datasets.md, "Event identity").
+KEY_COLUMNS = ["article_id", "event_date", "sub_event_type", "location", "actor1", "actor2"]
+# Columns that do not make an event "changed": assigned by the writer, or provenance only.
+NOT_COMPARED = {"event_id_cnty", "timestamp", "extractor_version"}
+# ACLED's acronym for a country with no ISO 3166-1 alpha-3 code.
+_EXTRA_ACRONYMS = {0: "XKX"}
+
+DEFAULT_LICENSE = {
+    "name": "notspecified",
+    "title": "Licence not specified by the publisher of this dataset; notes and evidence "
+    "quote source articles whose rights stay with their publishers",
+}
+
+
+class VersionError(Exception):
+    """A version folder, label or output directory is not usable."""
+
+
+class LockError(VersionError):
+    """Another run holds the output directory's lock."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """A version folder in an output directory."""
+
+    number: int
+    name: str
+    label: str | None
+    path: Path
+
+
+# ---------------------------------------------------------------- listing
+
+def list_versions(out_dir: Path) -> list[Version]:
+    """Complete versions in ``out_dir``, oldest first (temporary folders are ignored)."""
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        return []
+    found = []
+    for child in out_dir.iterdir():
+        m = VERSION_RE.match(child.name)
+        if m and child.is_dir() and not child.is_symlink() and (child / MANIFEST).is_file():
+            found.append(Version(int(m.group(1)), child.name, m.group(2), child))
+    return sorted(found, key=lambda v: v.number)
+
+
+def resolve_version(out_dir: Path, ref: str) -> Path:
+    """The folder of version ``ref`` in ``out_dir``: "latest", a folder name, a label or a number."""
+    out_dir = Path(out_dir)
+    if ref == LATEST:
+        link = out_dir / LATEST
+        if not link.exists():
+            raise VersionError(f"{out_dir} has no '{LATEST}' version yet")
+        return link.resolve()
+    for v in list_versions(out_dir):
+        if ref in (v.name, v.label) or (ref.isdigit() and int(ref) == v.number):
+            return v.path
+    names = ", ".join(v.name for v in list_versions(out_dir)) or "none"
+    raise VersionError(f"no version {ref!r} in {out_dir} (versions: {names})")
+
+
+def read_manifest(version_dir: Path) -> dict[str, Any]:
+    """The manifest of a version folder."""
+    return json.loads((Path(version_dir) / MANIFEST).read_text("utf-8"))
+
+
+def read_events(version_dir: Path) -> pl.DataFrame:
+    """The typed events of a version folder (from its Parquet file)."""
+    return pl.read_parquet(Path(version_dir) / "events.parquet")
+
+
+# ---------------------------------------------------------------- lock
+
+@contextlib.contextmanager
+def dir_lock(out_dir: Path) -> Iterator[Path]:
+    """Hold the output directory's lock for the duration of the block.
+
+    Uses ``flock`` on ``DIR/.lock``: the kernel releases it when the holder dies, so a
+    killed run never leaves a lock behind on a local file system.
+    """
+    import fcntl
+
+    path = Path(out_dir) / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+            raise LockError(
+                f"{out_dir} is being written by another extractor run ({holder}; lock file "
+                f"{path}). Wait for that run to finish. If no such process is running (for "
+                f"example the directory is on a network file system), delete {path} and retry."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {os.uname().nodename}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+# ---------------------------------------------------------------- test hook
+
+def _pause(stage: str) -> None:
+    """Stop here if a test asked to (``EXTRACTOR_TEST_PAUSE_AT=stage``), so it can kill us.
+
+    The test learns we arrived through the file named by ``EXTRACTOR_TEST_PAUSE_SIGNAL``.
+    """
+    if os.environ.get("EXTRACTOR_TEST_PAUSE_AT") != stage:
+        return
+    signal_file = os.environ.get("EXTRACTOR_TEST_PAUSE_SIGNAL")
+    if signal_file:
+        Path(signal_file).write_text(stage)
+    time.sleep(float(os.environ.get("EXTRACTOR_TEST_PAUSE_SECONDS", "60")))
+
+
+# ---------------------------------------------------------------- ids and keys
+
+def country_acronym(iso: int | None, country: str | None) -> str:
+    """ACLED's three-letter prefix of event ids: ISO 3166-1 alpha-3 of the numeric code."""
+    import pycountry
+
+    if iso is not None:
+        if iso in _EXTRA_ACRONYMS:
+            return _EXTRA_ACRONYMS[iso]
+        found = pycountry.countries.get(numeric=f"{iso:03d}")
+        if found is not None:
+            return found.alpha_3
+    letters = re.sub(r"[^A-Za-z]", "", country or "").upper()
+    return (letters + "XXX")[:3]
+
+
+def _key_expr() -> pl.Expr:
+    parts = [pl.col(c).cast(pl.String).fill_null("") for c in KEY_COLUMNS]
+    return pl.concat_str(parts, separator="\x1f")
+
+
+def _with_keys(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``_key``: the identity key plus an occurrence number for repeated keys.
+
+    Rows sharing a key are numbered in content order, so the numbering does not depend
+    on input order.
+    """
+    content = [c for c in contract.column_names() if c not in NOT_COMPARED]
+    ordered = df.with_columns(_k=_key_expr()).sort(
+        ["_k", *[pl.col(c).cast(pl.String) for c in content]], nulls_last=False, maintain_order=True
+    )
+    occurrence = pl.int_range(pl.len()).over("_k").cast(pl.String)
+    return ordered.with_columns(_key=pl.col("_k") + "#" + occurrence).drop("_k")
+
+
+def _max_id_numbers(df: pl.DataFrame) -> dict[str, int]:
+    if df.height == 0:
+        return {}
+    parts = df.select(
+        prefix=pl.col("event_id_cnty").str.slice(0, 3),
+        number=pl.col("event_id_cnty").str.slice(3).cast(pl.Int64, strict=False),
+    ).group_by("prefix").agg(pl.col("number").max())
+    return {p: int(n) for p, n in parts.iter_rows() if n is not None}
+
+
+def _assign_ids(new: pl.DataFrame, counters: dict[str, int]) -> pl.DataFrame:
+    """Give rows without an id the next numbers of their country, in dataset order."""
+    if new.height == 0:
+        return new
+    ordered = new.sort([*dataset.SORT_COLUMNS[:-1], "_key"], nulls_last=False, maintain_order=True)
+    ids = []
+    for iso, country in ordered.select("iso", "country").iter_rows():
+        prefix = country_acronym(iso, country)
+        counters[prefix] = counters.get(prefix, 0) + 1
+        ids.append(f"{prefix}{counters[prefix]}")
+    return ordered.with_columns(event_id_cnty=pl.Series(ids, dtype=pl.String))
+
+
+# ---------------------------------------------------------------- merge
+
+@dataclass
+class Merge:
+    """The result of merging a run into the previous version."""
+
+    events: pl.DataFrame  # validation frame, sorted, with ids and timestamps
+    deletions: pl.DataFrame
+    counts: dict[str, int]
+    id_counters: dict[str, int]
+    clock: int
+
+
+def _run_clock(new: pl.DataFrame, base_clock: int) -> int:
+    """The version's timestamp: 00:00 UTC of the newest article date of the run.
+
+    Uses ``published`` (else ``event_date``) of the run's events, and is always later
+    than every timestamp already in the dataset, so a changed row's timestamp grows.
+    """
+    newest = new.select(pl.coalesce(pl.col("published").max(), pl.col("event_date").max())).item()
+    clock = dataset.utc_midnight(newest) if newest is not None else 0
+    return max(clock, base_clock + 1)
+
+
+def merge(
+    base: pl.DataFrame | None,
+    base_manifest: dict[str, Any] | None,
+    new: pl.DataFrame,
+    processed_article_ids: set[str],
+) -> Merge:
+    """Merge a run's events (validation frame) into the previous version (typed or None)."""
+    base = dataset.empty_frame() if base is None else dataset.to_validation(base)
+    processed = set(processed_article_ids) | set(new.get_column("article_id").drop_nulls().to_list())
+    base_clock = int((base_manifest or {}).get("timestamp", 0))
+    if base.height:
+        base_clock = max(base_clock, int(base.get_column("timestamp").max()))
+    clock = _run_clock(new, base_clock)
+
+    in_run = pl.col("article_id").is_in(sorted(processed))
+    carried = base.filter(~in_run.fill_null(False))
+    old = _with_keys(base.filter(in_run.fill_null(False)))
+    fresh = _with_keys(new)
+
+    columns = contract.column_names()
+    compared = [c for c in columns if c not in NOT_COMPARED]
+    joined = fresh.join(old, on="_key", how="full", suffix="_old", coalesce=False, nulls_equal=False)
+    has_new = pl.col("_key").is_not_null()
+    has_old = pl.col("_key_old").is_not_null()
+    differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in compared])
+
+    unchanged = joined.filter(has_new & has_old & ~differs).select(
+        [pl.col(f"{c}_old").alias(c) for c in columns]
+    )
+    changed = (
+        joined.filter(has_new & has_old & differs)
+        .with_columns(event_id_cnty=pl.col("event_id_cnty_old"), timestamp=pl.lit(clock, dtype=pl.Int64))
+        .select(columns)
+    )
+    added = joined.filter(has_new & ~has_old).select([*columns, "_key"]).with_columns(
+        timestamp=pl.lit(clock, dtype=pl.Int64)
+    )
+    removed = joined.filter(~has_new & has_old).select([pl.col(f"{c}_old").alias(c) for c in columns])
+
+    counters = {k: int(v) for k, v in (base_manifest or {}).get("id_counters", {}).items()}
+    for prefix, n in _max_id_numbers(base).items():
+        counters[prefix] = max(counters.get(prefix, 0), n)
+    added = _assign_ids(added, counters).select(columns)
+
+    events = dataset.sort_frame(pl.concat([carried, unchanged, changed, added], how="vertical"))
+    deletions = removed.sort("event_id_cnty").select(
+        "event_id_cnty",
+        pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"),
+        "article_id",
+        "event_date",
+    )
+    counts = {
+        "events": events.height,
+        "added": added.height,
+        "changed": changed.height,
+        "unchanged": unchanged.height,
+        "carried_over": carried.height,
+        "deleted": deletions.height,
+    }
+    return Merge(events, deletions, counts, dict(sorted(counters.items())), clock)
+
+
+# ---------------------------------------------------------------- writing
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", "utf-8")
+
+
+DELETIONS_SCHEMA = {
+    "fields": [
+        {"name": "event_id_cnty", "type": "string", "description": "Id of the deleted event.", "constraints": {"required": True}},
+        {"name": "deleted_timestamp", "type": "integer", "description": "Timestamp of the version that deleted it."},
+        {"name": "article_id", "type": "string", "description": "Article the event had been read from."},
+        {"name": "event_date", "type": "date", "description": "The deleted event's date."},
+    ],
+    "missingValues": [""],
+    "primaryKey": ["event_id_cnty"],
+}
+
+
+def _datapackage(name: str, files: dict[str, dict[str, Any]], inputs: list[dict], counts: dict, license_: dict) -> dict:
+    def resource(res_name: str, path: str, **kw: Any) -> dict:
+        return {"name": res_name, "path": path, **kw, "bytes": files[path]["bytes"], "hash": f"sha256:{files[path]['sha256']}"}
+
+    return {
+        "profile": "tabular-data-package",
+        "name": "extractor-events",
+        "title": "Conflict events extracted from news articles (ACLED-style)",
+        "version": name,
+        "licenses": [license_],
+        "sources": [{"title": str(i.get("path", "")), "path": str(i.get("path", ""))} for i in inputs],
+        "x-counts": counts,
+        "x-manifest": MANIFEST,
+        "resources": [
+            resource("events", "events.csv", profile="tabular-data-resource", format="csv",
+                     mediatype="text/csv", encoding="utf-8", schema=contract.raw_schema()),
+            resource("events-parquet", "events.parquet", format="parquet",
+                     mediatype="application/vnd.apache.parquet",
+                     description="The same rows as events.csv, typed (dates, enums, integers)."),
+            resource("deletions", "deletions.csv", profile="tabular-data-resource", format="csv",
+                     mediatype="text/csv", encoding="utf-8", schema=DELETIONS_SCHEMA),
+            resource("rejected", "rejected.jsonl", format="jsonl", mediatype="application/jsonl",
+                     description="Input articles that could not be converted, one JSON object a line."),
+        ],
+    }
+
+
+def _next_name(versions: list[Version], label: str | None) -> str:
+    number = (versions[-1].number if versions else 0) + 1
+    name = f"v{number:0{VERSION_DIGITS}d}"
+    return f"{name}-{label}" if label else name
+
+
+def _check_label(label: str | None, versions: list[Version]) -> None:
+    if label is None:
+        return
+    if not LABEL_RE.match(label) or label == LATEST:
+        raise VersionError(f"label {label!r}: use letters, digits, '.', '_' and '-' (not 'latest')")
+    if any(v.label == label for v in versions):
+        raise VersionError(f"label {label!r} is already used; choose another")
+
+
+def _clean_temporaries(out_dir: Path) -> None:
+    """Remove half-written versions of killed runs (we hold the lock, so none is live)."""
+    for child in out_dir.iterdir():
+        if child.name.startswith(TMP_PREFIX):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
+def _move_latest(out_dir: Path, name: str) -> None:
+    tmp = out_dir / f"{TMP_PREFIX}{LATEST}"
+    tmp.unlink(missing_ok=True)
+    os.symlink(name, tmp)
+    os.replace(tmp, out_dir / LATEST)  # atomic: readers see the old or the new target
+    _fsync(out_dir)
+
+
+def _rejected_lines(rejected: list[Rejection]) -> str:
+    return "".join(
+        json.dumps({"origin": r.origin, "reason": r.reason, "article_id": r.article_id}, ensure_ascii=False) + "\n"
+        for r in rejected
+    )
+
+
+def write_version(
+    out_dir: Path,
+    events: Iterable[Event],
+    *,
+    processed_article_ids: set[str],
+    rejected: list[Rejection],
+    inputs: list[dict],
+    counts: dict[str, int],
+    label: str | None = None,
+    extra: dict | None = None,
+) -> Path:
+    """Merge a run into ``out_dir``'s newest version and write the result as a new version.
+
+    Validation runs before anything is written: an invalid dataset raises
+    :class:`extractor.dataset.DatasetInvalid` and leaves ``out_dir`` as it was.
+    Raises :class:`LockError` when another run is writing to ``out_dir``.
+    Returns the new version folder.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    extra = dict(extra or {})
+    license_ = extra.pop("license", DEFAULT_LICENSE)
+    with dir_lock(out_dir):
+        _pause("locked")
+        _clean_temporaries(out_dir)
+        versions = list_versions(out_dir)
+        _check_label(label, versions)
+        base_dir = versions[-1].path if versions else None
+        base = read_events(base_dir) if base_dir else None
+        base_manifest = read_manifest(base_dir) if base_dir else None
+
+        new = dataset.events_frame(events, extractor.__version__)
+        merged = merge(base, base_manifest, new, processed_article_ids)
+        report = dataset.validate_frame(merged.events, "new version")
+        if not report.ok:
+            report.articles = _articles_of_rows(merged.events, report)
+            raise dataset.DatasetInvalid(report)
+        typed = dataset.to_typed(merged.events)
+
+        name = _next_name(versions, label)
+        tmp = out_dir / f"{TMP_PREFIX}{name}"
+        tmp.mkdir()
+        dataset.write_csv(typed, tmp / "events.csv")
+        _pause("csv-written")
+        dataset.write_parquet(typed, tmp / "events.parquet")
+        merged.deletions.write_csv(tmp / "deletions.csv", date_format="%Y-%m-%d", line_terminator="\n")
+        (tmp / "rejected.jsonl").write_text(_rejected_lines(rejected), "utf-8")
+        files = {
+            f: {"sha256": _sha256(tmp / f), "bytes": (tmp / f).stat().st_size}
+            for f in ("events.csv", "events.parquet", "deletions.csv", "rejected.jsonl")
+        }
+        all_counts = {**counts, "articles_rejected": counts.get("articles_rejected", len(rejected))}
+        dataset_counts = {f"dataset_{k}": v for k, v in merged.counts.items()}
+        _write_json(tmp / "datapackage.json",
+                    _datapackage(name, files, inputs, {**all_counts, **dataset_counts}, license_))
+        manifest = {
+            "version": name,
+            "label": label,
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "base_version": base_dir.name if base_dir else None,
+            "schema_version": contract.schema_version(),
+            "extractor_version": extractor.__version__,
+            "timestamp": merged.clock,
+            "inputs": inputs,
+            "counts": all_counts,
+            "dataset": merged.counts,
+            "id_counters": merged.id_counters,
+            "files": files,
+        }
+        clash = sorted(set(extra) & set(manifest))
+        if clash:
+            raise ValueError(f"extra manifest keys {clash} clash with reserved keys")
+        manifest.update(extra)
+        # The manifest is written last: a version folder with a manifest is complete.
+        _write_json(tmp / MANIFEST, manifest)
+        for f in tmp.iterdir():
+            _fsync(f)
+        _fsync(tmp)
+        _pause("tmp-complete")
+        final = out_dir / name
+        os.rename(tmp, final)
+        _fsync(out_dir)
+        _pause("renamed")
+        _move_latest(out_dir, name)
+        return final
+
+
+def _articles_of_rows(events: pl.DataFrame, report: dataset.Report) -> dict[int, str]:
+    rows = sorted({f.row for f in report.failures if f.row is not None})
+    ids = events.get_column("article_id")
+    return {r: ids[r - 1] for r in rows if 0 < r <= events.height and ids[r - 1] is not None}
