@@ -624,7 +624,7 @@ def to_dict(result: Result) -> dict:
             "mode": "notes",
             "notes": n,
             "detected": _r(result.detected / n) if n else 0.0,
-            "events_per_note": _r(result.predictions / n) if n else 0.0,
+            "events_per_note": round(result.predictions / n, 3) if n else 0.0,
             "fields": _fields_dict(result.fields),
             "event_type_by_gold_type": {
                 g.key: _r(g.fields.accuracy("event_type")) for g in result.by_event_type},
@@ -656,14 +656,41 @@ def to_dict(result: Result) -> dict:
     }
 
 
+def report_differences(reference: Mapping, ours: Mapping, where: str = "") -> list[str]:
+    """Where a reference report (e.g. score.py's JSON) and ours disagree: every key of
+    the reference must be in ours with the same value (both are rounded the same way).
+    Keys only we report are not compared. Returns one line per difference."""
+    out = []
+    for key, value in reference.items():
+        path = f"{where}/{key}"
+        if key not in ours:
+            out.append(f"{path}: missing from ours")
+        elif isinstance(value, Mapping):
+            if isinstance(ours[key], Mapping):
+                out += report_differences(value, ours[key], path)
+            else:
+                out.append(f"{path}: ours is not a mapping")
+        elif isinstance(value, (int, float)) and isinstance(ours[key], (int, float)):
+            if abs(value - ours[key]) > 1e-9:
+                out.append(f"{path}: reference {value}, ours {ours[key]}")
+        elif value != ours[key]:
+            out.append(f"{path}: reference {value!r}, ours {ours[key]!r}")
+    return out
+
+
 def to_json(result: Result) -> str:
     """The result as indented JSON (see :func:`to_dict`)."""
     return json.dumps(to_dict(result), indent=2, ensure_ascii=False)
 
 
+def _cell(value: object) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
 def _grid(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    cells = [[str(h) for h in header]] + [
-        [f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
+    cells = [[str(h) for h in header]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(r[k]) for r in cells) for k in range(len(header))]
     lines = []
     for n, row in enumerate(cells):
@@ -676,6 +703,11 @@ def _grid(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
 
 # Fields shown per group in the table (all of them are in the JSON).
 _GROUP_FIELDS = ("event_type", "sub_event_type", "event_date", "location", "actor1", "fatalities")
+
+
+def _group_accuracies(tally: FieldTally) -> list[float | None]:
+    # "-" rather than 0 where a group has nothing to compare (no pairs).
+    return [tally.accuracy(f) if tally.total else None for f in _GROUP_FIELDS]
 
 
 def to_table(result: Result) -> str:
@@ -691,7 +723,7 @@ def to_table(result: Result) -> str:
                              [(f, result.fields.accuracy(f)) for f in FIELDS]), ""]
         lines += _grid((result.by, "notes", "detected", *_GROUP_FIELDS), [
             (g.key or "(empty)", g.notes, g.detected / g.notes,
-             *(g.fields.accuracy(f) for f in _GROUP_FIELDS)) for g in result.groups])
+             *_group_accuracies(g.fields)) for g in result.groups])
         return "\n".join(lines) + "\n"
     lines.append(f"articles mode: {result.articles} articles, {result.gold_events} gold events, "
                  f"{result.predicted_events} predicted, {len(result.pairs)} pairs; "
@@ -708,5 +740,5 @@ def to_table(result: Result) -> str:
                     *_GROUP_FIELDS), [
         (g.key or "(empty)", g.loose.gold, g.loose.predicted, g.fields.total,
          g.loose.precision, g.loose.recall, g.loose.f1, g.strict.f1,
-         *(g.fields.accuracy(f) for f in _GROUP_FIELDS)) for g in result.groups])
+         *_group_accuracies(g.fields)) for g in result.groups])
     return "\n".join(lines) + "\n"
