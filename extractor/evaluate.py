@@ -35,6 +35,12 @@ from extractor.normalise import fold_latin
 
 MODES = ("notes", "articles")
 
+# Columns naming a row's article, first non-empty wins. ACLED exports have no article id:
+# each note is its own article, named by event_id_cnty. Our own rows' event ids are not
+# article ids, so predictions use article_id only.
+GOLD_ID_COLUMNS = ("article_id", "event_id_cnty")
+PRED_ID_COLUMNS = ("article_id",)
+
 # Every field compared for a gold/predicted pair, in report order (alphabetical).
 FIELDS = (
     "actor1", "actors_any_order", "admin1", "country", "event_date", "event_type",
@@ -298,17 +304,11 @@ def _event_from_row(row: Mapping[str, str], origin: str, id_columns: Sequence[st
     )
 
 
-GOLD_ID_COLUMNS = ("article_id", "event_id_cnty")
-PRED_ID_COLUMNS = ("article_id",)
-
-
 def load_events(path: str | Path, id_columns: Sequence[str] = GOLD_ID_COLUMNS) -> LoadedEvents:
     """Read an event CSV with ACLED column names.
 
-    The first non-empty column of ``id_columns`` names each row's article: gold may
-    be an ACLED export without ``article_id``, where each note is its own article
-    named by ``event_id_cnty``; predictions are named by ``article_id`` only
-    (:data:`PRED_ID_COLUMNS`), since our own rows' event ids are not article ids.
+    The first non-empty column of ``id_columns`` names each row's article
+    (:data:`GOLD_ID_COLUMNS` for gold, :data:`PRED_ID_COLUMNS` for predictions).
     Raises :class:`EvaluationError` when the file cannot be read, has none of the
     id columns, or has a row without an article id.
     """
