@@ -1,0 +1,504 @@
+"""Event detection and typing: trigger lexicons, modality and the codebook's priority.
+
+A trigger is a word or phrase from ``resources/{lang}/triggers.csv`` found in a Doc by
+a spaCy ``Matcher`` over ``token.norm_`` (the one normal form of
+:mod:`extractor.normalise`; Arabic proclitics are stripped by the NORM component).
+Each trigger carries ACLED's event and sub-event type, a strength, whether the type
+depends on who was hit (``needs_target``), and its modality: "asserted" when the
+clause around it reports an event, otherwise why not ("negated", "future",
+"hypothetical", "threat", "history", "question", "related-news"). Cue words and
+their scope come from ``resources/{lang}/modality.csv``. See docs/triggers.md.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass, replace
+from importlib import resources
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .errors import ExtractorError
+from .normalise import normalise
+from .records import Trigger
+
+# (event_type, sub_event_type) in the codebook's priority order: higher wins when
+# several tactics are reported for one event.
+PRIORITY: list[tuple[str, str]] = [
+    ("Battles", "Government regains territory"),
+    ("Battles", "Non-state actor overtakes territory"),
+    ("Battles", "Armed clash"),
+    ("Protests", "Excessive force against protesters"),
+    ("Protests", "Protest with intervention"),
+    ("Protests", "Peaceful protest"),
+    ("Riots", "Violent demonstration"),
+    ("Riots", "Mob violence"),
+    ("Explosions/Remote violence", "Chemical weapon"),
+    ("Explosions/Remote violence", "Air/drone strike"),
+    ("Explosions/Remote violence", "Suicide bomb"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+    ("Explosions/Remote violence", "Grenade"),
+    ("Violence against civilians", "Sexual violence"),
+    ("Violence against civilians", "Attack"),
+    ("Violence against civilians", "Abduction/forced disappearance"),
+    ("Strategic developments", "Agreement"),
+    ("Strategic developments", "Arrests"),
+    ("Strategic developments", "Change to group/activity"),
+    ("Strategic developments", "Disrupted weapons use"),
+    ("Strategic developments", "Headquarters or base established"),
+    ("Strategic developments", "Looting/property destruction"),
+    ("Strategic developments", "Non-violent transfer of territory"),
+    ("Strategic developments", "Other"),
+]
+
+SUB_TYPES: dict[str, list[str]] = {}
+for _etype, _sub in PRIORITY:
+    SUB_TYPES.setdefault(_etype, []).append(_sub)
+
+DISORDER: dict[str, str] = {
+    sub: ("Strategic developments" if etype == "Strategic developments"
+          else "Political violence; Demonstrations" if sub == "Excessive force against protesters"
+          else "Demonstrations" if sub in {"Protest with intervention", "Peaceful protest",
+                                          "Violent demonstration"}
+          else "Political violence")
+    for etype, sub in PRIORITY
+}
+
+RANK = {pair: i for i, pair in enumerate(PRIORITY)}
+MODALITIES = ("asserted", "negated", "future", "hypothetical", "threat", "history", "question",
+              "related-news")
+GAP = "..."  # pattern token: up to MAX_GAP arbitrary tokens
+MAX_GAP = 4
+BLOCK = "-"  # event_type of a stop phrase: it hides shorter triggers inside it, then is dropped
+WEAK = 0.5  # below this a trigger counts only when no stronger one was found
+WINDOW = 10  # tokens a cue may stand before (or a history year after) its trigger
+YEAR = re.compile(r"^(19|20)\d\d$")
+EN_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july",
+                       "august", "september", "october", "november", "december",
+                       "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                       "oct", "nov", "dec"})
+# Lines that open a "related news" box of headlines inside a web page (normalised).
+RELATED_MARKERS = frozenset(normalise(s) for s in (
+    "أخبار ذات علاقة", "أخبار ذات صلة", "اقرأ أيضا", "اقرأ أيضاً", "اقرأ المزيد",
+    "مواضيع ذات صلة", "مقالات ذات صلة", "related news", "related", "related articles",
+    "related stories", "read also", "read more", "see also", "more on this"))
+RELATED_LINES = 3  # headline lines that follow a marker
+RELATED_MAX_CHARS = 150
+
+
+class LexiconError(ExtractorError):
+    """A trigger or modality lexicon row is malformed (file and line say where)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One lexicon row: a phrase pattern and the type it signals."""
+
+    id: str
+    pattern: str
+    event_type: str
+    sub_event_type: str
+    strength: float
+    needs_target: bool
+    flags: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A modality cue: normalised tokens, the reason it gives, and where it may stand."""
+
+    tokens: tuple[str, ...]
+    modality: str
+    # "before": in the clause before the trigger; "after": after it; "both"; "topic": before
+    # it, but only for non-crowd triggers (what a protest is "against" is not this event)
+    scope: str
+
+
+# -- lexicon loading ----------------------------------------------------------------
+
+def _rows(lang: str, name: str) -> list[tuple[int, dict[str, str]]]:
+    path = resources.files("extractor") / "resources" / lang / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise LexiconError(f"resources/{lang}/{name} is missing; reinstall the package") from exc
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+             if line.strip() and not line.startswith("#")]
+    reader = csv.DictReader(io.StringIO("\n".join(line for _, line in lines)))
+    return [(lines[k + 1][0], row) for k, row in enumerate(reader)]
+
+
+@functools.cache
+def entries(lang: str) -> tuple[Entry, ...]:
+    """The trigger lexicon of ``lang``, validated against the codebook's type list."""
+    out = []
+    seen: set[str] = set()
+    for line, row in _rows(lang, "triggers.csv"):
+        where = f"resources/{lang}/triggers.csv line {line}"
+        try:
+            entry = Entry(row["id"].strip(), row["pattern"].strip(), row["event_type"].strip(),
+                          row["sub_event_type"].strip(), float(row["strength"]),
+                          row["needs_target"].strip().lower() in {"1", "true", "yes"},
+                          frozenset(f for f in (row.get("flags") or "").split(";") if f))
+        except (KeyError, ValueError, AttributeError) as exc:
+            raise LexiconError(f"{where}: malformed row ({exc}); see the header comment") from exc
+        if entry.id in seen:
+            raise LexiconError(f"{where}: duplicate id {entry.id!r}")
+        seen.add(entry.id)
+        if entry.event_type != BLOCK and (entry.event_type, entry.sub_event_type) not in RANK:
+            raise LexiconError(f"{where}: unknown type {entry.event_type!r} / "
+                               f"{entry.sub_event_type!r}; use ACLED's exact strings")
+        if not 0.0 <= entry.strength <= 1.0 or not entry.pattern:
+            raise LexiconError(f"{where}: strength must be 0..1 and pattern non-empty")
+        out.append(entry)
+    return tuple(out)
+
+
+@functools.cache
+def cues(lang: str) -> tuple[Cue, ...]:
+    """Modality cues of ``lang`` from ``resources/{lang}/modality.csv``."""
+    out = []
+    for line, row in _rows(lang, "modality.csv"):
+        modality, scope = row.get("modality", "").strip(), row.get("scope", "").strip()
+        if modality not in MODALITIES[1:] or scope not in {"before", "after", "both", "topic"}:
+            raise LexiconError(f"resources/{lang}/modality.csv line {line}: bad modality "
+                               f"{modality!r} or scope {scope!r}")
+        out.append(Cue(tuple(normalise(t) if t not in {"{YEAR}", "{MONTH}"} else t
+                             for t in row["cue"].split()), modality, scope))
+    return tuple(out)
+
+
+def _tokenise(lang: str, text: str) -> list[str]:
+    """Normalised tokens of one pattern piece, split the way the blank tokenizer splits."""
+    return [normalise(t.text) for t in _tokenizer(lang)(text) if not t.is_space]
+
+
+@functools.cache
+def _tokenizer(lang: str):
+    import spacy
+
+    return spacy.blank(lang).tokenizer
+
+
+def _variants(lang: str, entry: Entry) -> list[list[list[str] | None]]:
+    """Token patterns of an entry: lists of alternative norms, ``None`` for a gap.
+
+    Arabic nouns flagged ``al`` also get the definite form of every word
+    (عبوة ناسفة → العبوة الناسفة): the article is part of the word and is not a
+    proclitic the NORM component strips.
+    """
+    steps: list[list[str] | None] = []
+    for piece in entry.pattern.split():
+        if piece == GAP:
+            steps.append(None)
+            continue
+        alts = [_tokenise(lang, alt) for alt in piece.split("|")]
+        if len(alts) == 1:
+            steps.extend([t] for t in alts[0])
+        elif all(len(a) == 1 for a in alts):
+            steps.append([a[0] for a in alts])
+        else:
+            raise LexiconError(f"{lang} trigger {entry.id}: alternatives must be single tokens")
+    out = [steps]
+    if lang == "ar" and "al" in entry.flags:
+        out.append([None if s is None else [w if w.startswith("ال") else "ال" + w for w in s]
+                    for s in steps])
+    return out
+
+
+def vocabulary(lang: str) -> set[str]:
+    """Normalised words of every trigger and cue pattern, for clitic stripping.
+
+    Every word (not only the first) is returned, so that a clitic on any word of
+    a phrase is stripped (بعبوة ناسفة → عبوة ناسفة; واشتبكت → اشتبكت).
+    """
+    if lang not in {"ar", "en"}:
+        return set()
+    words: set[str] = set()
+    for entry in entries(lang):
+        for variant in _variants(lang, entry):
+            for step in variant:
+                if step:
+                    words.update(step)
+    for cue in cues(lang):
+        words.update(t for t in cue.tokens if not t.startswith("{"))
+    return words
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(lang: str, vocab: Vocab) -> tuple[Matcher, dict[int, Entry]]:
+    matcher = Matcher(vocab)
+    by_key: dict[int, Entry] = {}
+    for entry in entries(lang):
+        patterns = []
+        for variant in _variants(lang, entry):
+            pat = [{"OP": f"{{0,{MAX_GAP}}}"} if s is None
+                   else {"NORM": s[0]} if len(s) == 1 else {"NORM": {"IN": s}}
+                   for s in variant]
+            patterns.append(pat)
+        matcher.add(entry.id, patterns)
+        by_key[vocab.strings[entry.id]] = entry
+    return matcher, by_key
+
+
+# -- finding triggers -------------------------------------------------------------------
+
+def find_triggers(doc: Doc) -> list[Trigger]:
+    """Every trigger in ``doc`` with its type, strength and modality, in text order.
+
+    Overlapping matches keep the longest (then strongest) one, so "shot down a drone"
+    is Disrupted weapons use and not an air strike; stop phrases (type "-") hide
+    what they cover and are dropped.
+    """
+    lang = doc.lang_
+    if lang not in {"ar", "en"} or not len(doc):
+        return []
+    matcher, by_key = _matcher(lang, doc.vocab)
+    found = []
+    for key, start, end in matcher(doc):
+        entry = by_key[key]
+        if "label" in entry.flags and doc.text[:doc[start].idx].strip():
+            continue  # ACLED label prefixes ("Looting:") count only at the start of a text
+        found.append((start, end, entry))
+    found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].strength, m[0]))
+    taken = [False] * len(doc)
+    kept = []
+    for start, end, entry in found:
+        if any(taken[start:end]):
+            continue
+        for k in range(start, end):
+            taken[k] = True
+        if entry.event_type != BLOCK:
+            kept.append((start, end, entry))
+    kept.sort(key=lambda m: m[0])
+    related = _related_spans(doc.text)
+    out = []
+    for start, end, entry in kept:
+        span = doc[start:end]
+        out.append(Trigger(
+            start=span.start_char, end=span.end_char, text=span.text,
+            event_type=entry.event_type, sub_event_type=entry.sub_event_type,
+            strength=entry.strength, rule=_rule(lang, entry), needs_target=entry.needs_target,
+            modality=modality(doc, start, end, related, crowd=entry.event_type in DEMO)))
+    return out
+
+
+def _rule(lang: str, entry: Entry) -> str:
+    """The trigger's provenance: "en:clash" plus the typing flags best_type reads (":crowd")."""
+    return f"{lang}:{entry.id}" + "".join(f":{f}" for f in sorted(entry.flags & TYPING_FLAGS))
+
+
+TYPING_FLAGS = frozenset({"label", "crowd", "kill"})
+
+
+def _related_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of "related news" boxes: a marker line and the headlines after it."""
+    spans = []
+    pos = 0
+    lines = []
+    for line in text.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    for k, (start, line) in enumerate(lines):
+        if normalise(line).strip(" :.-") not in RELATED_MARKERS:
+            continue
+        end = start + len(line)
+        taken = 0
+        for nxt_start, nxt in lines[k + 1:]:
+            body = nxt.strip()
+            if not body:
+                continue
+            if taken == RELATED_LINES or len(body) > RELATED_MAX_CHARS or body.endswith((".", ".")):
+                break
+            end = nxt_start + len(nxt)
+            taken += 1
+        spans.append((start, end))
+    return spans
+
+
+def _is_boundary(tok, lang: str) -> bool:
+    """Does a clause start at this token? Punctuation, subordinators, or Arabic و/ف+verb."""
+    if tok.text in CLAUSE_PUNCT or (tok.is_space and "\n" in tok.text):
+        return True
+    norm = tok.norm_
+    if norm in CLAUSE_WORDS[lang]:
+        return True
+    # "واشتبكت", "فقتل": a conjunction clitic the NORM component stripped opens a clause.
+    return lang == "ar" and tok.text[:1] in "وف" and norm != normalise(tok.text)
+
+
+CLAUSE_PUNCT = frozenset({",", "،", ";", "؛", ":", "(", ")", "«", "»", '"', "“", "”", "—", "–",
+                          ".", "!", "?", "؟"})
+CLAUSE_WORDS = {
+    "en": frozenset({"but", "while", "whereas", "after", "when", "amid", "which", "who",
+                     "where", "although", "though", "because", "since", "as", "whilst"}),
+    "ar": frozenset(normalise(w) for w in (
+        "بينما", "فيما", "حيث", "لكن", "لكنها", "لكنه", "بعد", "عندما", "حين", "التي", "الذي",
+        "الذين", "إذ", "ثم", "حتى", "منذ", "كما")),
+}
+# Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
+AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
+AR_QAD_PAST = frozenset({normalise("تم")})
+
+
+def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | None = None,
+             crowd: bool = False) -> str:
+    """Why the trigger at tokens ``start:end`` does not report an event, or "asserted".
+
+    Scope: cues count inside the clause that holds the trigger, at most WINDOW
+    tokens before it (history years and "after" cues: after it). A clause ends at
+    punctuation, a subordinator or, in Arabic, a و/ف clitic opening a new verb.
+    ``crowd`` (a protest or riot trigger) exempts it from "topic" cues ("against").
+    """
+    lang = doc.lang_
+    char = doc[start].idx
+    if related is None:
+        related = _related_spans(doc.text)
+    if any(a <= char < b for a, b in related):
+        return "related-news"
+    sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
+    last = sent[-1] if sent[-1].text.strip() else (sent[-2] if len(sent) > 1 else sent[-1])
+    if last.text.endswith(("?", "؟")) or (lang == "ar" and sent[0].norm_ == "هل"):
+        return "question"
+    lo = start
+    while lo > sent.start and start - lo < WINDOW:
+        if _is_boundary(doc[lo - 1], lang) and not doc[lo - 1].is_punct:
+            lo -= 1  # a boundary word ("since", "after") belongs to the clause it opens
+            break
+        if _is_boundary(doc[lo - 1], lang):
+            break
+        lo -= 1
+    hi = end
+    while hi < sent.end and hi - end < WINDOW and not _is_boundary(doc[hi], lang):
+        hi += 1
+    before = [t.norm_ for t in doc[lo:start]]
+    after = [t.norm_ for t in doc[end:hi]]
+    for cue in cues(lang):
+        if cue.scope == "topic" and crowd:
+            continue
+        if cue.scope in {"before", "both", "topic"} and _has_cue(before, cue, lang):
+            return cue.modality
+        if cue.scope in {"after", "both"} and _has_cue(after, cue, lang):
+            return cue.modality
+    return "asserted"
+
+
+def _has_cue(words: list[str], cue: Cue, lang: str) -> bool:
+    n = len(cue.tokens)
+    for i in range(len(words) - n + 1):
+        if all(_token_fits(words, i + k, t) for k, t in enumerate(cue.tokens)):
+            nxt = words[i + n] if i + n < len(words) else ""
+            prev = words[i - 1] if i > 0 else ""
+            if lang == "ar" and cue.tokens == ("لا",) and nxt in AR_LA_NOT_NEGATION:
+                continue
+            if lang == "ar" and cue.tokens == ("قد",) and (
+                    nxt[:1] not in "يتن" or nxt in AR_QAD_PAST or not nxt):
+                continue  # قد + past tense ("كانت قد استعادت") reports a done deed
+            if lang == "en" and cue.tokens == ("may",) and (prev.isdigit() or nxt.isdigit()):
+                continue  # the month: "on 3 May 2020"
+            return True
+    return False
+
+
+def _token_fits(words: list[str], i: int, want: str) -> bool:
+    word = words[i]
+    if want == "{YEAR}":
+        return bool(YEAR.match(word))
+    if want == "{MONTH}":
+        return word in EN_MONTHS
+    return word == want
+
+
+# -- typing one event -----------------------------------------------------------------
+
+DEMO = {"Protests", "Riots"}
+
+
+def best_type(found: list[Trigger]) -> Trigger | None:
+    """The trigger whose type an event takes, by the codebook's priority and merge rules.
+
+    Only asserted triggers count. Rules, in order (docs/triggers.md explains each):
+    1. an ACLED label prefix ("Looting:", "Movement of forces:") decides;
+    2. weak triggers (strength < 0.5) count only when nothing stronger was found;
+    3. crowd events: a riot word, or a protest word with crowd violence (stones,
+       burning, storming), is a Riot; a protest with killing is Excessive force; a
+       protest with tear gas, dispersal or arrests is Protest with intervention; an
+       intervention word without any protest word is an Attack decided by the target;
+    4. a battle absorbs the remote violence of its sides (clashes + shelling → Armed clash);
+    5. a defused, intercepted or shot-down weapon is Disrupted weapons use, not the
+       explosion it prevented;
+    6. otherwise the highest type in PRIORITY wins, then the strongest, then the first.
+    """
+    live = [t for t in found if t.modality == "asserted"]
+    if not live:
+        return None
+    labels = [t for t in live if _is_label(t)]
+    if labels:
+        return labels[0]
+    strong = [t for t in live if t.strength >= WEAK]
+    pool = strong or live
+    crowd = _crowd_type(pool)
+    if crowd is not None:
+        return crowd
+    pool = [t for t in pool if not _is_intervention(t)] or [
+        replace(t, event_type="Violence against civilians", sub_event_type="Attack",
+                needs_target=True) for t in pool]
+    battles = [t for t in pool if t.event_type == "Battles"]
+    if battles:
+        return _top(battles)
+    disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use"]
+    if disrupted and any(t.event_type == "Explosions/Remote violence" for t in pool):
+        return _top(disrupted)
+    return _top(pool)
+
+
+def _top(pool: list[Trigger]) -> Trigger:
+    """Highest in PRIORITY, then strongest, then first. The codebook lists the Strategic
+    developments sub-types without ranking them, so among those strength decides."""
+    def key(t: Trigger) -> tuple:
+        rank = RANK[(t.event_type, t.sub_event_type)]
+        if t.event_type == "Strategic developments":
+            rank = RANK[("Strategic developments", "Agreement")]
+        return (rank, -t.strength, t.start)
+    return min(pool, key=key)
+
+
+def _is_label(t: Trigger) -> bool:
+    return ":label" in t.rule
+
+
+def _is_intervention(t: Trigger) -> bool:
+    return t.event_type == "Protests" and t.sub_event_type != "Peaceful protest"
+
+
+def _crowd_type(pool: list[Trigger]) -> Trigger | None:
+    """The type of a crowd event, or None when no protest or riot word was found."""
+    protest = [t for t in pool if t.event_type == "Protests" and t.sub_event_type == "Peaceful protest"]
+    riot = [t for t in pool if t.event_type == "Riots"]
+    if not protest and not riot:
+        return None
+    if riot:
+        # A crowd that was demonstrating is a Violent demonstration; a mob with no
+        # demonstration is Mob violence; "rioters" alone keeps its own default.
+        if protest:
+            return replace(_top(riot), sub_event_type="Violent demonstration")
+        mob = [t for t in riot if t.sub_event_type == "Mob violence"]
+        return _top(mob) if mob else _top(riot)
+    violent = [t for t in pool if ":crowd" in t.rule]
+    if violent:
+        return replace(violent[0], event_type="Riots", sub_event_type="Violent demonstration",
+                       needs_target=False)
+    killing = [t for t in pool if ":kill" in t.rule or t.sub_event_type == "Excessive force against protesters"]
+    if killing:
+        return replace(killing[0], event_type="Protests",
+                       sub_event_type="Excessive force against protesters", needs_target=False)
+    stopped = [t for t in pool if _is_intervention(t) or t.sub_event_type == "Arrests"]
+    if stopped:
+        return replace(stopped[0], event_type="Protests", sub_event_type="Protest with intervention",
+                       needs_target=False)
+    return max(protest, key=lambda t: t.strength)
