@@ -334,12 +334,28 @@ def read_raw(path: Path) -> pl.DataFrame:
     raise DatasetError(f"{path}: unknown format {suffix!r}; give a .csv or .parquet file")
 
 
-def read_dataset(path: Path) -> tuple[pl.DataFrame, list[Failure]]:
-    """Read a dataset file into a validation frame, with file- and type-level failures.
+@dataclass
+class _Read:
+    frame: pl.DataFrame  # validation frame
+    raw: pl.DataFrame  # the file's cells as text, contract columns in order
+    failures: list[Failure]
+    missing: list[str]
 
-    Missing columns are added empty (their failure is reported once, not per row);
-    unknown columns are dropped and reported.
-    """
+    def finish(self, failures: Iterable[Failure], quality: Iterable[Failure] = ()) -> list[Failure]:
+        """Merge schema and quality failures with the read failures: drop rows blamed on
+        a missing column (reported once already) and show each schema failure's value
+        as written in the file."""
+        out = set(self.failures) | set(quality)
+        for f in failures:
+            if f.column in self.missing:
+                continue
+            if f.row is not None and f.column in self.raw.columns and 0 < f.row <= self.raw.height:
+                f = f._replace(value=self.raw[f.row - 1, f.column])
+            out.add(f)
+        return sorted(out, key=_sort_key)
+
+
+def _read(path: Path) -> _Read:
     raw = blank_to_null(read_raw(path))
     expected = contract.column_names()
     failures: list[Failure] = []
@@ -352,7 +368,18 @@ def read_dataset(path: Path) -> tuple[pl.DataFrame, list[Failure]]:
         failures.append(Failure(None, None, ", ".join(present), "column order differs from the schema"))
     raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in missing).select(expected)
     df, type_failures = _coerce(raw)
-    return df, failures + type_failures
+    text = raw.select(pl.col(c).cast(pl.String) for c in raw.columns)
+    return _Read(df, text, failures + type_failures, missing)
+
+
+def read_dataset(path: Path) -> tuple[pl.DataFrame, list[Failure]]:
+    """Read a dataset file into a validation frame, with file- and type-level failures.
+
+    Missing columns are added empty (their failure is reported once, not per row);
+    unknown columns are dropped and reported.
+    """
+    read = _read(path)
+    return read.frame, read.failures
 
 
 def read_typed(path: Path) -> pl.DataFrame:
@@ -360,9 +387,10 @@ def read_typed(path: Path) -> pl.DataFrame:
 
     Raises DatasetInvalid when the file breaks the contract.
     """
-    df, failures = read_dataset(path)
+    read = _read(path)
+    df = read.frame
     report = validate_frame(df, str(path))
-    report.failures = sorted(set(report.failures) | set(failures), key=_sort_key)
+    report.failures = read.finish(report.failures)
     if not report.ok:
         raise DatasetInvalid(report)
     return to_typed(df)
@@ -441,10 +469,10 @@ def validate_file(path: Path, thresholds: dict[str, float] | None = None) -> Rep
     Raises DatasetError only when the file cannot be read at all.
     """
     path = Path(path)
-    df, failures = read_dataset(path)
-    report = validate_frame(df, str(path))
-    measures, quality_failures = quality_report(df, thresholds)
-    report.failures = sorted(set(report.failures) | set(failures) | set(quality_failures), key=_sort_key)
+    read = _read(path)
+    report = validate_frame(read.frame, str(path))
+    measures, quality_failures = quality_report(read.frame, thresholds)
+    report.failures = read.finish(report.failures, quality_failures)
     report.quality = measures
     return report
 
