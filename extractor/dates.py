@@ -109,8 +109,6 @@ def find_dates(text: str, lang: str, published: dt.date | None,
             for m in rule.pattern.finditer(folded, lo, hi):
                 s, e = m.span("d") if "d" in rule.pattern.groupindex else m.span()
                 candidates.append((s, e, rule.handler(m, ctx)))
-    if not candidates:
-        return []
     chosen = _longest_first(candidates)
     chosen = [(s, e, _hedged(folded, s, e, r, lang)) for s, e, r in chosen]
     out = []
@@ -120,7 +118,7 @@ def find_dates(text: str, lang: str, published: dt.date | None,
         day, precision, rule = resolved
         if published is not None and day > published:
             continue
-        os_, oe = (s, e) if index is None else (index[s], index[e - 1] + 1)
+        os_, oe = (s, e) if index is None else (index[s], _end(text, index[e - 1] + 1))
         out.append(DateMention(os_ + offset, oe + offset, text[os_:oe], day, precision, rule))
     out.extend(_dateparser_fallback(text, folded, index, lang, published, offset, chosen))
     return sorted(out, key=lambda d: (d.start, d.end))
@@ -198,6 +196,12 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     if len(index) != len(folded):  # normalise_ar changed beyond what _DROPPED knows
         raise ValueError("dates._DROPPED is out of step with normalise.normalise_ar")
     return folded, index
+
+
+def _end(text: str, end: int) -> int:
+    """An end offset moved past the diacritics of the span's last letter."""
+    m = _DROPPED.match(text, end)
+    return m.end() if m else end
 
 
 def _longest_first(cands):
@@ -765,7 +769,7 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
     dateparser's search_dates with the language given; precision from its period."""
     if lang != "en":
         return []
-    taken = [(s, e) for s, e, _ in chosen]
+    taken = [(s, e) for s, e, r in chosen if r is not None]
     out: list[DateMention] = []
     for m in _EN_LOOSE_MONTH.finditer(folded):
         if any(s <= m.start() < e for s, e in taken):

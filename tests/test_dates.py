@@ -1,0 +1,174 @@
+"""Date expressions: case table (Arabic and English), rows that must never be dates, offsets,
+publication-date rules and the undated-event fallbacks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor.dates import article_date, find_dates, news_of_the_day
+from extractor.records import DateMention
+
+WED = dt.date(2025, 3, 12)  # a Wednesday
+SUN = dt.date(2025, 3, 9)  # a Sunday
+APR = dt.date(2025, 4, 1)
+
+# text, language, published, expected date, expected precision. The first date mention is
+# checked; every row also asserts nothing is dated after publication.
+CASES = [
+    # Arabic relative days
+    ("قتل ثلاثة أشخاص أمس في غارة", "ar", WED, "2025-03-11", 1),
+    ("اندلع القتال أول أمس السبت", "ar", dt.date(2015, 8, 3), "2015-08-01", 1),
+    ("وقعت الاشتباكات أول أمس", "ar", WED, "2025-03-10", 1),
+    ("وقعت الاشتباكات أمس الأول", "ar", WED, "2025-03-10", 1),
+    ("قتل جندي قبل يومين", "ar", WED, "2025-03-10", 1),
+    ("قتل جندي قبل ثلاثة أيام", "ar", WED, "2025-03-09", 1),
+    ("هاجم المسلحون القرية الأحد الماضي", "ar", WED, "2025-03-09", 1),
+    ("هاجم المسلحون القرية يوم الأحد", "ar", WED, "2025-03-09", 1),
+    ("هاجم المسلحون القرية يوم الأحد", "ar", SUN, "2025-03-09", 1),  # on or before
+    ("هاجم المسلحون القرية الأحد الماضي", "ar", SUN, "2025-03-02", 1),  # strictly before
+    ("أطلقوا مساء أمس ثمانية صواريخ", "ar", WED, "2025-03-11", 1),
+    ("سقطت قذائف فجر اليوم على الحي", "ar", WED, "2025-03-12", 1),
+    ("خرج الآلاف اليوم الجمعة إلى الميادين", "ar", dt.date(2015, 8, 8), "2015-08-07", 1),
+    ("في وقت متأخر من يوم الجمعة", "ar", dt.date(2015, 8, 2), "2015-07-31", 1),
+    ("قتل 37 في هجوم شنه ليلًا على قرية", "ar", WED, "2025-03-11", 1),
+    ("قصف الطيران القرية ليل أمس", "ar", WED, "2025-03-11", 1),
+    ("كثفت الطائرات غاراتها بالأمس", "ar", WED, "2025-03-11", 1),
+    ("وبحلول أمس السبت كانت القوات قد استعادت القرى", "ar", dt.date(2015, 8, 2), "2015-08-01", 2),
+    # Arabic spans and months
+    ("تصاعدت الهجمات الأسبوع الماضي", "ar", WED, "2025-03-05", 2),
+    ("قتل 9 أشخاص خلال الـ 24 ساعة الماضية", "ar", WED, "2025-03-12", 2),
+    ("تكررت الاشتباكات خلال الأيام الماضية", "ar", WED, "2025-03-10", 2),
+    ("سيطر التنظيم على البلدة الشهر الماضي", "ar", WED, "2025-02-15", 3),
+    ("سيطر التنظيم على البلدة مطلع الشهر الماضي", "ar", WED, "2025-02-01", 3),
+    ("سيطر التنظيم على البلدة أواخر الشهر الماضي", "ar", WED, "2025-02-28", 3),
+    ("سيطر التنظيم على البلدة في كانون الثاني 2025", "ar", WED, "2025-01-15", 3),
+    # Arabic absolute: Levantine and doubled months, ordinals, Arabic-Indic digits, Hijri
+    ("قتل 5 في 3 آذار/مارس 2025", "ar", WED, "2025-03-03", 1),
+    ("قتل 5 في 3 آذار (مارس) 2025", "ar", None, "2025-03-03", 1),
+    ("في الثالث من آذار قتل 5", "ar", WED, "2025-03-03", 1),
+    ("في الحادي والعشرين من شباط", "ar", WED, "2025-02-21", 1),
+    ("قتل ٣ أشخاص في ٣ مارس ٢٠٢٥", "ar", WED, "2025-03-03", 1),
+    ("وقع الهجوم في 15 كانون الأول 2024", "ar", None, "2024-12-15", 1),
+    ("السبت 15 رمضان 1446 هـ", "ar", APR, "2025-03-15", 1),
+    ("وقع الانفجار في غرة شوال 1446هـ", "ar", APR, "2025-03-30", 1),
+    ("بتاريخ 15/09/1446", "ar", APR, "2025-03-15", 1),
+    ("بتاريخ 2025/03/03", "ar", None, "2025-03-03", 1),
+    ("قتل أحد عشر شخصاً في 25 ديسمبر", "ar", dt.date(2025, 1, 10), "2024-12-25", 1),
+    # English
+    ("Two soldiers were killed yesterday", "en", WED, "2025-03-11", 1),
+    ("Rebels attacked the base on Sunday", "en", WED, "2025-03-09", 1),
+    ("Rebels attacked the base on Wednesday", "en", WED, "2025-03-12", 1),
+    ("Rebels attacked the base last Wednesday", "en", WED, "2025-03-05", 1),
+    ("The US fired missiles late Thursday", "en", WED, "2025-03-06", 1),
+    ("Shelling continued last night in the city", "en", WED, "2025-03-11", 1),
+    ("Air strikes overnight killed five", "en", WED, "2025-03-11", 1),
+    ("Clashes intensified last week", "en", WED, "2025-03-05", 2),
+    ("Clashes intensified over the weekend", "en", WED, "2025-03-08", 2),
+    ("IS seized the town earlier this month", "en", dt.date(2025, 3, 20), "2025-03-15", 3),
+    ("The town fell in January", "en", WED, "2025-01-15", 3),
+    ("It was taken in early February 2024", "en", None, "2024-02-01", 3),
+    ("On 9 May 2020, regime forces brought in reinforcements", "en", None, "2020-05-09", 1),
+    ("Around 9 May 2020 (as reported), 35 soldiers joined", "en", None, "2020-05-09", 2),
+    ("As reported on 2 May 2020, forces looted property", "en", None, "2020-05-02", 2),
+    ("On 28 April 2020 (or around), dock workers demonstrated", "en", None, "2020-04-28", 2),
+    ("HPG reported that on 9 May 2020 a clash took place", "en", None, "2020-05-09", 1),
+    ("Between 1 and 5 May 2020, militants attacked villages", "en", None, "2020-05-03", 2),
+    ("Protesters gathered on March 3, 2025 in the capital", "en", None, "2025-03-03", 1),
+    ("The bodies were found two days ago", "en", WED, "2025-03-10", 1),
+    # forms no rule knows: dateparser's search_dates (language given) reads them
+    ("The attack on March the 3rd killed four", "en", WED, "2025-03-03", 1),
+    ("Reported 3-March-2025 by the ministry", "en", None, "2025-03-03", 1),
+]
+
+
+@pytest.mark.parametrize("text,lang,published,expected,precision", CASES)
+def test_resolves(text, lang, published, expected, precision):
+    found = find_dates(text, lang, published)
+    assert found, f"no date in {text!r}"
+    first = found[0]
+    assert (first.date.isoformat(), first.precision) == (expected, precision), first
+    assert text[first.start:first.end] == first.text
+    if published is not None:
+        assert all(m.date <= published for m in found)
+
+
+# Text that must never yield a date (with a publication date given).
+NEVER = [
+    ("قتل 2014 شخصا في الهجوم", "ar"),
+    ("في عام 2014 سيطر التنظيم على المدينة", "ar"),
+    ("عام 1446 هـ", "ar"),
+    ("أصيب 15 شخصاً و3 آخرون", "ar"),
+    ("اليوم الأول من المفاوضات", "ar"),
+    ("اليوم الوطني للمملكة", "ar"),
+    ("قال أبو محمد إن آب الأسرة قتل", "ar"),
+    ("سيبدأ الموسم في 12 أبريل", "ar"),  # a plan two months ahead, not last year's event
+    ("The 2011 uprising began in Deraa", "en"),
+    ("At least 270 people were killed", "en"),
+    ("May God protect them, he said", "en"),
+    ("A March for peace drew crowds", "en"),
+    ("The score was 3/4 at half time", "en"),
+    ("In 2016 the group lost Manbij", "en"),
+    ("Talks will resume tomorrow", "en"),
+    ("Elections are planned for next month", "en"),
+]
+
+
+@pytest.mark.parametrize("text,lang", NEVER)
+def test_never_a_date(text, lang):
+    assert find_dates(text, lang, WED) == []
+
+
+def test_future_dates_are_dropped():
+    assert find_dates("وقع الانفجار في 20 آذار 2025", "ar", WED) == []
+    assert find_dates("The attack happened on 20 March 2025", "en", WED) == []
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("قتل 3 أمس", "ar"), ("هاجموا يوم الأحد", "ar"), ("في الثالث من آذار", "ar"),
+    ("الأسبوع الماضي", "ar"), ("killed yesterday", "en"), ("on Sunday", "en"),
+    ("on 3 March", "en"), ("in January", "en"),
+])
+def test_relative_needs_publication_date(text, lang):
+    assert find_dates(text, lang, None) == []
+    assert find_dates(text, lang, WED) != []
+
+
+def test_offsets_survive_diacritics_and_offset_argument():
+    text = "قُتِلَ ثلاثةٌ ليلًا، وأُصيبَ آخرون مساءَ أمسِ الأحدِ في ٣ آذار ٢٠٢٥."
+    found = find_dates(text, "ar", WED, offset=100)
+    assert [m.text for m in found] == ["ليلًا", "مساءَ أمسِ الأحدِ", "٣ آذار ٢٠٢٥"]
+    for m in found:
+        assert text[m.start - 100:m.end - 100] == m.text
+    assert [m.date for m in found] == [dt.date(2025, 3, 11), dt.date(2025, 3, 9),
+                                       dt.date(2025, 3, 3)]
+
+
+def test_sentence_by_sentence_equals_whole_text():
+    first, second = "قتل جندي أمس في درعا. ", "واندلعت اشتباكات يوم الجمعة في حلب."
+    whole = find_dates(first + second, "ar", WED)
+    parts = find_dates(first, "ar", WED) + find_dates(second, "ar", WED, offset=len(first))
+    assert whole == parts
+    assert [m.start for m in whole] == sorted(m.start for m in whole)
+
+
+def test_rule_is_recorded():
+    (m,) = find_dates("اندلع القتال أول أمس", "ar", WED)
+    assert m.rule == "day before yesterday"
+    (h,) = find_dates("15 رمضان 1446", "ar", APR)
+    assert "hijri" in h.rule
+
+
+def test_news_of_the_day():
+    m = news_of_the_day(WED)
+    assert m == DateMention(0, 0, "", WED, 2, "publication date")
+
+
+def test_article_date_prefers_the_reported_day():
+    body = "اشتباكات عنيفة صباح أمس في سهل الغاب. وألقى الطيران براميل متفجرة أمس على القرى."
+    assert article_date(find_dates(body, "ar", WED), WED) == DateMention(
+        0, 0, "", dt.date(2025, 3, 11), 2, "article date")
+    # A month-level or old mention does not move undated events away from the edition's day.
+    old = find_dates("سيطر التنظيم على المدينة في 3 آذار 2024", "ar", WED)
+    assert article_date(old, WED) == news_of_the_day(WED)
+    assert article_date([], WED) == news_of_the_day(WED)
