@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -169,6 +170,7 @@ def _pause(stage: str) -> None:
 
 # ---------------------------------------------------------------- ids and keys
 
+@functools.cache
 def country_acronym(iso: int | None, country: str | None) -> str:
     """ACLED's three-letter prefix of event ids: ISO 3166-1 alpha-3 of the numeric code."""
     import pycountry
