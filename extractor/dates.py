@@ -62,7 +62,6 @@ _AR_NUMBERS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "س
 @dataclass(frozen=True)
 class _Ctx:
     published: dt.date | None
-    lang: str
 
 
 # A handler turns a regex match into (day, precision, rule), or None when the expression is
@@ -98,7 +97,7 @@ def find_dates(text: str, lang: str, published: dt.date | None,
         return []
     folded, index = _fold(text)
     gated = folded.lower() if lang == "en" else folded
-    ctx = _Ctx(published, lang)
+    ctx = _Ctx(published)
     candidates: list[tuple[int, int, tuple[dt.date, int, str] | None]] = []
     windows: dict[object, list[tuple[int, int]]] = {}  # rules share gates (month names, أمس)
     for rule in _rules(lang):
@@ -655,6 +654,30 @@ def _ar_rules() -> tuple[_Rule, ...]:
         return _range(int(m["d1"]), int(m["day"]), mo, mo, int(m["year"]) if m["year"] else None,
                       ctx)
 
+    def week_of_month(m: re.Match, ctx: _Ctx):
+        mo = greg[_key(m["mon"])]
+        if m["year"]:
+            y = int(m["year"])
+        elif ctx.published is not None:
+            y = _latest_month(mo, ctx.published)
+        else:
+            return None
+        if y is None:
+            return None
+        last = calendar.monthrange(y, mo)[1]
+        middle = {"الاول": 4, "الثاني": 11, "الثالث": 18, "الرابع": 25}.get(m["nth"], last - 3)
+        return dt.date(y, mo, middle), SPAN, "week of month"
+
+    def day_of_this_month(m: re.Match, ctx: _Ctx):
+        if ctx.published is None:
+            return None
+        d = int(m["day"]) if m["day"] else ordinals[_key(m["ord"])]
+        y, mo = ctx.published.year, ctx.published.month
+        if m["which"] in ("الماضي", "المنصرم", "الفائت", "السابق"):
+            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        got = _safe_date(y, mo, d)
+        return (got, DAY, "day of this month") if got else None
+
     c = _AR_CLITIC
     hijri_gate = tuple({k.split()[0] for k in hijri})
     month_gate = tuple(k for k in greg if k not in ("اب", "ماي")) + (" اب ", " ماي ")
@@ -688,9 +711,11 @@ def _ar_rules() -> tuple[_Rule, ...]:
         _Rule("night before", re.compile(
             rf"{c}(?P<d>ليلا|الليله\s+الماضيه|ليل\s+الليله\s+الماضيه|خلال\s+الليل|الليله\s+قبل\s+الماضيه)(?!\w)"),
               _relative(1, DAY, "night before"), ("ليل",)),
-        # اليوم followed by another ال-word is "اليوم الأول", "اليوم الوطني", "اليوم التالي".
+        # Not today: "اليوم الأول / الوطني / التالي" (another ال-word follows), "في اليوم
+        # نفسه / ذاته", "نفس اليوم" (the day of an event told before).
         _Rule("today", re.compile(
-            rf"{c}(?P<d>{day_parts}?اليوم)(?!\w)(?!\s+ال)"), _relative(0, DAY, "today"), ("اليوم",)),
+            rf"(?<!في\s)(?<!نفس\s){c}(?P<d>{day_parts}?اليوم)(?!\w)(?!\s+(?:ال|نفسه|ذاته))"),
+              _relative(0, DAY, "today"), ("اليوم",)),
         _Rule("days ago", re.compile(
             rf"{c}(?P<d>(?:قبل|منذ)\s+(?:(?P<n>\d{{1,2}}|{_alt(_AR_NUMBERS)})\s+(?P<unit>ايام|يوما|اسابيع|اسبوعا)))(?!\w)"),
               ago, ("قبل", "منذ")),
@@ -706,6 +731,16 @@ def _ar_rules() -> tuple[_Rule, ...]:
         _Rule("few days", re.compile(
             rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال)?ايام\s+(?:القليله\s+)?(?:الماضيه|الاخيره|الفائته|المنصرمه))(?!\w)"),
               _relative(2, SPAN, "few days"), ("ايام",)),
+        _Rule("two days", re.compile(
+            rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال)?يومين\s+(?:ال)?(?:ماضيين|اخيرين|الماضيين|الاخيرين))(?!\w)"),
+              _relative(1, SPAN, "two days"), ("يومين",)),
+        _Rule("week of month", re.compile(
+            rf"{c}(?P<d>(?:ال)?اسبوع\s+(?P<nth>الاول|الثاني|الثالث|الرابع|الاخير){of_month}{mon}{year}?)(?!\w)"),
+              week_of_month, month_gate),
+        _Rule("day of this month", re.compile(
+            rf"{c}(?P<d>(?:يوم\s+)?(?:ال)?(?:{day_num}|{ordinal})\s+من\s+(?:الشهر|هذا\s+الشهر)"
+            rf"(?:\s+(?P<which>الجاري|الحالي|الماضي|المنصرم|الفائت|السابق))?)(?!\w)"),
+              day_of_this_month, ("الشهر",)),
         _Rule("past hours", re.compile(
             rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال\s*)?(?:24|48|اربع\s+وعشرين)?\s*(?:ساعه|الساعات)\s+(?:ال)?(?:ماضيه|الماضيه|الاخيره|المنصرمه))(?!\w)"),
               _relative(0, SPAN, "past hours"), ("ساع",)),
