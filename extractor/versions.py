@@ -352,7 +352,7 @@ def _datapackage(name: str, files: dict[str, dict[str, Any]], inputs: list[dict]
         return {"name": res_name, "path": path, **kw, "bytes": files[path]["bytes"], "hash": f"sha256:{files[path]['sha256']}"}
 
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # not all resources are tables (parquet, jsonl)
         "name": "extractor-events",
         "title": "Conflict events extracted from news articles (ACLED-style)",
         "version": name,
