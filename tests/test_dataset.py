@@ -277,6 +277,10 @@ def test_cli_validate_exit_codes(tmp_path):
     assert ok.exit_code == 0 and "valid, 3 rows" in ok.output
     folder = runner.invoke(app, ["validate", str(tmp_path)])  # a version folder
     assert folder.exit_code == 0
+    (tmp_path / "DIR").mkdir()
+    (tmp_path / "DIR" / "latest").symlink_to(tmp_path)
+    assert runner.invoke(app, ["validate", str(tmp_path / "DIR")]).exit_code == 0  # DIR: its latest
+    assert runner.invoke(app, ["validate", str(tmp_path / "DIR" / "latest")]).exit_code == 0
     break_cell(tmp_path / "events.csv", 3, "sub_event_type", "Attack")
     bad = runner.invoke(app, ["validate", str(tmp_path / "events.csv")])
     assert bad.exit_code == 1 and "sub_event_type_in_event_type" in bad.output

@@ -42,7 +42,8 @@ def _share(value: Optional[float], option: str) -> Optional[float]:
 
 
 def validate_cmd(
-    path: Annotated[Path, typer.Argument(help="A dataset file (.csv or .parquet) or a version folder.")],
+    path: Annotated[Path, typer.Argument(
+        help="A dataset file (.csv or .parquet), a version folder, or a dataset folder (its latest version).")],
     format: Annotated[ReportFormat, typer.Option("--format", help="text for people, json for programs.")] = ReportFormat.text,
     max_geo3: Annotated[Optional[float], typer.Option(
         "--max-geo3", help="Fail when more than this share of rows has geo_precision 3.")] = None,
@@ -72,7 +73,11 @@ def validate_cmd(
         "missing_actor2": _share(max_missing_actor2, "--max-missing-actor2"),
     }
     thresholds = {k: v for k, v in given.items() if v is not None}
-    target = path / "events.csv" if path.is_dir() else path
+    target = path
+    if path.is_dir():
+        # A version folder, or a dataset folder (DIR) whose latest version is checked.
+        latest = path / "latest" / "events.csv"
+        target = latest if not (path / "events.csv").exists() and latest.exists() else path / "events.csv"
     try:
         report = dataset.validate_file(target, thresholds)
     except dataset.DatasetError as err:
