@@ -1,7 +1,7 @@
 """Event detection and typing: trigger lexicons, modality and the codebook's priority.
 
 A trigger is a word or phrase from ``resources/{lang}/triggers.csv`` found in a Doc by
-a spaCy ``Matcher`` over ``token.norm_`` (the one normal form of
+an n-gram index over ``token.norm_`` (the one normal form of
 :mod:`extractor.normalise`; Arabic proclitics are stripped by the NORM component).
 Each trigger carries ACLED's event and sub-event type, a strength, whether the type
 depends on who was hit (``needs_target``), and its modality: "asserted" when the
@@ -18,9 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from importlib import resources
 
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from .errors import ExtractorError
 from .normalise import normalise
@@ -120,6 +118,15 @@ class Cue:
 
 
 # -- lexicon loading ----------------------------------------------------------------
+
+@functools.cache
+def _cue_index(lang: str) -> dict[str, list[tuple[int, Cue]]]:
+    """Cues by their first word, with their row order (the first matching row wins)."""
+    index: dict[str, list[tuple[int, Cue]]] = {}
+    for order, cue in enumerate(cues(lang)):
+        index.setdefault(cue.tokens[0], []).append((order, cue))
+    return index
+
 
 def _rows(lang: str, name: str) -> list[tuple[int, dict[str, str]]]:
     path = resources.files("extractor") / "resources" / lang / name
@@ -230,20 +237,56 @@ def vocabulary(lang: str) -> set[str]:
     return words
 
 
-@functools.lru_cache(maxsize=8)
-def _matcher(lang: str, vocab: Vocab) -> tuple[Matcher, dict[int, Entry]]:
-    matcher = Matcher(vocab)
-    by_key: dict[int, Entry] = {}
+Step = frozenset[str] | None  # one pattern word (its alternative norms), or None for a gap
+
+
+@functools.cache
+def _index(lang: str) -> dict[str, list[tuple[Entry, tuple[Step, ...]]]]:
+    """Patterns by the norms of their first word, built once per language.
+
+    A hand-rolled n-gram index instead of spaCy's Matcher: only tokens that can
+    start a pattern are tried, which is ~100x faster than the Matcher's per-token
+    set predicates on a lexicon of this size (docs/triggers.md, speed).
+    """
+    index: dict[str, list[tuple[Entry, tuple[Step, ...]]]] = {}
     for entry in entries(lang):
-        patterns = []
         for variant in _variants(lang, entry):
-            pat = [{"OP": f"{{0,{MAX_GAP}}}"} if s is None
-                   else {"NORM": s[0]} if len(s) == 1 else {"NORM": {"IN": s}}
-                   for s in variant]
-            patterns.append(pat)
-        matcher.add(entry.id, patterns)
-        by_key[vocab.strings[entry.id]] = entry
-    return matcher, by_key
+            steps = tuple(None if s is None else frozenset(s) for s in variant)
+            if steps[0] is None:
+                raise LexiconError(f"{lang} trigger {entry.id}: a pattern cannot start with a gap")
+            for norm in steps[0]:
+                index.setdefault(norm, []).append((entry, steps))
+    return index
+
+
+def _match_at(norms: list[str], i: int, steps: tuple[Step, ...]) -> int:
+    """End of the shortest match of ``steps`` starting at token ``i``, or -1."""
+    def go(k: int, j: int) -> int:
+        if k == len(steps):
+            return j
+        step = steps[k]
+        if step is None:
+            for skip in range(MAX_GAP + 1):
+                end = go(k + 1, j + skip)
+                if end >= 0:
+                    return end
+            return -1
+        if j < len(norms) and norms[j] in step:
+            return go(k + 1, j + 1)
+        return -1
+    return go(0, i)
+
+
+def _matches(doc: Doc, lang: str) -> list[tuple[int, int, Entry]]:
+    index = _index(lang)
+    norms = [t.norm_ for t in doc]
+    out = []
+    for i, norm in enumerate(norms):
+        for entry, steps in index.get(norm, ()):
+            end = _match_at(norms, i, steps)
+            if end > i:
+                out.append((i, end, entry))
+    return out
 
 
 # -- finding triggers -------------------------------------------------------------------
@@ -258,10 +301,8 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     lang = doc.lang_
     if lang not in {"ar", "en"} or not len(doc):
         return []
-    matcher, by_key = _matcher(lang, doc.vocab)
     found = []
-    for key, start, end in matcher(doc):
-        entry = by_key[key]
+    for start, end, entry in _matches(doc, lang):
         if "label" in entry.flags and doc.text[:doc[start].idx].strip():
             continue  # ACLED label prefixes ("Looting:") count only at the start of a text
         found.append((start, end, entry))
@@ -305,7 +346,7 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
         lines.append((pos, line))
         pos += len(line) + 1
     for k, (start, line) in enumerate(lines):
-        if normalise(line).strip(" :.-") not in RELATED_MARKERS:
+        if len(line) > 40 or normalise(line).strip(" :.-") not in RELATED_MARKERS:
             continue
         end = start + len(line)
         taken = 0
@@ -378,31 +419,55 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
         hi += 1
     before = [t.norm_ for t in doc[lo:start]]
     after = [t.norm_ for t in doc[end:hi]]
-    for cue in cues(lang):
-        if cue.scope == "topic" and crowd:
-            continue
-        if cue.scope in {"before", "both", "topic"} and _has_cue(before, cue, lang):
-            return cue.modality
-        if cue.scope in {"after", "both"} and _has_cue(after, cue, lang):
-            return cue.modality
+    best: tuple[int, str] | None = None
+    index = _cue_index(lang)
+    for words, side in ((before, "before"), (after, "after")):
+        for i, word in enumerate(words):
+            for order, cue in index.get(word, ()):
+                if best is not None and order >= best[0]:
+                    continue
+                if cue.scope == "topic" and crowd:
+                    continue
+                if side == "before" and cue.scope == "after":
+                    continue
+                if side == "after" and cue.scope not in {"after", "both"}:
+                    continue
+                if _cue_at(words, i, cue, lang):
+                    best = (order, cue.modality)
+    if best is not None:
+        return best[1]
+    if lang == "ar" and _purpose(doc, start):
+        return "future"
     return "asserted"
 
 
-def _has_cue(words: list[str], cue: Cue, lang: str) -> bool:
+def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
+    """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?"""
     n = len(cue.tokens)
-    for i in range(len(words) - n + 1):
-        if all(_token_fits(words, i + k, t) for k, t in enumerate(cue.tokens)):
-            nxt = words[i + n] if i + n < len(words) else ""
-            prev = words[i - 1] if i > 0 else ""
-            if lang == "ar" and cue.tokens == ("لا",) and nxt in AR_LA_NOT_NEGATION:
-                continue
-            if lang == "ar" and cue.tokens == ("قد",) and (
-                    nxt[:1] not in "يتن" or nxt in AR_QAD_PAST or not nxt):
-                continue  # قد + past tense ("كانت قد استعادت") reports a done deed
-            if lang == "en" and cue.tokens == ("may",) and (prev.isdigit() or nxt.isdigit()):
-                continue  # the month: "on 3 May 2020"
-            return True
-    return False
+    if i + n > len(words) or not all(_token_fits(words, i + k, t) for k, t in enumerate(cue.tokens)):
+        return False
+    nxt = words[i + n] if i + n < len(words) else ""
+    prev = words[i - 1] if i > 0 else ""
+    if lang == "ar" and cue.tokens == ("لا",) and nxt in AR_LA_NOT_NEGATION:
+        return False
+    if lang == "ar" and cue.tokens == ("قد",) and (not nxt or nxt[:1] not in "يتن" or nxt in AR_QAD_PAST):
+        return False  # قد + past tense ("كانت قد استعادت") reports a done deed
+    if lang == "en" and cue.tokens == ("may",) and (prev.isdigit() or nxt.isdigit()):
+        return False  # the month: "on 3 May 2020"
+    return True
+
+
+def _purpose(doc: Doc, start: int) -> bool:
+    """An Arabic verbal noun with the preposition ل (لاستعادة، لتحرير) states a purpose,
+    unless it follows "was subjected to" (تعرضت لقصف), which reports the event."""
+    tok = doc[start]
+    text = normalise(tok.text)
+    if text == tok.norm_ or not (text.startswith("ل") or text[1:2] == "ل" and text[:1] in "وف"):
+        return False
+    if text.startswith(("لل", "ال")) or tok.norm_.startswith("ل"):
+        return False
+    prev = doc[start - 1].norm_ if start > 0 else ""
+    return not prev.startswith(("تعرض", "يتعرض", "تتعرض", "ادي", "ادت", "اثر"))
 
 
 def _token_fits(words: list[str], i: int, want: str) -> bool:
