@@ -15,6 +15,7 @@ Row numbers in failure reports count data rows from 1: row N is line N+1 of a CS
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -250,9 +251,13 @@ def sort_frame(df: pl.DataFrame) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- validation
 
+@functools.cache
+def _column_order() -> dict[str, int]:
+    return {c: i for i, c in enumerate(contract.column_names())}
+
+
 def _sort_key(f: Failure) -> tuple:
-    order = {c: i for i, c in enumerate(contract.column_names())}
-    return (f.row is not None, f.row or 0, order.get(f.column or "", -1), f.rule)
+    return (f.row is not None, f.row or 0, _column_order().get(f.column or "", -1), f.rule)
 
 
 def schema_failures(df: pl.DataFrame) -> list[Failure]:
