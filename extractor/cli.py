@@ -59,7 +59,7 @@ def convert(
     from .dataset import DatasetInvalid
     from .errors import InputError
     from .ingest import Defaults, parse_published
-    from .versions import LockError
+    from .versions import LockError, VersionError
 
     logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING,
                         format="extractor: %(message)s")
@@ -76,7 +76,7 @@ def convert(
             result = run(inputs, out, defaults, label=label, workers=workers, progress=tick)
     except InputError as exc:
         _fail(EXIT_USAGE, str(exc))
-    except LockError as exc:
+    except (LockError, VersionError) as exc:
         _fail(EXIT_USAGE, str(exc))
     except DatasetInvalid as exc:
         _fail(EXIT_INTERNAL, f"the produced dataset failed validation; nothing was written:\n{exc}")
