@@ -177,3 +177,17 @@ def test_article_date_prefers_the_reported_day():
     old = find_dates("سيطر التنظيم على المدينة في 3 آذار 2024", "ar", WED)
     assert article_date(old, WED) == news_of_the_day(WED)
     assert article_date([], WED) == news_of_the_day(WED)
+
+
+def test_unknown_language_is_an_error():
+    with pytest.raises(ValueError, match="'fr'"):
+        find_dates("le 3 mars 2025", "fr", WED)
+
+
+def test_folding_equals_the_shared_normaliser():
+    from extractor.dates import _fold
+    from extractor.normalise import normalise_ar
+
+    every = "".join(chr(c) for lo, hi in ((0x0600, 0x0700), (0xFB50, 0xFE00)) for c in range(lo, hi))
+    for text in (every, "قُتِلَ ثلاثةٌ ليلًا في ٣ آذار", "On 9 May 2020, x", ""):
+        assert _fold(text)[0] == normalise_ar(text)
