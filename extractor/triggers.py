@@ -74,7 +74,10 @@ GAP = "..."  # pattern token: up to MAX_GAP arbitrary tokens
 MAX_GAP = 4
 BLOCK = "-"  # event_type of a stop phrase: it hides shorter triggers inside it, then is dropped
 WEAK = 0.5  # below this a trigger counts only when no stronger one was found
+NEGATION_REACH = 5  # tokens between a negation cue and the trigger it negates
 WINDOW = 10  # tokens a cue may stand before (or a history year after) its trigger
+SCOPES = frozenset({"before", "after", "both", "topic", "sentence"})
+PLACEHOLDERS = frozenset({"{YEAR}", "{MONTH}", "{NUM}"})
 YEAR = re.compile(r"^(19|20)\d\d$")
 EN_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july",
                        "august", "september", "october", "november", "december",
@@ -113,7 +116,8 @@ class Cue:
     tokens: tuple[str, ...]
     modality: str
     # "before": in the clause before the trigger; "after": after it; "both"; "topic": before
-    # it, but only for non-crowd triggers (what a protest is "against" is not this event)
+    # it, but only for non-crowd triggers (what a protest is "against" is not this event);
+    # "sentence": anywhere before it in its sentence (threat verbs govern a whole sentence)
     scope: str
 
 
@@ -172,10 +176,10 @@ def cues(lang: str) -> tuple[Cue, ...]:
     out = []
     for line, row in _rows(lang, "modality.csv"):
         modality, scope = row.get("modality", "").strip(), row.get("scope", "").strip()
-        if modality not in MODALITIES[1:] or scope not in {"before", "after", "both", "topic"}:
+        if modality not in MODALITIES[1:] or scope not in SCOPES:
             raise LexiconError(f"resources/{lang}/modality.csv line {line}: bad modality "
                                f"{modality!r} or scope {scope!r}")
-        out.append(Cue(tuple(normalise(t) if t not in {"{YEAR}", "{MONTH}"} else t
+        out.append(Cue(tuple(normalise(t) if t not in PLACEHOLDERS else t
                              for t in row["cue"].split()), modality, scope))
     return tuple(out)
 
@@ -306,7 +310,8 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         if "label" in entry.flags and doc.text[:doc[start].idx].strip():
             continue  # ACLED label prefixes ("Looting:") count only at the start of a text
         found.append((start, end, entry))
-    found.sort(key=lambda m: (-(m[1] - m[0]), -m[2].strength, m[0]))
+    # Longest first; at equal length a stop phrase wins, then the stronger entry.
+    found.sort(key=lambda m: (-(m[1] - m[0]), m[2].event_type != BLOCK, -m[2].strength, m[0]))
     taken = [False] * len(doc)
     kept = []
     for start, end, entry in found:
@@ -325,7 +330,8 @@ def find_triggers(doc: Doc) -> list[Trigger]:
             start=span.start_char, end=span.end_char, text=span.text,
             event_type=entry.event_type, sub_event_type=entry.sub_event_type,
             strength=entry.strength, rule=_rule(lang, entry), needs_target=entry.needs_target,
-            modality=modality(doc, start, end, related, crowd=entry.event_type in DEMO)))
+            modality=modality(doc, start, end, related, crowd=entry.event_type in DEMO,
+                              purpose="purpose" in entry.flags)))
     return out
 
 
@@ -380,7 +386,7 @@ CLAUSE_WORDS = {
                      "where", "although", "though", "because", "since", "as", "whilst"}),
     "ar": frozenset(normalise(w) for w in (
         "بينما", "فيما", "حيث", "لكن", "لكنها", "لكنه", "بعد", "عندما", "حين", "التي", "الذي",
-        "الذين", "إذ", "ثم", "حتى", "منذ", "كما")),
+        "الذين", "إذ", "ثم", "حتى", "منذ", "كما", "بعدما", "عندها")),
 }
 # Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
 AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
@@ -388,13 +394,17 @@ AR_QAD_PAST = frozenset({normalise("تم")})
 
 
 def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | None = None,
-             crowd: bool = False) -> str:
+             crowd: bool = False, purpose: bool = False) -> str:
     """Why the trigger at tokens ``start:end`` does not report an event, or "asserted".
 
     Scope: cues count inside the clause that holds the trigger, at most WINDOW
     tokens before it (history years and "after" cues: after it). A clause ends at
     punctuation, a subordinator or, in Arabic, a و/ف clitic opening a new verb.
-    ``crowd`` (a protest or riot trigger) exempts it from "topic" cues ("against").
+    ``crowd`` (a protest or riot trigger) exempts it from "topic" cues ("against");
+    ``purpose`` (an Arabic verbal noun flagged in the lexicon) makes ل + noun a purpose
+    (لاستعادة = "in order to regain"), so "future". A negation cue counts only within
+    NEGATION_REACH tokens of the trigger ("لم تعلن أي جهة المسؤولية عن الهجوم" reports
+    the attack).
     """
     lang = doc.lang_
     char = doc[start].idx
@@ -421,24 +431,42 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     after = [t.norm_ for t in doc[end:hi]]
     best: tuple[int, str] | None = None
     index = _cue_index(lang)
-    for words, side in ((before, "before"), (after, "after")):
+    whole = [t.norm_ for t in doc[sent.start:start]]
+    for words, side in ((before, "before"), (after, "after"), (whole, "sentence")):
         for i, word in enumerate(words):
-            for order, cue in index.get(word, ()):
+            for order, cue in _cues_starting(index, word):
                 if best is not None and order >= best[0]:
                     continue
                 if cue.scope == "topic" and crowd:
+                    continue
+                if (side == "sentence") != (cue.scope == "sentence"):
                     continue
                 if side == "before" and cue.scope == "after":
                     continue
                 if side == "after" and cue.scope not in {"after", "both"}:
                     continue
+                if (cue.modality == "negated" and side != "after"
+                        and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
+                    continue
                 if _cue_at(words, i, cue, lang):
                     best = (order, cue.modality)
     if best is not None:
         return best[1]
-    if lang == "ar" and _purpose(doc, start):
+    if lang == "ar" and purpose and _purpose(doc, start):
         return "future"
     return "asserted"
+
+
+def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
+    """Cues that may start at ``word``: by the word itself or by a placeholder it fills."""
+    found = list(index.get(word, ()))
+    if word.isdigit():
+        found += index.get("{NUM}", [])
+        if YEAR.match(word):
+            found += index.get("{YEAR}", [])
+    elif word in EN_MONTHS:
+        found += index.get("{MONTH}", [])
+    return found
 
 
 def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
@@ -464,7 +492,7 @@ def _purpose(doc: Doc, start: int) -> bool:
     text = normalise(tok.text)
     if text == tok.norm_ or not (text.startswith("ل") or text[1:2] == "ل" and text[:1] in "وف"):
         return False
-    if text.startswith(("لل", "ال")) or tok.norm_.startswith("ل"):
+    if tok.norm_.startswith("ل"):
         return False
     prev = doc[start - 1].norm_ if start > 0 else ""
     return not prev.startswith(("تعرض", "يتعرض", "تتعرض", "ادي", "ادت", "اثر"))
@@ -474,6 +502,8 @@ def _token_fits(words: list[str], i: int, want: str) -> bool:
     word = words[i]
     if want == "{YEAR}":
         return bool(YEAR.match(word))
+    if want == "{NUM}":
+        return word.isdigit()
     if want == "{MONTH}":
         return word in EN_MONTHS
     return word == want
