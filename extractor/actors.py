@@ -36,8 +36,9 @@ INTER_LABELS: dict[int, str] = {
 ROLES = ("state", "rebel", "militia", "identity", "rioters", "protesters", "civilians",
          "external", "unidentified")
 EXTERNAL = 8
-# Words before an English mention that make it not the actor ("anti-Houthi forces").
-_EN_NEGATING_PREFIXES = {"anti"}
+# The one word that may join an English mention by a hyphen and keep it the actor ("pro-Houthi
+# forces"); any other ("anti-Houthi", "TURK-IS") makes it part of another word.
+_EN_HYPHEN_OK = {"pro"}
 
 
 class ActorDataError(ExtractorError):
@@ -84,7 +85,8 @@ class Override:
     """A name that applies in a country and/or a span of dates (actor_overrides.csv)."""
 
     key: str
-    country: str
+    country: str  # the event's country ("" = any)
+    actor_country: str  # the actor's own country ("" = any)
     start: dt.date | None
     end: dt.date | None
     name: str
@@ -152,7 +154,7 @@ def _overrides() -> dict[str, list[Override]]:
         where = f"common/actor_overrides.csv:{lineno}"
         inter = int(r["inter"]) if r["inter"] else None
         out.setdefault(r["key"], []).append(Override(
-            r["key"], r["country"], _date(r["start"], where), _date(r["end"], where), r["name"], inter))
+            r["key"], r["country"], r["actor_country"], _date(r["start"], where), _date(r["end"], where), r["name"], inter))
     return out
 
 
@@ -231,9 +233,10 @@ def _mention(doc: Doc, i: int, j: int, alias: Alias) -> ActorMention:
                         role_hint=entry.role)
 
 
-def _negated_en(doc: Doc, i: int) -> bool:
-    """True when an English mention is preceded by "anti-" (anti-Houthi forces)."""
-    return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].norm_ in _EN_NEGATING_PREFIXES
+def _hyphenated_en(doc: Doc, i: int) -> bool:
+    """True when an English mention is hyphen-joined to a word before it ("anti-Houthi", "TURK-IS")."""
+    return (i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_
+            and doc[i - 2].norm_ not in _EN_HYPHEN_OK)
 
 
 def find_actors(doc: Doc) -> list[ActorMention]:
@@ -261,7 +264,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
         if hit is None:
             i += 1
             continue
-        if not (lang == "en" and _negated_en(doc, i)):
+        if not (lang == "en" and _hyphenated_en(doc, i)):
             found.append(hit)
         i = hit[1]
     return [_mention(doc, a, b, al) for a, b, al in _merge_heads(found, lang) if al.alone]
@@ -281,9 +284,9 @@ def _merge_heads(found: list[tuple[int, int, Alias]], lang: str) -> list[tuple[i
     return out
 
 
-def _override(key: str, country: str, date: dt.date) -> Override | None:
+def _override(key: str, country: str, own: str, date: dt.date) -> Override | None:
     for o in _overrides().get(key, []):
-        if o.country and o.country != country:
+        if (o.country and o.country != country) or (o.actor_country and o.actor_country != own):
             continue
         if (o.start and date < o.start) or (o.end and date >= o.end):
             continue
@@ -318,7 +321,7 @@ def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tupl
             return m.name.replace("{country}", own or event_country), m.inter
         own = own or entry.country
         where = own or event_country
-        o = _override(key, event_country, event_date)
+        o = _override(key, event_country, own, event_date)
         if o is not None and o.name.startswith("=") and o.name[1:] not in seen:
             seen.add(key)
             key = o.name[1:]

@@ -1,0 +1,561 @@
+"""Fatalities: reported death counts in a Doc, and one total per event.
+
+Rules follow the codebook (docs/actors.md has the full table): only deaths count,
+never injuries; a vague count takes the codebook value (several 3, dozens and
+عشرات 12, tens 10, hundreds 100); a combined "killed and wounded" figure is not a
+death count, it only says that some died (3, or 10 for a large figure); "killed or
+injured" says nothing certain and gives no count; "at least N" and "between N and M"
+give the lowest figure.
+
+Matching runs over ``token.norm_`` with a small scanner per number: a death word
+before it ("killing 5", "مقتل 5") or after it ("5 people were killed",
+"27 شخصا قتلوا"), plus number-free phrases ("killed a civilian", "مقتل شخص",
+"لقي مصرعه", "سقوط قتلى"). Number words are data (resources/{en,ar}/numbers.csv);
+the death words are small closed sets below.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Doc
+
+from .normalise import clitic_candidates, normalise
+from .records import Fatalities
+
+EXACT, VAGUE, COMBINED = "exact", "vague", "combined"
+PUNCT = {",", ".", ";", ":", "(", ")", "!", "?", "،", "؛", "؟", "\"", "«", "»", "[", "]"}
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+LARGE_COMBINED = 50  # a combined toll this large implies many deaths: code 10, not 3
+
+# English closed sets (normalised, lower case).
+EN_BEFORE = {"kill", "kills", "killed", "killing", "execute", "executes", "executed", "executing",
+             "massacred", "massacring", "slaughtered", "murdered", "murdering", "assassinated",
+             "lives", "bodies", "body", "toll", "dead"}
+EN_AFTER = {"killed", "dead", "death", "died", "slain", "executed", "perished", "murdered", "assassinated",
+            "beheaded", "lynched", "fatalities", "deaths", "bodies", "die"}
+EN_SKIP = {"at", "least", "more", "than", "over", "about", "around", "approximately", "nearly",
+           "almost", "some", "total", "of", "up", "to", "estimated", "roughly", "reportedly",
+           "another", "additional", "as", "many", "the", "rose", "reached", "climbed", "stood",
+           "has", "had", "and", "injured", "injuring", "wounded", "wounding", "or", "between", "least"}
+EN_INJURY = {"injured", "injuring", "injures", "wounded", "wounding", "wounds", "hurt", "injuries",
+             "injury", "casualties", "maimed"}
+EN_AUX = {"were", "was", "been", "are", "is", "be", "being", "reportedly", "allegedly", "got",
+          "have", "has", "had", "later", "also", "all", "subsequently", "confirmed", "both"}
+EN_OBJECT_START = {"a", "an", "one", "the", "his", "her", "him", "them", "their", "its", "two", "three",
+                   "at", "several", "dozens", "scores", "many", "some", "four", "five", "six", "seven"}
+EN_NEGATORS = {"no", "not", "none", "without", "neither", "nor", "zero", "nobody"}
+EN_PERSON = {"man", "woman", "boy", "girl", "child", "baby", "civilian", "soldier", "officer",
+             "policeman", "policewoman", "fighter", "militant", "member", "commander", "person",
+             "teenager", "farmer", "shepherd", "doctor", "journalist", "student", "worker", "driver",
+             "resident", "villager", "guard", "leader", "official", "cleric", "teacher", "trader",
+             "merchant", "youth", "elder", "infant", "brother", "sister", "son", "daughter", "father",
+             "mother", "wife", "husband", "relative", "nurse", "employee", "activist", "protester",
+             "demonstrator", "prisoner", "detainee", "suspect", "gunman", "militiaman", "rebel",
+             "bodyguard", "contractor", "engineer", "pilot", "lawyer", "judge", "imam", "priest",
+             "chief", "mayor", "soldiers", "individual", "shopkeeper", "fisherman", "herder", "local"}
+EN_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+             "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+             "sep", "sept", "oct", "nov", "dec"}
+EN_PRONOUN_ONE = {"him", "her"}
+EN_GENERIC_VICTIMS = {"people", "persons", "person", "individuals", ""}
+EN_ADDITIVE = {"other", "others", "another", "more", "additional", "further"}
+
+# Arabic closed sets (normalised: أ→ا, ة→ه, ى→ي); proclitics are tried off at match time.
+AR_BEFORE = {"مقتل", "مصرع", "قتل", "قتلت", "استشهاد", "استشهد", "وفاه", "اعدام", "اعدم", "اعدمت",
+             "حياه", "ضحيته", "ضحيتها", "حصيله", "جثث", "جثه", "جثامين", "سقوط", "وقوع", "القتلي",
+             "قتلي", "اغتيال", "ذبح", "تصفيه"}
+AR_AFTER = {"قتلوا", "قتلا", "قتل", "لقوا", "لقي", "لقيا", "لقين", "حتفهم", "مصرعهم", "حتفه",
+            "مصرعه", "استشهدوا", "استشهد", "توفوا", "توفي", "قضوا", "قتيل", "قتيلا", "قتلي",
+            "القتلي", "جثث", "جثه", "جثامين", "اعدموا", "قتيلين", "قتيلان", "حتفهما", "مصرعهما"}
+AR_SKIP = {"من", "علي", "الاقل", "اكثر", "نحو", "حوالي", "قرابه", "زهاء", "ما", "لا", "يقل", "عن",
+           "يزيد", "الي", "ارتفع", "ارتفعت", "بين", "و", "اجمالي", "عدد", "بلغ", "بلغت", "الشهداء",
+           "القتلي", "قتلي", "يناهز", "يتجاوز", "اليوم", "امس"}
+AR_INJURY = {"اصابه", "اصيب", "اصيبوا", "جرح", "جرحي", "جريح", "جريحا", "مصاب", "مصابين", "مصابا",
+             "اصابات", "بجروح", "جروح", "اصابتهم", "اصابته", "جرحوا", "الجرحي", "المصابين", "الجريح",
+             "الاصابات", "الاصابه"}
+AR_MONTHS = {"يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس", "سبتمبر", "اكتوبر",
+             "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان", "ايار", "حزيران", "تموز", "اب", "ايلول",
+             "تشرين", "محرم", "صفر", "ربيع", "جمادي", "رجب", "شعبان", "رمضان", "شوال", "القعده", "الحجه",
+             "ذو"}
+AR_NEGATORS = {"لم", "لا", "دون", "بدون", "عدم", "نفي", "نفت", "ينفي", "تنفي"}
+AR_PERSON_ONE = {"شخص", "رجل", "امراه", "سيده", "طفل", "طفله", "جندي", "شرطي", "مدني", "شاب", "فتاه",
+                 "صبي", "ضابط", "عنصر", "مسلح", "مواطن", "مقاتل", "زوجته", "زوجها", "ابنه", "ابنته",
+                 "شقيقه", "شقيقته", "والده", "والدته", "قيادي", "قائد", "طالب", "طبيب", "صحفي",
+                 "شخصا", "رجلا", "طفلا", "جنديا", "مدنيا", "شابا", "صبيا", "ضابطا", "عنصرا", "مسلحا",
+                 "مقاتلا", "شرطيا", "مواطنا", "قياديا", "طالبا", "طبيبا", "صحفيا", "راع", "راعي",
+                 "مزارع", "سائق", "حارس", "معتقل", "امام", "مختار", "احد"}
+AR_PERSON_TWO = {"شخصين", "جنديين", "طفلين", "رجلين", "شابين", "عنصرين", "ضابطين", "امراتين",
+                 "سيدتين", "شقيقين", "قتيلين", "شخصان", "جنديان", "طفلان", "رجلان", "شابان",
+                 "عنصران", "ضابطان", "قتيلان", "مدنيين اثنين"}
+AR_PRONOUN_ONE = {"مقتله", "مصرعه", "حتفه", "استشهاده", "اعدامه", "مقتلها", "مصرعها", "حتفها",
+                  "اغتياله", "وفاته"}
+AR_PRONOUN_MANY = {"مقتلهم", "مصرعهم", "حتفهم", "اعدامهم"}
+AR_DEATH_NOUNS = {"قتيل", "قتيلا", "قتلي", "القتلي", "قتيلين", "قتيلان"}
+AR_INJURY_NOUNS = {"جريح", "جريحا", "جرحي", "الجرحي", "مصاب", "مصابين", "مصابا", "المصابين", "اصابات"}
+AR_PLURAL_DEATHS = {"قتلي"}  # "سقوط قتلى": plural deaths with no number
+AR_PLURAL_LEAD = {"سقوط", "وقوع", "اوقع", "خلف", "عن", "الي", "واوقع", "وسقوط", "ووقوع"}
+AR_GENERIC_VICTIMS = {"اشخاص", "شخصا", "اشخاصا", "شخص", ""}
+AR_ADDITIVE = {"اخرين", "اخرون", "اخران", "اخرين", "اخري", "اخر", "اخرا", "اضافيين"}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A count read at tokens [start, end): its value and whether it is exact."""
+
+    start: int
+    end: int
+    value: int
+    kind: str  # "exact", "vague" or "article" (a/an)
+
+
+@functools.cache
+def number_words(lang: str) -> tuple[dict[tuple[str, ...], tuple[int, str]], int]:
+    """Normalised number words of ``lang`` (tuples of words) -> (value, kind), and the longest length."""
+    text = resources.files(f"extractor.resources.{lang}").joinpath("numbers.csv").read_text("utf-8")
+    rows = csv.DictReader(io.StringIO("\n".join(x for x in text.splitlines() if not x.startswith("#"))))
+    table = {tuple(normalise(r["word"]).split()): (int(r["value"]), r["kind"]) for r in rows}
+    return table, max(len(k) for k in table)
+
+
+@functools.cache
+def _first_words(lang: str) -> frozenset[str]:
+    return frozenset(k[0] for k in number_words(lang)[0])
+
+
+@functools.lru_cache(maxsize=65536)
+def _readings(norm: str) -> tuple[str, ...]:
+    """An Arabic token's readings with proclitics removed (cached: words repeat across articles)."""
+    return tuple(clitic_candidates(norm))
+
+
+def _ar_word(norm: str, words: set[str]) -> str:
+    """The reading of an Arabic token in ``words`` once proclitics are removed, else ""."""
+    for cand in _readings(norm):
+        if cand in words:
+            return cand
+    return ""
+
+
+class _Scanner:
+    """Reads numbers and death phrases from one Doc's normalised tokens."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.lang = doc.lang_
+        self.ar = self.lang == "ar"
+        # a line break ends a clause like punctuation does
+        self.norms = [("." if t.is_space else t.norm_) for t in doc]
+        self.table, self.longest = number_words(self.lang)
+        self.readings = [(_readings(x) if self.ar else (x,)) for x in self.norms]
+        self._numbers: dict[int, Number | None] = {}
+        self.first_words = _first_words(self.lang)
+        negators = AR_NEGATORS if self.ar else EN_NEGATORS
+        self.negator = [any(r in negators for r in rs) for rs in self.readings]
+
+    def word(self, i: int, words: set[str]) -> str:
+        """Token ``i`` as a member of ``words`` (proclitics stripped for Arabic), else ""."""
+        if i < 0 or i >= len(self.norms):
+            return ""
+        for r in self.readings[i]:
+            if r in words:
+                return r
+        return ""
+
+    def number(self, i: int) -> Number | None:
+        """The count starting at token ``i``, if any (memoised: the scans ask again)."""
+        if i not in self._numbers:
+            self._numbers[i] = self._number(i)
+        return self._numbers[i]
+
+    def _number(self, i: int) -> Number | None:
+        norms, n = self.norms, len(self.norms)
+        if i >= n or i < 0:
+            return None
+        tok = norms[i]
+        if not tok[:1].isdigit() and not (self.ar and tok[1:2].isdigit()) and not any(
+                r in self.first_words for r in self.readings[i]):
+            return None
+        if self.ar and tok.startswith("و") and len(tok) > 1 and _DIGITS.fullmatch(tok[1:]):
+            tok = tok[1:]
+        if _DIGITS.fullmatch(tok):
+            value = int(tok.replace(",", ""))
+            if 1900 <= value <= 2100 and "," not in tok:
+                return None  # a year
+            months = AR_MONTHS if self.ar else EN_MONTHS
+            if self.word(i + 1, months) or self.word(i - 1, months):
+                return None  # a day of the month
+            return self._range(Number(i, i + 1, value, EXACT))
+        return self._words(i)
+
+    def _lookup(self, i: int) -> tuple[int, int, str] | None:
+        """Longest number-word entry at ``i``: (end, value, kind)."""
+        for k in range(min(self.longest, len(self.norms) - i), 0, -1):
+            key = tuple(self.norms[i:i + k])
+            hit = self.table.get(key)
+            if hit is None and self.ar and k == 1:
+                for cand in self.readings[i][1:]:
+                    hit = self.table.get((cand,))
+                    if hit:
+                        break
+            if hit:
+                return i + k, hit[0], hit[1]
+        return None
+
+    def _words(self, i: int) -> Number | None:
+        first = self._lookup(i)
+        if first is None:
+            return None
+        end, value, kind = first
+        if kind == "article":
+            nxt = self._lookup(end)
+            if nxt and nxt[2] in ("hundred", "thousand"):
+                return Number(i, nxt[0], nxt[1], EXACT)  # "a hundred", "a million"
+        if kind in ("vague", "article"):
+            if kind == "vague" and self.norms[i] == "some" and self.number(end):
+                return self.number(end)  # "some 80 people": a modifier
+            return Number(i, end, value, VAGUE if kind == "vague" else "article")
+        if kind in ("hundred", "thousand", "teen"):
+            return Number(i, end, value, EXACT) if kind != "teen" else None
+        total = value
+        j = end
+        while j < len(self.norms):
+            if self.norms[j] in ("-", "and") and j + 1 < len(self.norms):
+                j += 1
+                continue
+            nxt = self._lookup(j)
+            if nxt is None:
+                break
+            nend, nval, nkind = nxt
+            if nkind == "teen" and total < 10:
+                total += 10
+            elif nkind == "ten" and total < 10:
+                total += nval  # Arabic "خمسة وعشرون": units first
+            elif nkind == "unit" and total >= 20 and total % 10 == 0 and nval < 10:
+                total += nval
+            elif nkind == "hundred" and nval == 100:
+                total = max(total, 1) * 100
+            elif nkind == "thousand" and nval in (1000, 1000000):
+                total = max(total, 1) * nval
+            else:
+                break
+            j = nend
+        # backtrack over a trailing "-"/"and" that joined nothing
+        while j > end and self.norms[j - 1] in ("-", "and"):
+            j -= 1
+        return self._range(Number(i, j, total, EXACT))
+
+    def _range(self, num: Number) -> Number:
+        """Extend "5 to 7", "5-7", "5 or 6" over the second figure; the lowest (first) one counts."""
+        j = num.end
+        if j + 1 < len(self.norms) and self.norms[j] in ("to", "-", "or", "and", "الي", "او", "و"):
+            second = self._simple(j + 1)
+            if second and second.value > num.value:
+                return Number(num.start, second.end, num.value, num.kind)
+        return num
+
+    def _simple(self, i: int) -> Number | None:
+        tok = self.norms[i]
+        if _DIGITS.fullmatch(tok):
+            return Number(i, i + 1, int(tok.replace(",", "")), EXACT)
+        hit = self._lookup(i)
+        return Number(i, hit[0], hit[1], EXACT) if hit and hit[2] in ("unit", "ten") else None
+
+    def negated(self, i: int) -> bool:
+        """A negator ("no", "لم", "دون") among the three tokens before ``i``."""
+        return any(self.negator[max(0, i - 3):i])
+
+    def injury(self, i: int) -> bool:
+        return bool(self.word(i, AR_INJURY if self.ar else EN_INJURY))
+
+    def punct(self, i: int) -> bool:
+        return self.norms[i] in PUNCT
+
+
+def _before(sc: _Scanner, num: Number) -> tuple[int, str] | None:
+    """A death word before ``num`` across modifiers: (its index, "exact"/"combined"/"uncertain").
+
+    An injury word right after the death word makes a combined figure ("killed and
+    injured 5", "مقتل وإصابة 5"); one nearer the number makes it an injury count.
+    """
+    before = AR_BEFORE if sc.ar else EN_BEFORE
+    skip = AR_SKIP if sc.ar else EN_SKIP
+    injury_at = None
+    seen_or = False
+    for k in range(num.start - 1, max(-1, num.start - 6), -1):
+        if sc.punct(k):
+            return None
+        if sc.word(k, before) and (injury_at is None or injury_at <= k + 2):
+            if sc.ar and sc.word(k, AR_DEATH_NOUNS) and not all(
+                    sc.word(x, AR_SKIP) for x in range(k + 1, num.start)):
+                return None  # "عدد القتلى إلى 30", not "قتلى المعارضة ثلاثة من القادة"
+            if injury_at is not None:
+                return k, ("uncertain" if seen_or else COMBINED)
+            return k, EXACT
+        if sc.injury(k):
+            injury_at = k
+        elif sc.norms[k] == "and" and injury_at is None:
+            return None  # "killed and around 10 million displaced": a new clause
+        elif sc.norms[k] in ("or", "او"):
+            seen_or = True
+        elif sc.number(k) and sc.number(k).kind != "article":
+            return None
+        elif sc.norms[k] not in skip and not (sc.ar and sc.word(k, skip)):
+            if not sc.ar or k < num.start - 3 or injury_at is not None:
+                return None
+    return None
+
+
+def _injured_after(sc: _Scanner, num: Number) -> bool:
+    """True when the count is the subject of an injury word ("and 5 were wounded", "5 جرحى")."""
+    if sc.ar:
+        return num.end < len(sc.norms) and sc.norms[num.end] in AR_INJURY
+    for k in range(num.end, min(len(sc.norms), num.end + 4)):
+        if sc.injury(k):
+            return True
+        if sc.punct(k) or sc.norms[k] in ("and", "و") or sc.norms[k] not in EN_AUX | EN_ADDITIVE:
+            return False
+    return False
+
+
+def _after(sc: _Scanner, num: Number) -> tuple[int, str] | None:
+    """A death word after ``num`` (the victims are its subject): (index, kind)."""
+    after = AR_AFTER if sc.ar else EN_AFTER
+    n = len(sc.norms)
+    k, budget = num.end, 7
+    while k < n and budget > 0:
+        if sc.norms[k] == "(":  # an aside does not break the clause: "5 civilians (2 men, ...) were killed"
+            close = next((c for c in range(k + 1, min(n, k + 15)) if sc.norms[c] == ")"), None)
+            if close is None:
+                return None
+            k = close + 1
+            continue
+        budget -= 1
+        hit = _after_at(sc, num, k, after)
+        if hit is not None:
+            return None if hit == "stop" else hit
+        k += 1
+    return None
+
+
+def _after_at(sc: _Scanner, num: Number, k: int, after: set[str]) -> tuple[int, str] | str | None:
+    """Token ``k`` of the scan after a count: a death word (index, kind), "stop", or None to go on."""
+    n = len(sc.norms)
+    if sc.punct(k) or sc.injury(k) or (not sc.ar and sc.norms[k] == "and"):
+        return "stop"
+    later = sc.number(k) if k > num.end else None
+    if later and later.kind != "article":
+        return "stop"
+    hit = sc.word(k, after)
+    if not hit or (not sc.ar and hit == "death" and sc.norms[k - 1] != "to"):
+        return None
+    if not sc.ar and hit == "killed" and k + 1 < n and (
+            sc.norms[k + 1] in EN_OBJECT_START or _DIGITS.fullmatch(sc.norms[k + 1])):
+        obj = sc.number(k + 1)
+        if not (obj and _injured_after(sc, obj)):
+            return "stop"  # "two armed men killed a man": the number is the killers
+    if not sc.ar and hit in ("fatalities", "deaths", "bodies") and k > num.end + 1:
+        return "stop"
+    nxt = sc.norms[k + 1] if k + 1 < n else ""
+    if nxt in ("or", "او") and sc.injury(k + 2):
+        return k, "uncertain"  # "killed or injured": no death is certain
+    if sc.ar and hit in AR_DEATH_NOUNS and (
+            sc.word(k + 1, AR_INJURY_NOUNS) or (nxt == "و" and sc.word(k + 2, AR_INJURY_NOUNS))):
+        return k, COMBINED  # "50 قتيلا وجريحا", "قتلى وجرحى"
+    if not sc.ar and nxt == "and" and sc.injury(k + 2):
+        return k, COMBINED  # "5 killed and injured"
+    return k, EXACT
+
+
+def _victims_one(sc: _Scanner, num: Number) -> bool:
+    """"a"/"an" counts as one only before a person noun ("killed a soldier")."""
+    return any(sc.norms[k] in EN_PERSON for k in range(num.end, min(len(sc.norms), num.end + 4)))
+
+
+def _record(sc: _Scanner, a: int, b: int, count: int, rule: str) -> Fatalities:
+    span = sc.doc[a:b]
+    return Fatalities(start=span.start_char, end=span.end_char, text=span.text, count=count, rule=rule)
+
+
+def _combined_count(num: Number) -> int:
+    """Deaths implied by a combined killed-and-wounded figure (plural deaths, number unknown)."""
+    if num.kind == "article" or num.value < 3:
+        return 1
+    return 10 if num.value >= LARGE_COMBINED else 3
+
+
+def find_fatalities(doc: Doc) -> list[Fatalities]:
+    """Death counts in ``doc`` with character offsets, in text order.
+
+    ``rule`` is "<lang>:<pattern>:<kind>" with kind "exact", "vague" (a codebook value
+    for a count word) or "combined" (a killed-and-wounded figure: some deaths implied).
+    """
+    sc = _Scanner(doc)
+    lang = sc.lang
+    out: list[Fatalities] = []
+    used: set[int] = set()
+    i, n = 0, len(sc.norms)
+    while i < n:
+        num = sc.number(i)
+        if num is None:
+            i += 1
+            continue
+        if sc.negated(num.start):
+            i = num.end
+            continue
+        kind = VAGUE if num.kind == VAGUE else EXACT
+        before = _before(sc, num)
+        if before and _injured_after(sc, num):
+            before = None
+        after = None if before else _after(sc, num)
+        if before and before[1] == EXACT and sc.ar:
+            tail = _after(sc, num)  # "وقوع أكثر من 50 قتيلا وجريحا": the noun after decides
+            if tail and tail[1] == COMBINED:
+                before = (before[0], COMBINED)
+        hit = before or after
+        if hit is None or hit[1] == "uncertain" or (num.kind == "article" and not (
+                (before and _victims_one(sc, num)) or (after and _passive(sc, hit[0])))):
+            i = num.end if num.kind != "article" else i + 1
+            continue
+        k, how = hit
+        pattern = "death-word-before" if before else "death-word-after"
+        if how == COMBINED:
+            count, kind = _combined_count(num), COMBINED
+        else:
+            count = num.value
+        a, b = min(k, num.start), max(k + 1, num.end)
+        if before:
+            b = _extend_victims(sc, num.end) if not sc.ar else min(num.end + 1, len(sc.norms)) if (
+                num.end < len(sc.norms) and not sc.punct(num.end)) else num.end
+        out.append(_record(sc, a, b, count, f"{lang}:{pattern}:{kind}"))
+        used.update(range(a, b))
+        i = b
+    out += _numberless(sc, used)
+    out.sort(key=lambda f: f.start)
+    return out
+
+
+def _passive(sc: _Scanner, k: int) -> bool:
+    """An English death word used of its subject ("was killed", "died"), not a transitive verb."""
+    if sc.norms[k] != "killed":
+        return True
+    return k > 0 and sc.norms[k - 1] in EN_AUX
+
+
+def _extend_victims(sc: _Scanner, j: int) -> int:
+    """End of the victim noun phrase after an English count (for the record's text)."""
+    end = j
+    for k in range(j, min(len(sc.norms), j + 4)):
+        if sc.punct(k) or sc.norms[k] in ("and", "in", "on", "at", "during", "when", "while", "after"):
+            break
+        end = k + 1
+    return end
+
+
+def _numberless(sc: _Scanner, used: set[int]) -> list[Fatalities]:
+    """Deaths stated without a number: "killed him", "مقتل شخص", "لقي مصرعه", "سقوط قتلى"."""
+    out: list[Fatalities] = []
+    lang, n = sc.lang, len(sc.norms)
+    cues = _NUMBERLESS_CUES_AR if sc.ar else _NUMBERLESS_CUES_EN
+    for i in range(n):
+        if i in used or not any(r in cues for r in sc.readings[i]) or sc.negated(i):
+            continue
+        if sc.ar:
+            if sc.word(i, AR_PRONOUN_ONE):
+                out.append(_record(sc, i, i + 1, 1, "ar:pronoun-one:exact"))
+            elif sc.word(i, AR_PRONOUN_MANY) and not _number_near(sc, i):
+                out.append(_record(sc, i, i + 1, 3, "ar:pronoun-many:vague"))
+            elif sc.word(i, {"مقتل", "مصرع", "قتل", "استشهاد", "استشهد", "اغتيال", "اعدام", "وفاه"}):
+                nxt = sc.norms[i + 1] if i + 1 < n else ""
+                if nxt in AR_PERSON_TWO:
+                    extra = 1 if i + 2 < n and sc.norms[i + 2] in AR_ADDITIVE else 0  # "جنديان آخران"
+                    out.append(_record(sc, i, i + 2 + extra, 2, "ar:death-noun-dual:exact"))
+                elif nxt in AR_PERSON_ONE and not sc.number(i + 2):
+                    out.append(_record(sc, i, i + 2, 1, "ar:death-noun-person:exact"))
+                else:
+                    # the verb's subject may come first: "قتل جنود إسرائيليون صبيا" (accusative object)
+                    for k in range(i + 2, min(n, i + 4)):
+                        if sc.punct(k) or k in used or sc.number(k):
+                            break
+                        if sc.norms[k] in AR_PERSON_ONE and sc.norms[k].endswith("ا"):
+                            out.append(_record(sc, i, k + 1, 1, "ar:death-verb-object:exact"))
+                            break
+            elif sc.word(i, AR_PLURAL_DEATHS) and i > 0 and sc.word(i - 1, AR_PLURAL_LEAD) \
+                    and not sc.negated(i - 1):
+                combined = i + 1 < n and sc.injury(i + 1)
+                out.append(_record(sc, i - 1, i + 1, 3,
+                                   f"ar:plural-deaths:{COMBINED if combined else VAGUE}"))
+        else:
+            if sc.norms[i] in ("killed", "killing", "kill", "executed", "murdered") and i + 1 < n \
+                    and sc.norms[i + 1] in EN_PRONOUN_ONE:
+                out.append(_record(sc, i, i + 2, 1, "en:killed-pronoun:exact"))
+    return out
+
+
+_NUMBERLESS_CUES_AR = (AR_PRONOUN_ONE | AR_PRONOUN_MANY | AR_PLURAL_DEATHS
+                       | {"مقتل", "مصرع", "قتل", "استشهاد", "استشهد", "اغتيال", "اعدام", "وفاه"})
+_NUMBERLESS_CUES_EN = {"killed", "killing", "kill", "executed", "murdered"}
+
+
+def _number_near(sc: _Scanner, i: int) -> bool:
+    return any(sc.number(k) for k in range(max(0, i - 6), i))
+
+
+_HEAD_STOP = {"في", "من", "علي", "عن", "الي", "خلال", "جراء", "اثر", "بعد", "قبل", "امس", "اليوم", "بين",
+              "in", "on", "at", "during", "after", "when", "while", "from", "including", "by"}
+
+
+def _head(f: Fatalities) -> tuple[str, bool]:
+    """(victim word, additive) of a count: the first word after the number, and "others"/"آخرين"."""
+    words = normalise(f.text).split()
+    additive = bool(set(words) & (EN_ADDITIVE | AR_ADDITIVE))
+    for w in words:
+        if _DIGITS.fullmatch(w) or w in EN_SKIP or w in EN_BEFORE or w in EN_AFTER or w in EN_AUX:
+            continue
+        if w in AR_SKIP or w in AR_BEFORE or w in AR_AFTER or _ar_word(w, AR_BEFORE | AR_AFTER):
+            continue
+        if (w,) in number_words("en")[0] or (w,) in number_words("ar")[0]:
+            continue
+        if w in _HEAD_STOP:
+            break
+        return (w[2:] if w.startswith("ال") else w), additive
+    return "", additive
+
+
+def total(found: list[Fatalities]) -> int:
+    """One event's death count from the counts read in its sentences.
+
+    Exact counts win over vague and combined ones. Among exact counts: the same
+    figure again is one report; a figure marked as more victims ("two others",
+    "7 آخرين"), for a different group of victims ("25 rebels" and "9 soldiers"), or
+    with no victim word after a first count ("6 fighters were killed and 3 were
+    killed") is added; a different figure for the same group or for people in general
+    is another estimate of the same toll, and the lowest is kept (codebook). Without exact counts the
+    largest vague value is used (vague values are floors), then a combined figure's
+    implied deaths, else 0.
+    """
+    exact = [f for f in found if f.rule.endswith(EXACT)]
+    if not exact:
+        vague = [f.count for f in found if f.rule.endswith(VAGUE)]
+        combined = [f.count for f in found if f.rule.endswith(COMBINED)]
+        return max(vague or combined or [0])
+    groups: list[list] = []  # [victim word, count]
+    seen: set[int] = set()
+    generic = EN_GENERIC_VICTIMS | AR_GENERIC_VICTIMS
+    for f in exact:
+        head, additive = _head(f)
+        if f.count in seen and not additive:
+            continue  # the same figure repeated is one report
+        seen.add(f.count)
+        # more victims: "two others", a different group, or a bare "3 were killed" after a first count
+        if additive or not groups or not head or (
+                head not in generic and all(g[0] not in generic and g[0] != head for g in groups)):
+            groups.append([head, f.count])
+            continue
+        same = next((g for g in groups if g[0] == head), groups[0])
+        same[1] = min(same[1], f.count)  # another estimate of the same toll: the lowest
+    return sum(g[1] for g in groups)
