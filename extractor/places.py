@@ -1,0 +1,426 @@
+"""Find every place named in a Doc and geocode it the ACLED way.
+
+Matching is an n-gram lookup over ``token.norm_`` (an equivalent of a PhraseMatcher on NORM
+that loads in under a second for 500k names): consecutive token norms are joined into a key
+with :func:`extractor.gazetteer.key_of_words` and looked up in the gazetteer index, longest
+first. Arabic proclitics are already stripped by the NORM component when the rest is a known
+first word (:func:`vocabulary`).
+
+Resolution scores each candidate entry with the whole doc as context: the countries the doc
+names or implies, the admin1/admin2 names around it ("Sfuhen (Ariha, Idleb)", "القائم غربي
+الأنبار"), cue words ("province", "قضاء", "city of") and population. A mention whose best
+candidates tie across countries with no context comes back unresolved with the reason.
+
+ACLED precision: 1 a named town or site; 2 "near X", "ريف X", outskirts, or a district; 3 a
+province (coded to its capital) or a region. Countries are context only (precision None).
+"""
+from __future__ import annotations
+
+import bisect
+import functools
+import importlib.resources
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
+from spacy.tokens import Doc
+
+from . import gazetteer as gz
+from .gazetteer import A1, ADMIN2, CC, FEATURE, ID, KIND, LAT, LON, NAME, POP, Gazetteer
+from .normalise import clitic_candidates, normalise
+from .records import Place
+
+MAX_TOKENS = 6
+# Only these may start a Latin match as the article ("al-Shura", "Al Qaim"), so that
+# "at"/"as"/"an" in English prose never begin a place name.
+_START_ARTICLES = frozenset({"al", "el"})
+_HYPHENS = frozenset({"-", "‐", "–"})
+_EDGE = "\"'«»“”‘’()[]{}.,:;!?؟،؛"
+# Words that may continue an English name in lower case: articles and admin words.
+_LOWER_OK = frozenset({"al", "el", "ad", "ed", "az", "ez", "as", "es", "ash", "ar", "an", "at",
+                       "ath", "adh", "ul", "de", "du", "des", "del", "la", "le", "da", "do", "dos",
+                       "das", "of", "bin", "bani", "bu", "abu", "um", "umm", "wa", "y", "e",
+                       "province", "governorate", "district", "city", "state", "region"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word before or after a name that says what kind of place it is, or "near"."""
+
+    lang: str
+    side: str
+    words: tuple[str, ...]
+    effect: str
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start_tok: int
+    end_tok: int
+    candidates: tuple[int, ...]
+    want: str  # kind asked for by a cue: "admin1", "admin2", "city" or ""
+    near: bool  # a "near"/"ريف"/"outskirts" cue: ACLED geo_precision 2
+    located: bool  # a cue word, a locative clitic (بالرقة) or a place just before it
+
+
+@functools.cache
+def cues() -> tuple[Cue, ...]:
+    """The cue table from resources/common/place_cues.tsv."""
+    text = importlib.resources.files("extractor.resources.common").joinpath(
+        "place_cues.tsv").read_text("utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    return tuple(Cue(r[0], r[1], tuple(normalise(r[2]).split()), r[3]) for r in rows[1:])
+
+
+@functools.cache
+def _cue_words(lang: str) -> frozenset[str]:
+    return frozenset(w for c in cues() if c.lang == lang for w in c.words)
+
+
+def default_gazetteer() -> Gazetteer:
+    """The gazetteer from the cache directory (built on first use)."""
+    return gz.open_gazetteer()
+
+
+def vocabulary(lang: str) -> set[str]:
+    """Normalised first words of every place name in ``lang``, plus the cue words.
+
+    The NORM component strips an Arabic proclitic only when the rest is in this set.
+    """
+    return set(_vocabulary(lang))
+
+
+@functools.cache
+def _vocabulary(lang: str) -> frozenset[str]:
+    return default_gazetteer().vocabulary(lang) | _cue_words(lang)
+
+
+def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Every place mention in ``doc``, resolved with the whole doc as context, ordered by start."""
+    gaz = gazetteer or default_gazetteer()
+    lang = doc.lang_
+    mentions = _match(doc, gaz, lang)
+    return _resolve(doc, gaz, mentions)
+
+
+# ---------------------------------------------------------------- matching
+
+
+_PIECES: dict[int, str] = {}  # norm hash -> match piece; the same words recur in every doc
+
+
+def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
+    """The key piece of a token norm: edge punctuation off, Latin articles/doubles folded."""
+    if not norm.isalpha():
+        if lang == "ar" and norm not in starts and any(c in _EDGE for c in norm):
+            # tokens like و"الرقة keep a quote glued on: try the clitic readings again without it
+            cleaned = "".join(c for c in norm if c not in _EDGE)
+            norm = next((c for c in clitic_candidates(cleaned) if c in starts), cleaned)
+        else:
+            norm = norm.strip(_EDGE) or norm
+    if norm in gz.LATIN_ARTICLES or norm in _HYPHENS:
+        return norm  # kept visible so the matcher can skip or start on it
+    return gz.key_of_words([norm])
+
+
+def _acronym(text: str) -> bool:
+    return 2 <= len(text) <= 5 and text.isupper() and text.isalpha()
+
+
+def _locative_clitic(text: str) -> bool:
+    """An Arabic token written with a locative or coordinating proclitic (بالرقة، وربيعة)."""
+    return normalise(text).startswith(("ب", "وب", "فب", "لل", "ول", "فل"))
+
+
+def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
+    """Longest gazetteer names over the token norms, left to right."""
+    starts = gaz.start_keys
+    arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START]).tolist()
+    strings = doc.vocab.strings
+    if len(_PIECES) > 500_000:
+        _PIECES.clear()
+    pieces = []
+    for row in arr:
+        p = _PIECES.get(row[0])
+        if p is None:
+            p = _PIECES[row[0]] = _piece_of(strings[row[0]], lang, starts)
+        pieces.append(p)
+    n = len(pieces)
+
+    def upper(j: int) -> bool:
+        return strings[arr[j][1]][:1].isupper()
+
+    def latin(j: int) -> bool:
+        return lang != "ar" or strings[arr[j][1]][:1].isascii()
+
+    out: list[_Mention] = []
+    i = 0
+    while i < n:
+        first = i
+        if pieces[i] in _START_ARTICLES and i + 1 < n:
+            # "al-Shura" / "Al Qaim": the article may begin the span
+            j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
+            if j < n and pieces[j] not in gz.LATIN_ARTICLES:
+                first = j
+        if pieces[first] not in starts or (latin(first) and not upper(first)):
+            i += 1
+            continue
+        english = latin(first)
+        best: tuple[int, tuple[int, ...]] | None = None
+        key, count, j = "", 0, first
+        while j < n and count < MAX_TOKENS:
+            p = pieces[j]
+            if p in _HYPHENS:
+                j += 1
+                continue
+            row = arr[j]
+            if row[2] or row[3] or (count and row[4] == 1):
+                break
+            if english and count and p not in _LOWER_OK and not p.isdigit() and not upper(j):
+                break
+            if p not in gz.LATIN_ARTICLES:
+                key += p
+            count += 1
+            j += 1
+            hits = gaz.lookup(key) if key else ()
+            if hits:
+                best = (j, hits)
+        if best is None:
+            i += 1
+            continue
+        end, hits = best
+        if english and end - first == 1 and _acronym(strings[arr[first][1]]):
+            # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
+            hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
+            if not hits:
+                i = end
+                continue
+        want, near, cued = _cues(pieces, lang, i, end)
+        if not want and out and i >= 2 and pieces[i - 1] in ("(", ",", "،") \
+                and out[-1].end_tok >= i - 3:
+            # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
+            want = "admin"
+        located = cued or (lang == "ar" and _locative_clitic(strings[arr[first][1]])) or (
+            bool(out) and out[-1].end_tok >= i - 1)
+        out.append(_Mention(i, end, hits, want, near, located))
+        i = end
+    return out
+
+
+@functools.cache
+def _cue_index(lang: str) -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
+    """Cues of ``lang`` by their last word (before the name) and first word (after it)."""
+    before: dict[str, list[Cue]] = defaultdict(list)
+    after: dict[str, list[Cue]] = defaultdict(list)
+    for c in cues():
+        if c.lang == lang:
+            (before[c.words[-1]] if c.side == "before" else after[c.words[0]]).append(c)
+    return before, after
+
+
+def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool]:
+    """(kind a cue asks for, a "near" cue, any cue at all) around pieces[start:end]."""
+    by_last, by_first = _cue_index(lang)
+    before = [p for p in pieces[max(0, start - 4):start] if p not in ("the", "-")]
+    after = pieces[end:end + 2]
+    if lang == "ar" and before:
+        # a cue may carry clitics the NORM component kept (بمحافظة، وريف)
+        before[-1] = next((c for c in clitic_candidates(before[-1]) if c in _cue_words("ar")),
+                          before[-1])
+    found: list[Cue] = []
+    if before:
+        found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
+    if after:
+        found += [c for c in by_first.get(after[0], ()) if tuple(after[:len(c.words)]) == c.words]
+    want = next((c.effect for c in found if c.effect in ("admin1", "admin2", "city")), "")
+    return want, any(c.effect == "near" for c in found), bool(found)
+
+
+# ---------------------------------------------------------------- resolution
+
+_NEAR_BEFORE, _NEAR_AFTER = 4, 12  # tokens: "Sfuhen (Ariha, Idleb)", "القائم غربي الأنبار"
+_WEAK_POPULATION = 50_000
+# Provinces are named far more often than the small towns sharing their names.
+_KIND_PRIOR = {"country": 6.0, "admin1": 1.5, "site": 0.8, "region": 0.8, "city": 0.5}
+
+
+@dataclass(frozen=True)
+class _Context:
+    near_a1: set[str]
+    far_a1: set[str]
+    near_a2: set[str]
+    far_a2: set[str]
+
+
+def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
+    ents = gaz.entries
+    named: Counter[str] = Counter()
+    a1_sets: list[set[str]] = []
+    a2_sets: list[set[str]] = []
+    for m in mentions:
+        named.update({ents[c][CC] for c in m.candidates if ents[c][KIND] == "country"})
+        a1_sets.append({ents[c][A1] for c in m.candidates if ents[c][KIND] == "admin1"})
+        a2_sets.append({f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in m.candidates
+                        if ents[c][KIND] == "admin2"})
+    a1_count = Counter(a for s in a1_sets for a in s)
+    a2_count = Counter(a for s in a2_sets for a in s)
+    starts = [m.start_tok for m in mentions]
+
+    def context(k: int) -> _Context:
+        m = mentions[k]
+        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
+        near1 = set().union(*(a1_sets[j] for j in range(lo, hi) if j != k))
+        near2 = set().union(*(a2_sets[j] for j in range(lo, hi) if j != k))
+        far1 = {a for a, c in a1_count.items() if c > (a in a1_sets[k])}
+        far2 = {a for a, c in a2_count.items() if c > (a in a2_sets[k])}
+        return _Context(near1, far1, near2, far2)
+
+    contexts = [context(k) for k in range(len(mentions))]
+    choice: list[int | None] = [None] * len(mentions)
+    results: list[tuple[int | None, str, str]] = []
+    for _round in range(2):
+        share = _country_share(ents, mentions, choice, named)
+        results = [_choose(gaz, m, ctx, share) for m, ctx in zip(mentions, contexts)]
+        choice = [r[0] for r in results]
+    support = Counter(ents[c][CC] for c in choice if c is not None)
+    return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
+            if not _weak(gaz, m, r[0]) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
+
+
+def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
+                   named: Counter[str]) -> dict[str, float]:
+    """Each country's share of the doc: named countries count double, places vote once."""
+    votes: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
+    for m, c in zip(mentions, choice):
+        if c is not None:
+            votes[ents[c][CC]] += 1.0
+            continue
+        ccs = {ents[x][CC] for x in m.candidates}
+        for cc in ccs:
+            votes[cc] += 1.0 / len(ccs)
+    total = sum(votes.values()) or 1.0
+    return {cc: v / total for cc, v in votes.items()}
+
+
+def _weak(gaz: Gazetteer, m: _Mention, idx: int | None) -> bool:
+    """A one-word small place with no cue word around it: in news prose that is a common
+    word ("جديدة", "قنوات", "Protesters"), not a place mention, so it is not reported."""
+    if m.end_tok - m.start_tok > 1 or m.located:
+        return False
+    ents = gaz.entries
+    pool = [idx] if idx is not None else list(m.candidates)
+    return all(ents[c][KIND] in ("city", "admin2") and ents[c][POP] < _WEAK_POPULATION
+               and not ents[c][ID].startswith("overlay:") for c in pool)
+
+
+def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
+            named: Counter[str], lang: str) -> bool:
+    """A one-word name placed in a country that nothing else in the text is in, while the
+    text is about another country: a common word ("Street", الداخلية) that happens to name a
+    place far away, so not a mention. Arabic text needs no other country to be dropped."""
+    if idx is None or m.end_tok - m.start_tok > 1:
+        return False
+    e = gaz.entries[idx]
+    if e[KIND] == "country" or named[e[CC]] or support[e[CC]] > 1 or e[POP] >= 1_000_000 \
+            or e[ID].startswith("overlay:"):
+        return False
+    elsewhere = any(v >= 2 or named[cc] for cc, v in support.items() if cc != e[CC])
+    return lang == "ar" or elsewhere
+
+
+def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
+            ) -> tuple[int | None, str, str]:
+    """(entry chosen or None, how, reason when unresolved) for one mention."""
+    ents = gaz.entries
+    scored: list[tuple[float, str, int]] = []
+    for c in m.candidates:
+        e = ents[c]
+        s, why = 0.0, "unique" if len(m.candidates) == 1 else "population"
+        cshare = share.get(e[CC], 0.0)
+        s += 4.0 * cshare
+        if e[KIND] != "admin1" and e[A1] in ctx.near_a1:
+            s, why = s + 4.0, "admin1 named nearby"
+        elif e[KIND] != "admin1" and e[A1] in ctx.far_a1:
+            s, why = s + 2.0, "admin1 named in the text"
+        a2 = f"{e[A1]}|{e[ADMIN2]}"
+        if e[KIND] == "city" and a2 in ctx.near_a2:
+            s, why = s + 3.0, "admin2 named nearby"
+        elif e[KIND] == "city" and a2 in ctx.far_a2:
+            s += 1.0
+        if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
+                       or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
+            s, why = s + 3.0, f"cue word asks for {m.want}"
+        s += _KIND_PRIOR.get(e[KIND], 0.0)
+        if gaz.countries.get(e[CC], {}).get("region"):
+            s += 0.5  # a country ACLED covers: where conflict news is about
+        s += math.log10(e[POP] + 1) / 7.0
+        if e[ID].startswith("overlay:"):
+            s += 0.5  # curated for conflict reporting
+        if why in ("unique", "population") and cshare >= 0.3:
+            why = "country context"
+        scored.append((s, why, c))
+    scored.sort(key=lambda x: -x[0])
+    best_s, why, best = scored[0]
+    for s2, _w, c2 in scored[1:]:
+        if ents[c2][CC] == ents[best][CC]:
+            continue
+        if best_s - s2 < 0.25 and share.get(ents[best][CC], 0.0) < 0.3:
+            names = ", ".join(sorted({ents[c][CC] for _s, _w, c in scored[:5]}))
+            return None, "", (f"ambiguous: {len(scored)} places share the name ({names}) "
+                              "and the text gives no country context")
+        break
+    return best, why, ""
+
+
+def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> Place:
+    span = doc[m.start_tok:m.end_tok]  # Doc.text would join every token: use the span only
+    start, end, text = span.start_char, span.end_char, span.text
+    idx, how, reason = r
+    if idx is None:
+        return Place(start, end, text, resolved=False, reason=reason)
+    e = gaz.entries[idx]
+    country = gaz.countries.get(e[CC], {})
+    common = dict(entry_id=e[ID], country=country.get("name", ""), iso=country.get("iso"),
+                  region=country.get("region", ""), how=how)
+    if e[KIND] == "country":
+        return Place(start, end, text, kind="country", **common)
+    a1 = gaz.admin1.get(e[A1], {})
+    admin1 = a1.get("acled") or a1.get("name", "")
+    kind = e[KIND]
+    if kind == "admin1":
+        cap = a1.get("capital", -1)
+        if cap < 0:
+            return Place(start, end, text, resolved=False, kind="admin1", admin1=admin1,
+                         reason="province without a known capital", **common)
+        c = gaz.entries[cap]
+        return Place(start, end, text, kind="admin1", location=c[NAME], admin1=admin1,
+                     admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3,
+                     **common)
+    if kind == "admin2":
+        seat = gaz.admin2_seat.get(f"{e[A1]}|{e[ADMIN2]}")
+        if seat is None:
+            return Place(start, end, text, resolved=False, kind="admin2", admin1=admin1,
+                         admin2=e[ADMIN2], reason="district without a known town", **common)
+        c = gaz.entries[seat]
+        return Place(start, end, text, kind="admin2", location=c[NAME], admin1=admin1,
+                     admin2=e[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=2,
+                     **common)
+    precision = 1
+    if e[FEATURE].startswith("P") and e[FEATURE][1:].isdigit():
+        precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
+    elif kind == "region":
+        precision = 3
+    if m.near and precision == 1:
+        precision = 2
+    return Place(start, end, text, kind=kind, location=e[NAME], admin1=admin1, admin2=e[ADMIN2],
+                 latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
+
+
+def entries_by_country(gaz: Gazetteer) -> dict[str, list[int]]:
+    """Entry numbers per country code (for checks and measurements)."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(gaz.entries):
+        out[e[CC]].append(i)
+    return out
