@@ -66,7 +66,7 @@ EN_GENERIC_VICTIMS = {"people", "persons", "person", "individuals", ""}
 EN_ADDITIVE = {"other", "others", "another", "more", "additional", "further"}
 
 # Arabic closed sets (normalised: أ→ا, ة→ه, ى→ي); proclitics are tried off at match time.
-AR_BEFORE = {"مقتل", "مصرع", "قتل", "قتلت", "استشهاد", "استشهد", "وفاه", "اعدام", "اعدم", "اعدمت",
+AR_BEFORE = {"مقتل", "مصرع", "قتل", "قتلت", "قتلوا", "قتلا", "استشهاد", "استشهد", "وفاه", "اعدام", "اعدم", "اعدمت",
              "حياه", "ضحيته", "ضحيتها", "حصيله", "جثث", "جثه", "جثامين", "سقوط", "وقوع", "القتلي",
              "قتلي", "اغتيال", "ذبح", "تصفيه"}
 AR_AFTER = {"قتلوا", "قتلا", "قتل", "لقوا", "لقي", "لقيا", "لقين", "حتفهم", "مصرعهم", "حتفه",
@@ -276,7 +276,7 @@ class _Scanner:
         return self.norms[i] in PUNCT
 
 
-def _before(sc: _Scanner, num: Number) -> tuple[int, str] | None:
+def _before(sc: _Scanner, num: Number, used: set[int]) -> tuple[int, str] | None:
     """A death word before ``num`` across modifiers: (its index, "exact"/"combined"/"uncertain").
 
     An injury word right after the death word makes a combined figure ("killed and
@@ -287,7 +287,7 @@ def _before(sc: _Scanner, num: Number) -> tuple[int, str] | None:
     injury_at = None
     seen_or = False
     for k in range(num.start - 1, max(-1, num.start - 6), -1):
-        if sc.punct(k):
+        if sc.punct(k) or k in used:  # a death word already read with its own count
             return None
         if sc.word(k, before) and (injury_at is None or injury_at <= k + 2):
             if sc.ar and sc.word(k, AR_DEATH_NOUNS) and not all(
@@ -408,7 +408,7 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
             i = num.end
             continue
         kind = VAGUE if num.kind == VAGUE else EXACT
-        before = _before(sc, num)
+        before = _before(sc, num, used)
         if before and _injured_after(sc, num):
             before = None
         after = None if before else _after(sc, num)

@@ -1,0 +1,202 @@
+"""Actors: mentions found in Arabic and English text, ACLED names, inter codes and interaction."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor import actors, nlp
+from extractor.records import ActorMention
+
+
+@pytest.fixture(scope="module")
+def pipes():
+    # Only the actor vocabulary: these tests must not depend on the other lexicons.
+    return {lang: nlp.blank(lang, actors.vocabulary(lang)) for lang in ("ar", "en")}
+
+
+def found(pipes, lang: str, text: str) -> list[ActorMention]:
+    return actors.find_actors(pipes[lang](text))
+
+
+# (lang, text, [(matched text, key, own country, role_hint), ...]) in text order
+FIND_CASES = [
+    ("en", "Iraqi army shelled IS militants.",
+     [("Iraqi army", "military", "Iraq", "state"), ("IS militants", "islamic_state", "", "rebel")]),
+    ("en", "Turkish soldiers and Russian warplanes struck the town.",
+     [("Turkish soldiers", "military", "Turkey", "state"), ("Russian warplanes", "military", "Russia", "state")]),
+    ("en", "regime forces fired at unidentified gunmen.",
+     [("regime forces", "military", "", "state"), ("unidentified gunmen", "unidentified", "", "unidentified")]),
+    ("en", "Taliban militants attacked police.",
+     [("Taliban militants", "taliban", "Afghanistan", "rebel"), ("police", "police", "", "state")]),
+    ("en", "Houthi forces shelled residents of the village.",
+     [("Houthi forces", "houthi", "Yemen", "rebel"), ("residents", "civilians", "", "civilians")]),
+    ("en", "protesters and rioters clashed with a mob.",
+     [("protesters", "protesters", "", "protesters"), ("rioters", "rioters", "", "rioters"),
+      ("a mob", "rioters", "", "rioters")]),
+    ("en", "SDF fighters captured a shepherd.",
+     [("SDF fighters", "sdf", "Syria", "rebel"), ("a shepherd", "civilians", "", "civilians")]),
+    ("en", "military forces of Azerbaijan fired.",
+     [("military forces of Azerbaijan", "military", "Azerbaijan", "state")]),
+    ("en", "Saudi-led coalition aircraft struck Al Shabaab.",
+     [("Saudi-led coalition", "saudi_coalition", "", "external"), ("Al Shabaab", "al_shabaab", "Somalia", "rebel")]),
+    ("en", "pro-Houthi forces attacked.", [("Houthi forces", "houthi", "Yemen", "rebel")]),
+    ("ar", "قصفت قوات النظام مواقع الفصائل المعارضة",
+     [("قوات النظام", "military", "", "state"), ("الفصائل المعارضة", "opposition_rebels", "", "rebel")]),
+    ("ar", "اشتبك الجيش العراقي مع عناصر تنظيم داعش",
+     [("الجيش العراقي", "military", "Iraq", "state"), ("عناصر تنظيم داعش", "islamic_state", "", "rebel")]),
+    ("ar", "القوات التركية والطيران الروسي",
+     [("القوات التركية", "military", "Turkey", "state"), ("والطيران الروسي", "military", "Russia", "state")]),
+    ("ar", "قتل جنود إسرائيليون صبيا فلسطينيا",
+     [("جنود إسرائيليون", "military", "Israel", "state"), ("صبيا", "civilians", "", "civilians")]),
+    ("ar", "هاجم مسلحون مجهولون المتظاهرين",
+     [("مسلحون مجهولون", "unidentified", "", "unidentified"), ("المتظاهرين", "protesters", "", "protesters")]),
+    ("ar", "مسلحو الحوثي ولداعش وللجيش",
+     [("مسلحو الحوثي", "houthi", "Yemen", "rebel"), ("ولداعش", "islamic_state", "", "rebel"),
+      ("وللجيش", "military", "", "state")]),
+    ("ar", "استهدفت مقاتلات التحالف الدولي مواقع قسد والحشد الشعبي",
+     [("مقاتلات التحالف الدولي", "global_coalition", "", "external"), ("قسد", "sdf", "Syria", "rebel"),
+      ("والحشد الشعبي", "pmf", "Iraq", "state")]),
+    ("ar", "أطفال ونساء ومدنيين", [("أطفال", "civilians", "", "civilians"),
+                                   ("ونساء", "civilians", "", "civilians"),
+                                   ("ومدنيين", "civilians", "", "civilians")]),
+    ("ar", "هيئة تحرير الشام وجبهة النصرة وحزب الله وطالبان وحركة الشباب",
+     [("هيئة تحرير الشام", "hts", "Syria", "rebel"), ("وجبهة النصرة", "nusra", "Syria", "rebel"),
+      ("وحزب الله", "hezbollah", "Lebanon", "militia"), ("وطالبان", "taliban", "Afghanistan", "rebel"),
+      ("وحركة الشباب", "al_shabaab", "Somalia", "rebel")]),
+    ("ar", "البيشمركة والجيش الحر والتحالف العربي",
+     [("البيشمركة", "peshmerga", "Iraq", "state"), ("والجيش الحر", "fsa", "Syria", "rebel"),
+      ("والتحالف العربي", "saudi_coalition", "", "external")]),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", FIND_CASES)
+def test_find_actors(pipes, lang, text, expected):
+    got = found(pipes, lang, text)
+    assert [(m.text, m.key, m.country, m.role_hint) for m in got] == expected
+
+
+# Rows that must never yield an actor.
+NO_ACTOR_CASES = [
+    ("en", "Is it true that the meeting is over?"),  # "Is" is not IS
+    ("en", "TURK-IS members gathered in the square."),  # an acronym inside a compound
+    ("en", "The anti-Houthi rally ended."),
+    ("en", "The forces of nature were strong."),  # "forces" alone names nobody
+    ("ar", "شارك الشباب في المباراة"),  # "the youth", not Al Shabaab
+    ("ar", "أعلنت الحكومة خطة اقتصادية جديدة"),
+]
+
+
+@pytest.mark.parametrize("lang,text", NO_ACTOR_CASES)
+def test_no_actor(pipes, lang, text):
+    assert found(pipes, lang, text) == []
+
+
+def test_offsets_point_into_text(pipes):
+    for lang, text, _ in FIND_CASES:
+        doc = pipes[lang](text)
+        for m in actors.find_actors(doc):
+            assert doc.text[m.start:m.end] == m.text
+
+
+def test_vocabulary_has_first_words_normalised():
+    vocab = actors.vocabulary("ar")
+    assert {"الجيش", "داعش", "قوات", "الحوثيون", "التحالف"} <= vocab
+    assert "الشرطه" in vocab  # ta marbuta folded like token norms
+    assert "is" in actors.vocabulary("en")
+
+
+# (lang, text, event country, event date, expected (name, inter))
+NAME_CASES = [
+    ("en", "Iraqi army", "Iraq", dt.date(2023, 1, 1), ("Military Forces of Iraq (2022-)", 1)),
+    ("en", "Iraqi army", "Iraq", dt.date(2019, 1, 1), ("Military Forces of Iraq (2018-2022)", 1)),
+    ("en", "Iraqi army", "Syria", dt.date(2019, 1, 1), ("Military Forces of Iraq (2018-2022)", 8)),
+    ("en", "Turkish soldiers", "Syria", dt.date(2020, 5, 1), ("Military Forces of Turkey (2016-)", 8)),
+    ("en", "Turkish soldiers", "Turkey", dt.date(2020, 5, 1), ("Military Forces of Turkey (2016-)", 1)),
+    ("en", "regime forces", "Syria", dt.date(2020, 5, 1), ("Military Forces of Syria (2000-2024)", 1)),
+    ("en", "regime forces", "Syria", dt.date(2025, 1, 10), ("Military Forces of Syria (2024-)", 1)),
+    ("en", "police", "Democratic Republic of Congo", dt.date(2020, 5, 1),
+     ("Police Forces of the Democratic Republic of Congo (2019-)", 1)),
+    ("en", "soldiers", "Atlantis", dt.date(2020, 5, 1), ("Military Forces of Atlantis", 1)),
+    ("en", "Saudi forces", "Yemen", dt.date(2020, 5, 1), ("Operation Restoring Hope", 8)),
+    ("en", "Saudi forces", "Saudi Arabia", dt.date(2020, 5, 1), ("Military Forces of Saudi Arabia (2015-)", 1)),
+    ("en", "Saudi-led coalition", "Yemen", dt.date(2015, 4, 1), ("Operation Decisive Storm", 8)),
+    ("en", "Taliban", "Afghanistan", dt.date(2020, 5, 1), ("Taliban", 2)),
+    ("en", "Taliban", "Afghanistan", dt.date(2022, 5, 1), ("Military Forces of Afghanistan (2021-)", 1)),
+    ("en", "IS militants", "Nigeria", dt.date(2020, 5, 1), ("Islamic State (West Africa)", 2)),
+    ("en", "protesters", "Lebanon", dt.date(2020, 5, 1), ("Protesters (Lebanon)", 6)),
+    ("en", "a civilian", "Yemen", dt.date(2020, 5, 1), ("Civilians (Yemen)", 7)),
+    ("ar", "الحوثيون", "Yemen", dt.date(2015, 8, 1), ("Houthi Movement", 2)),
+    ("ar", "الحوثيون", "Yemen", dt.date(2020, 5, 1),
+     ("Military Forces of Yemen (2016-) Supreme Political Council", 1)),
+    ("ar", "الحوثيون", "Saudi Arabia", dt.date(2020, 5, 1),
+     ("Military Forces of Yemen (2016-) Supreme Political Council", 8)),
+    ("ar", "داعش", "Iraq", dt.date(2015, 8, 1), ("Islamic State (Iraq)", 2)),
+    ("ar", "داعش", "Afghanistan", dt.date(2020, 1, 1), ("Islamic State (Afghanistan)", 2)),
+    ("ar", "مسلحين مجهولين", "Syria", dt.date(2015, 8, 1), ("Unidentified Armed Group (Syria)", 3)),
+    ("ar", "المتظاهرين", "Iraq", dt.date(2015, 8, 1), ("Protesters (Iraq)", 6)),
+    ("ar", "مدنيين", "Syria", dt.date(2015, 8, 1), ("Civilians (Syria)", 7)),
+    ("ar", "التحالف", "Yemen", dt.date(2016, 1, 1), ("Operation Restoring Hope", 8)),
+    ("ar", "التحالف", "Iraq", dt.date(2016, 1, 1), ("Global Coalition Against Daesh", 8)),
+    ("ar", "الحشد الشعبي", "Iraq", dt.date(2020, 5, 1),
+     ("Military Forces of Iraq (2018-2022) Popular Mobilization Forces", 1)),
+    ("ar", "جبهة النصرة", "Syria", dt.date(2015, 8, 1), ("Al Nusrah Front", 2)),
+    ("ar", "جبهة النصرة", "Syria", dt.date(2018, 1, 1), ("HTS: Hayat Tahrir al Sham", 2)),
+    ("ar", "القاعدة", "Yemen", dt.date(2015, 8, 1), ("AQAP: Al Qaeda in the Arabian Peninsula", 2)),
+    ("ar", "المتمردين", "Yemen", dt.date(2015, 8, 1), ("Houthi Movement", 2)),
+    ("ar", "المتمردين", "Syria", dt.date(2015, 8, 1), ("Opposition Rebels (Syria)", 2)),
+    ("ar", "جنود إسرائيليون", "Palestine", dt.date(2015, 8, 1), ("Military Forces of Israel (2009-2021)", 8)),
+    ("ar", "قوات الاحتلال", "Palestine", dt.date(2023, 1, 1), ("Military Forces of Israel (2022-)", 8)),
+]
+
+
+@pytest.mark.parametrize("lang,text,country,date,expected", NAME_CASES)
+def test_actor_name(pipes, lang, text, country, date, expected):
+    mentions = found(pipes, lang, text)
+    assert len(mentions) == 1, mentions
+    assert actors.actor_name(mentions[0], country, date) == expected
+
+
+def test_actor_name_outside_dictionary_uses_template():
+    m = ActorMention(0, 5, "x", key="not-a-key", name="Militia ({country})", inter=3)
+    assert actors.actor_name(m, "Chad", dt.date(2020, 1, 1)) == ("Militia (Chad)", 3)
+
+
+def test_names_are_distinct_in_order(pipes):
+    ms = found(pipes, "en", "regime forces and regime troops shelled civilians")
+    assert actors.names(ms, "Syria", dt.date(2020, 5, 1)) == [
+        ("Military Forces of Syria (2000-2024)", 1), ("Civilians (Syria)", 7)]
+
+
+@pytest.mark.parametrize("inter1,inter2,expected", [
+    (1, 2, "State forces-Rebel group"),
+    (2, 1, "State forces-Rebel group"),
+    (3, 7, "Political militia-Civilians"),
+    (6, None, "Protesters only"),
+    (2, 0, "Rebel group only"),
+    (8, 8, "External/Other forces-External/Other forces"),
+    (None, None, ""),
+    (None, 3, ""),
+])
+def test_interaction(inter1, inter2, expected):
+    assert actors.interaction(inter1, inter2) == expected
+
+
+def test_inter_labels_are_acleds():
+    assert actors.INTER_LABELS == {
+        1: "State forces", 2: "Rebel group", 3: "Political militia", 4: "Identity militia",
+        5: "Rioters", 6: "Protesters", 7: "Civilians", 8: "External/Other forces"}
+
+
+def test_every_redirect_and_role_is_consistent():
+    entries = actors.entries()
+    for key, rows in actors._overrides().items():
+        assert key in entries
+        for o in rows:
+            if o.name.startswith("="):
+                assert o.name[1:] in entries
+    for e in entries.values():
+        if e.role == "civilians":
+            assert e.inter == 7
+        if e.force:
+            assert e.inter == 1 and e.role == "state"
