@@ -639,6 +639,21 @@ def _ar_rules() -> tuple[_Rule, ...]:
         got = _hijri(d, hijri[_key(m["hmon"])], int(m["hyear"]))
         return (got, DAY, "hijri (dateparser)") if got else None
 
+    def hijri_yearless(m: re.Match, ctx: _Ctx):
+        if ctx.published is None:
+            return None
+        d = int(m["day"]) if m["day"] else ordinals[_key(m["ord"])]
+        mo = hijri[_key(m["hmon"])]
+        # The Hijri year is about 354 days: of the candidate years around publication, the
+        # latest day on or before it, unless the coming one is a plan within two months.
+        guess = round((ctx.published.year - 622) * 33 / 32)
+        days = [g for y in (guess + 1, guess, guess - 1, guess - 2)
+                if (g := _hijri(d, mo, y)) is not None]
+        if any(ctx.published < g <= ctx.published + dt.timedelta(days=_FUTURE_DAYS) for g in days):
+            return None
+        past = [g for g in days if g <= ctx.published]
+        return (max(past), DAY, "hijri without year (dateparser)") if past else None
+
     def numeric(m: re.Match, ctx: _Ctx):
         if m["y1"]:
             y, mo, d = int(m["y1"]), int(m["m1"]), int(m["d1"])
@@ -699,12 +714,18 @@ def _ar_rules() -> tuple[_Rule, ...]:
 
     c = _AR_CLITIC
     hijri_gate = tuple({k.split()[0] for k in hijri})
+    yearless = [k for k in hijri if k not in ("صفر", "رجب", "شعبان", "محرم")]
     month_gate = tuple(k for k in greg if k not in ("اب", "ماي")) + (" اب ", " ماي ")
     weekday_gate = tuple(_AR_WEEKDAYS)
     rules = [
         _Rule("hijri", re.compile(
             rf"{c}(?P<d>{wd_prefix}(?:{day_num}|{ordinal}){of_month}{hijri_mon}{hijri_year})"),
               hijri_date, hijri_gate),
+        # Without a year only months that are not also words or names (صفر = zero, رجب,
+        # شعبان, محرم).
+        _Rule("hijri without year", re.compile(
+            rf"{c}(?P<d>{wd_prefix}(?:{day_num}|{ordinal}){of_month}(?P<hmon>{_alt(yearless)}))(?!\w)"),
+              hijri_yearless, hijri_gate),
         _Rule("numeric", re.compile(
             r"(?<![\d/.-])(?P<d>(?:(?P<d1>[0-3]?\d)[/.-](?P<m1>[01]?\d)[/.-](?P<y1>\d{4})"
             r"|(?P<y2>\d{4})[/.-](?P<m2>[01]?\d)[/.-](?P<d2>[0-3]?\d)))(?![\d/.-]*\d)"),
