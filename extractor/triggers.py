@@ -76,7 +76,12 @@ BLOCK = "-"  # event_type of a stop phrase: it hides shorter triggers inside it,
 WEAK = 0.5  # below this a trigger counts only when no stronger one was found
 NEGATION_REACH = 5  # tokens between a negation cue and the trigger it negates
 WINDOW = 10  # tokens a cue may stand before (or a history year after) its trigger
-SCOPES = frozenset({"before", "after", "both", "topic", "sentence"})
+SCOPES = frozenset({"before", "after", "both", "topic", "sentence", "next"})
+NEXT_REACH = 2  # a "next" cue starts at most this many tokens after the trigger
+# Which cue scopes are looked for in which part of the sentence around a trigger.
+SIDE_SCOPES = {"before": frozenset({"before", "both", "topic"}),
+               "after": frozenset({"after", "both", "next"}),
+               "sentence": frozenset({"sentence"})}
 PLACEHOLDERS = frozenset({"{YEAR}", "{MONTH}", "{NUM}"})
 YEAR = re.compile(r"^(19|20)\d\d$")
 EN_MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july",
@@ -117,7 +122,8 @@ class Cue:
     modality: str
     # "before": in the clause before the trigger; "after": after it; "both"; "topic": before
     # it, but only for non-crowd triggers (what a protest is "against" is not this event);
-    # "sentence": anywhere before it in its sentence (threat verbs govern a whole sentence)
+    # "sentence": anywhere before it in its sentence (threat verbs govern a whole sentence);
+    # "next": right after it, for a modal that follows its subject ("fighting may resume")
     scope: str
 
 
@@ -340,7 +346,7 @@ def _rule(lang: str, entry: Entry) -> str:
     return f"{lang}:{entry.id}" + "".join(f":{f}" for f in sorted(entry.flags & TYPING_FLAGS))
 
 
-TYPING_FLAGS = frozenset({"label", "crowd", "kill"})
+TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo"})
 
 
 def _related_spans(text: str) -> list[tuple[int, int]]:
@@ -383,10 +389,10 @@ CLAUSE_PUNCT = frozenset({",", "،", ";", "؛", ":", "(", ")", "«", "»", '"', 
                           ".", "!", "?", "؟"})
 CLAUSE_WORDS = {
     "en": frozenset({"but", "while", "whereas", "after", "when", "amid", "which", "who",
-                     "where", "although", "though", "because", "since", "as", "whilst"}),
+                     "where", "although", "though", "because", "as", "whilst"}),
     "ar": frozenset(normalise(w) for w in (
         "بينما", "فيما", "حيث", "لكن", "لكنها", "لكنه", "بعد", "عندما", "حين", "التي", "الذي",
-        "الذين", "إذ", "ثم", "حتى", "منذ", "كما", "بعدما", "عندها")),
+        "الذين", "إذ", "ثم", "حتى", "كما", "بعدما", "عندها")),
 }
 # Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
 AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
@@ -437,13 +443,9 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
             for order, cue in _cues_starting(index, word):
                 if best is not None and order >= best[0]:
                     continue
-                if cue.scope == "topic" and crowd:
+                if cue.scope not in SIDE_SCOPES[side] or (cue.scope == "topic" and crowd):
                     continue
-                if (side == "sentence") != (cue.scope == "sentence"):
-                    continue
-                if side == "before" and cue.scope == "after":
-                    continue
-                if side == "after" and cue.scope not in {"after", "both"}:
+                if cue.scope == "next" and i >= NEXT_REACH:
                     continue
                 if (cue.modality == "negated" and side != "after"
                         and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
@@ -460,6 +462,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
 def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
     """Cues that may start at ``word``: by the word itself or by a placeholder it fills."""
     found = list(index.get(word, ()))
+    word = word.rstrip(".,،")
     if word.isdigit():
         found += index.get("{NUM}", [])
         if YEAR.match(word):
@@ -500,6 +503,8 @@ def _purpose(doc: Doc, start: int) -> bool:
 
 def _token_fits(words: list[str], i: int, want: str) -> bool:
     word = words[i]
+    if want in {"{NUM}", "{YEAR}"}:
+        word = word.rstrip(".,،")  # the Arabic tokenizer leaves "2012." whole
     if want == "{YEAR}":
         return bool(YEAR.match(word))
     if want == "{NUM}":
@@ -573,7 +578,8 @@ def _is_intervention(t: Trigger) -> bool:
 
 def _crowd_type(pool: list[Trigger]) -> Trigger | None:
     """The type of a crowd event, or None when no protest or riot word was found."""
-    protest = [t for t in pool if t.event_type == "Protests" and t.sub_event_type == "Peaceful protest"]
+    protest = [t for t in pool if t.event_type == "Protests" and (
+        t.sub_event_type == "Peaceful protest" or ":demo" in t.rule)]
     riot = [t for t in pool if t.event_type == "Riots"]
     if not protest and not riot:
         return None

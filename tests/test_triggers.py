@@ -1,0 +1,335 @@
+"""Event detection and typing: case tables per sub-event type, modality, priority rules."""
+import pytest
+
+from extractor import triggers
+from extractor.nlp import blank
+from extractor.records import Trigger
+
+BAT, PRO, RIO, EXP, VAC, SD = ("Battles", "Protests", "Riots", "Explosions/Remote violence",
+                               "Violence against civilians", "Strategic developments")
+ATTACK = (VAC, "Attack")  # target-dependent verbs: the assembler decides from the actors
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return {lang: blank(lang, triggers.vocabulary(lang)) for lang in ("ar", "en")}
+
+
+def typed(nlp, lang, text):
+    """(event_type, sub_event_type) of the text's best asserted trigger, or None."""
+    best = triggers.best_type(triggers.find_triggers(nlp[lang](text)))
+    return None if best is None else (best.event_type, best.sub_event_type)
+
+
+# -- sentences that must be coded, per sub-event type -------------------------------------
+
+EN_CODED = [
+    ("Government forces recaptured the town from the militants on Sunday.", (BAT, "Government regains territory")),
+    ("The army regained control of three villages north of the city.", (BAT, "Government regains territory")),
+    ("Rebels seized control of the border crossing after heavy fighting.", (BAT, "Non-state actor overtakes territory")),
+    ("Militants overran the army base in the district.", (BAT, "Non-state actor overtakes territory")),
+    ("Clashes erupted between the army and tribal fighters near the airport.", (BAT, "Armed clash")),
+    ("Troops exchanged fire with gunmen at a checkpoint.", (BAT, "Armed clash")),
+    ("Police repelled an assault by armed men on the station.", (BAT, "Armed clash")),
+    ("A shoot-out took place between two gangs in the market.", (BAT, "Armed clash")),
+    ("Hundreds of teachers protested outside the ministry demanding unpaid salaries.", (PRO, "Peaceful protest")),
+    ("Residents staged a sit-in in front of the governorate building.", (PRO, "Peaceful protest")),
+    ("Police fired tear gas to disperse demonstrators in the capital.", (PRO, "Protest with intervention")),
+    ("Several protesters were arrested during the rally.", (PRO, "Protest with intervention")),
+    ("Security forces opened fire on protesters, killing two of them.", (PRO, "Excessive force against protesters")),
+    ("Demonstrators burned tires and threw stones at the police.", (RIO, "Violent demonstration")),
+    ("Rioters vandalized shops in the city centre.", (RIO, "Violent demonstration")),
+    ("An angry mob lynched a suspected thief in the village.", (RIO, "Mob violence")),
+    ("Government forces used chemical weapons on the town.", (EXP, "Chemical weapon")),
+    ("Warplanes carried out airstrikes on the outskirts of the town.", (EXP, "Air/drone strike")),
+    ("A drone strike hit a vehicle on the highway.", (EXP, "Air/drone strike")),
+    ("A suicide bomber blew himself up at a checkpoint.", (EXP, "Suicide bomb")),
+    ("Rebels shelled the village with mortars and rockets.", (EXP, "Shelling/artillery/missile attack")),
+    ("Artillery fire hit residential areas of the city.", (EXP, "Shelling/artillery/missile attack")),
+    ("A roadside bomb exploded as a patrol passed.", (EXP, "Remote explosive/landmine/IED")),
+    ("Two children were wounded by a landmine near the village.", (EXP, "Remote explosive/landmine/IED")),
+    ("Gunmen threw a hand grenade into a shop.", (EXP, "Grenade")),
+    ("Soldiers raped a woman in the village.", (VAC, "Sexual violence")),
+    ("Militants executed a local official in the square.", ATTACK),
+    ("Gunmen kidnapped two aid workers on the road.", (VAC, "Abduction/forced disappearance")),
+    ("Unknown gunmen shot dead a farmer in his field.", ATTACK),
+    ("Security forces arrested five journalists in the capital.", (SD, "Arrests")),
+    ("The two sides signed a ceasefire agreement in the city.", (SD, "Agreement")),
+    ("The army sent reinforcements to the front.", (SD, "Change to group/activity")),
+    ("Air defences shot down a drone over the city.", (SD, "Disrupted weapons use")),
+    ("Police defused an IED planted near the school.", (SD, "Disrupted weapons use")),
+    ("The militia established a new base near the river.", (SD, "Headquarters or base established")),
+    ("Armed men looted shops and set houses on fire.", (SD, "Looting/property destruction")),
+    ("Rebels handed over the town without resistance.", (SD, "Non-violent transfer of territory")),
+    ("Movement of forces: On 2 May 2020, troops moved to the border.", (SD, "Change to group/activity")),
+    ("Looting: On 9 May 2020, fighters took crops in the village.", (SD, "Looting/property destruction")),
+]
+
+AR_CODED = [
+    ("استعادت القوات الحكومية السيطرة على البلدة أمس.", (BAT, "Government regains territory")),
+    ("سيطر مسلحو التنظيم على القرية بعد معارك عنيفة.", (BAT, "Non-state actor overtakes territory")),
+    ("اندلعت اشتباكات بين الجيش ومسلحين قرب المطار.", (BAT, "Armed clash")),
+    ("واشتبكت قوات الأمن مع مسلحين في حي الشرطة.", (BAT, "Armed clash")),
+    ("تصدت القوات لهجوم شنه المسلحون على الحاجز.", (BAT, "Armed clash")),
+    ("خرج مئات المتظاهرين في مسيرة احتجاجية وسط المدينة.", (PRO, "Peaceful protest")),
+    ("نظم العمال اعتصاما أمام مبنى الوزارة.", (PRO, "Peaceful protest")),
+    ("أطلقت الشرطة الغاز المسيل للدموع على المحتجين.", (PRO, "Protest with intervention")),
+    ("فرقت قوات الأمن المتظاهرين بالقوة.", (PRO, "Protest with intervention")),
+    ("قتل متظاهران برصاص قوات الأمن خلال مظاهرة في المدينة.", (PRO, "Excessive force against protesters")),
+    ("أحرق المتظاهرون الإطارات ورشقوا الشرطة بالحجارة.", (RIO, "Violent demonstration")),
+    ("اندلعت أعمال شغب في السجن المركزي.", (RIO, "Violent demonstration")),
+    ("سحل حشد غاضب رجلا متهما بالسرقة في القرية.", (RIO, "Mob violence")),
+    ("قصفت قوات النظام البلدة بغاز الكلور.", (EXP, "Chemical weapon")),
+    ("شن الطيران الحربي غارات جوية على البلدة.", (EXP, "Air/drone strike")),
+    ("استهدفت طائرة مسيرة سيارة على الطريق.", (EXP, "Air/drone strike")),
+    ("ألقى الطيران المروحي براميل متفجرة على الحي.", (EXP, "Air/drone strike")),
+    ("فجر انتحاري نفسه عند نقطة تفتيش.", (EXP, "Suicide bomb")),
+    ("قصف مدفعي عنيف على أحياء المدينة.", (EXP, "Shelling/artillery/missile attack")),
+    ("سقطت قذائف هاون على السوق.", (EXP, "Shelling/artillery/missile attack")),
+    ("أطلق المسلحون صواريخ كاتيوشا على القاعدة.", (EXP, "Shelling/artillery/missile attack")),
+    ("انفجرت عبوة ناسفة بدورية للشرطة.", (EXP, "Remote explosive/landmine/IED")),
+    ("أصيب ثلاثة أطفال بانفجار لغم أرضي.", (EXP, "Remote explosive/landmine/IED")),
+    ("انفجرت سيارة مفخخة قرب السوق.", (EXP, "Remote explosive/landmine/IED")),
+    ("ألقى مسلحون قنبلة يدوية على منزل.", (EXP, "Grenade")),
+    ("اغتصب مسلحون امرأة في القرية.", (VAC, "Sexual violence")),
+    ("أعدم التنظيم خمسة شبان في الساحة العامة.", ATTACK),
+    ("اختطف مسلحون مجهولون طبيبا من منزله.", (VAC, "Abduction/forced disappearance")),
+    ("قتل مسلحون مجهولون مزارعا في حقله.", ATTACK),
+    ("هاجم مسلحون حافلة على الطريق.", ATTACK),
+    ("اعتقلت قوات الأمن خمسة أشخاص في المدينة.", (SD, "Arrests")),
+    ("وقع الطرفان اتفاقا لوقف إطلاق النار.", (SD, "Agreement")),
+    ("أرسل الجيش تعزيزات عسكرية إلى الجبهة.", (SD, "Change to group/activity")),
+    ("أسقطت الدفاعات الجوية طائرة مسيرة فوق المدينة.", (SD, "Disrupted weapons use")),
+    ("فككت فرق الهندسة عبوة ناسفة قرب المدرسة.", (SD, "Disrupted weapons use")),
+    ("أقامت الميليشيا قاعدة جديدة قرب النهر.", (SD, "Headquarters or base established")),
+    ("نهب مسلحون المحلات التجارية في البلدة.", (SD, "Looting/property destruction")),
+    ("انسحب المسلحون من البلدة وسلموا مواقعهم دون قتال.", (SD, "Non-violent transfer of territory")),
+]
+
+
+@pytest.mark.parametrize("text,want", EN_CODED)
+def test_english_sentence_is_coded(nlp, text, want):
+    assert typed(nlp, "en", text) == want
+
+
+@pytest.mark.parametrize("text,want", AR_CODED)
+def test_arabic_sentence_is_coded(nlp, text, want):
+    assert typed(nlp, "ar", text) == want
+
+
+@pytest.mark.parametrize("table", [EN_CODED, AR_CODED], ids=["en", "ar"])
+def test_case_tables_cover_every_sub_event_type(table):
+    covered = {want for _, want in table}
+    assert set(triggers.PRIORITY) - {(SD, "Other")} <= covered
+
+
+# -- sentences that must not be coded ---------------------------------------------------
+
+EN_NOT_EVENTS = [
+    ("Analysts expect clashes to resume after the holiday.", "future"),
+    ("The army will launch an offensive next week.", "future"),
+    ("The group threatened to attack government buildings.", "threat"),
+    ("The minister warned that the militants could shell the city.", "threat"),
+    ("Residents fear airstrikes on the town.", "hypothetical"),
+    ("If the talks fail, fighting may resume.", "hypothetical"),
+    ("The military denied carrying out the airstrike.", "negated"),
+    ("No clashes were reported in the area.", "negated"),
+    ("The town has been under rebel control since 2014.", None),
+    ("The city fell to the militants in 2015.", "history"),
+    ("Thousands marked the anniversary of the massacre.", None),
+    ("Will the army attack the city?", "question"),
+]
+
+AR_NOT_EVENTS = [
+    ("يتوقع المحللون أن تتجدد الاشتباكات بعد العيد.", "future"),
+    ("هدد التنظيم بشن هجمات على المدينة.", "threat"),
+    ("توعد التنظيم قادة الجيش، بعمليات ذبح وقتل.", "threat"),
+    ("تخشى السلطات من هجوم على الحدود.", "hypothetical"),
+    ("قد يؤدي ذلك إلى اشتباكات جديدة.", "hypothetical"),
+    ("لم تسجل أي اشتباكات في المنطقة.", "negated"),
+    ("نفى الجيش قصف القرية.", "negated"),
+    ("لن يشن الجيش أي هجوم.", "negated"),
+    ("بدأت المعارك في المدينة في صيف 2012.", "history"),
+    ("سيطر التنظيم على المدينة منذ عام 2014.", "history"),
+    ("في الذكرى السنوية للمجزرة زار الوزير المدينة.", "history"),
+    ("هل يشن الجيش هجوما على المدينة؟", "question"),
+    ("قتل 750 شخصا في معارك عدن خلال 3 أشهر.", "history"),
+    ("يسعى الجيش لاستعادة المدينة.", "future"),
+]
+
+
+@pytest.mark.parametrize("text,why", EN_NOT_EVENTS)
+def test_english_non_event_is_not_coded(nlp, text, why):
+    found = triggers.find_triggers(nlp["en"](text))
+    assert triggers.best_type(found) is None
+    if why:
+        assert why in {t.modality for t in found}
+
+
+@pytest.mark.parametrize("text,why", AR_NOT_EVENTS)
+def test_arabic_non_event_is_not_coded(nlp, text, why):
+    found = triggers.find_triggers(nlp["ar"](text))
+    assert triggers.best_type(found) is None
+    assert why in {t.modality for t in found}
+
+
+NO_TRIGGER = [
+    ("en", "The ministry published its annual budget report."),
+    ("en", "Officers of the Air Force Intelligence met the governor."),
+    ("en", "Workers at the coal mine received their wages."),
+    ("ar", "تنطلق اليوم أكبر تظاهرة اقتصادية في المنطقة."),
+    ("ar", "التقى رئيس التحرير بوفد من هيئة تحرير الشام."),
+    ("ar", "استأنفت شركات الطيران رحلاتها إلى المطار."),
+    ("ar", "ارتفع المؤشر العام للسوق 136 نقطة."),
+]
+
+
+@pytest.mark.parametrize("lang,text", NO_TRIGGER)
+def test_ordinary_text_has_no_trigger(nlp, lang, text):
+    assert triggers.find_triggers(nlp[lang](text)) == []
+
+
+def test_asserted_event_beside_a_negated_clause_stays_asserted(nlp):
+    found = triggers.find_triggers(nlp["en"]("Clashes broke out in the town, but no one was killed."))
+    by_text = {t.text: t.modality for t in found}
+    assert by_text == {"Clashes": "asserted", "killed": "negated"}
+
+
+def test_qad_before_a_past_verb_reports_a_done_deed(nlp):
+    found = triggers.find_triggers(nlp["ar"]("كانت القوات قد استعادت السيطرة على البلدة."))
+    assert [t.modality for t in found] == ["asserted"]
+
+
+def test_la_yazal_is_not_negation(nlp):
+    found = triggers.find_triggers(nlp["ar"]("لا تزال الاشتباكات مستمرة في المدينة."))
+    assert [t.modality for t in found] == ["asserted"]
+
+
+def test_protest_topic_is_not_the_event(nlp):
+    found = triggers.find_triggers(nlp["en"]("Hundreds protested against the arrest of a journalist."))
+    assert {t.text: t.modality for t in found} == {"protested": "asserted", "arrest": "history"}
+    assert triggers.best_type(found).sub_event_type == "Peaceful protest"
+
+
+def test_related_news_box_is_not_an_event(nlp):
+    text = ("أكدت مصادر أن الوضع هادئ.\n\nأخبار ذات علاقة\n\nالجيش يصد هجوما على الحدود\n\n"
+            "اشتباكات عنيفة في ريف حلب\n\nوتشير المصادر إلى أن الحدود مغلقة منذ أسبوع وأن الوضع مستقر تماما.")
+    found = triggers.find_triggers(nlp["ar"](text))
+    assert found and all(t.modality == "related-news" for t in found)
+    assert triggers.best_type(found) is None
+
+
+# -- priority and merge rules ------------------------------------------------------------
+
+PRIORITY_CASES = [
+    ("en", "Clashes erupted in the town amid heavy shelling and mortar fire.", (BAT, "Armed clash")),
+    ("en", "Protesters gathered and police dispersed them with tear gas.", (PRO, "Protest with intervention")),
+    ("en", "Police shot dead two protesters during the demonstration.", (PRO, "Excessive force against protesters")),
+    ("en", "The protest turned into a riot when the crowd stormed the building.", (RIO, "Violent demonstration")),
+    ("en", "A mob attacked the house; rioters threw stones.", (RIO, "Mob violence")),
+    ("en", "A suicide bomber detonated an IED at the gate.", (EXP, "Suicide bomb")),
+    ("en", "Air defences intercepted a missile before it exploded.", (SD, "Disrupted weapons use")),
+    ("en", "Soldiers fired tear gas at residents in the camp.", ATTACK),
+    ("en", "Fighters looted a shop and were later arrested.", (SD, "Looting/property destruction")),
+    ("ar", "دارت اشتباكات عنيفة ترافقت مع قصف مدفعي على المنطقة.", (BAT, "Armed clash")),
+    ("ar", "خرجت مظاهرة في المدينة وفرقت الشرطة المحتجين بالغاز المسيل للدموع.", (PRO, "Protest with intervention")),
+    ("ar", "تظاهر المئات ثم اقتحموا مبنى المحافظة وأحرقوا سيارات.", (RIO, "Violent demonstration")),
+    ("ar", "فجر انتحاري حزاما ناسفا وانفجرت عبوة ناسفة قرب المسجد.", (EXP, "Suicide bomb")),
+]
+
+
+@pytest.mark.parametrize("lang,text,want", PRIORITY_CASES)
+def test_priority_and_merge_rules(nlp, lang, text, want):
+    assert typed(nlp, lang, text) == want
+
+
+def trig(etype, sub, strength=0.8, modality="asserted", rule="en:x", needs_target=False, start=0):
+    return Trigger(start, start + 1, "x", etype, sub, strength, rule, needs_target, modality)
+
+
+def test_best_type_ignores_non_asserted_triggers():
+    found = [trig(BAT, "Armed clash", modality="future"), trig(EXP, "Grenade", start=5)]
+    assert triggers.best_type(found).sub_event_type == "Grenade"
+    assert triggers.best_type([trig(BAT, "Armed clash", modality="negated")]) is None
+    assert triggers.best_type([]) is None
+
+
+def test_weak_trigger_counts_only_alone():
+    weak_battle = trig(BAT, "Armed clash", strength=0.3)
+    strong_arrest = trig(SD, "Arrests", strength=0.6, start=3)
+    assert triggers.best_type([weak_battle, strong_arrest]) is strong_arrest
+    assert triggers.best_type([weak_battle]) is weak_battle
+
+
+def test_label_prefix_decides_and_only_at_the_start(nlp):
+    found = triggers.find_triggers(nlp["en"]("Looting: On 9 May 2020, gunmen clashed with guards."))
+    assert triggers.best_type(found).sub_event_type == "Looting/property destruction"
+    later = triggers.find_triggers(nlp["en"]("Gunmen clashed with guards. Looting: none."))
+    assert triggers.best_type(later).sub_event_type == "Armed clash"
+
+
+def test_strategic_developments_are_ranked_by_strength():
+    weak_arrest = trig(SD, "Arrests", strength=0.6)
+    looting = trig(SD, "Looting/property destruction", strength=0.85, start=4)
+    assert triggers.best_type([weak_arrest, looting]) is looting
+
+
+# -- interface and lexicon invariants ---------------------------------------------------
+
+def test_priority_tables_are_consistent():
+    assert len(triggers.PRIORITY) == 25 and len(set(triggers.PRIORITY)) == 25
+    assert sum(len(v) for v in triggers.SUB_TYPES.values()) == 25
+    assert set(triggers.DISORDER) == {sub for _, sub in triggers.PRIORITY}
+    assert triggers.DISORDER["Excessive force against protesters"] == "Political violence; Demonstrations"
+    assert triggers.DISORDER["Mob violence"] == "Political violence"
+    assert triggers.DISORDER["Peaceful protest"] == "Demonstrations"
+    assert triggers.DISORDER["Arrests"] == "Strategic developments"
+    assert triggers.PRIORITY[0] == (BAT, "Government regains territory")
+    assert triggers.PRIORITY[-1] == (SD, "Other")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_lexicon_rows_are_valid_and_reach_every_sub_type(lang):
+    rows = triggers.entries(lang)
+    assert len({r.id for r in rows}) == len(rows)
+    reached = {(r.event_type, r.sub_event_type) for r in rows if r.event_type != triggers.BLOCK}
+    assert reached == set(triggers.PRIORITY)
+
+
+def test_vocabulary_enables_clitic_stripping(nlp):
+    vocab = triggers.vocabulary("ar")
+    assert {"اشتبكت", "اشتباكات", "عبوه", "ناسفه"} <= vocab
+    assert triggers.vocabulary("fr") == set()
+    doc = nlp["ar"]("وبعبوة ناسفة قتل جندي")
+    assert [t.norm_ for t in doc][:2] == ["عبوه", "ناسفه"]
+
+
+def test_trigger_spans_point_into_the_text(nlp):
+    text = "On 3 May, rebels shelled the village. Later, clashes erupted."
+    for t in triggers.find_triggers(nlp["en"](text)):
+        assert text[t.start:t.end] == t.text
+        assert t.rule.startswith("en:") and 0 < t.strength <= 1
+
+
+def test_longest_phrase_wins_over_the_words_inside_it(nlp):
+    found = triggers.find_triggers(nlp["en"]("Rebels shot down two government drones."))
+    assert [(t.text, t.sub_event_type) for t in found] == [
+        ("shot down two government drones", "Disrupted weapons use")]
+
+
+def test_same_input_gives_the_same_triggers(nlp):
+    text = "اشتباكات عنيفة وقصف مدفعي على البلدة، وأعدم التنظيم ثلاثة شبان."
+    assert triggers.find_triggers(nlp["ar"](text)) == triggers.find_triggers(nlp["ar"](text))
+
+
+def test_malformed_lexicon_row_raises_a_located_error(monkeypatch):
+    bad = [(7, {"id": "x", "pattern": "boom", "event_type": "Battles", "sub_event_type": "Skirmish",
+                "strength": "0.5", "needs_target": "false", "flags": "", "source": "t"})]
+    monkeypatch.setattr(triggers, "_rows", lambda lang, name: bad)
+    triggers.entries.cache_clear()
+    try:
+        with pytest.raises(triggers.LexiconError, match="line 7.*Skirmish"):
+            triggers.entries("en")
+    finally:
+        monkeypatch.undo()
+        triggers.entries.cache_clear()
