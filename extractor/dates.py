@@ -114,7 +114,7 @@ def find_dates(text: str, lang: str, published: dt.date | None,
         day, precision, rule = resolved
         if published is not None and day > published:
             continue
-        os_, oe = (s, e) if index is None else (index[s], _end(text, index[e - 1] + 1))
+        os_, oe = _original_span(text, index, s, e)
         out.append(DateMention(os_ + offset, oe + offset, text[os_:oe], day, precision, rule))
     out.extend(_dateparser_fallback(text, folded, index, lang, published, offset, chosen))
     return sorted(out, key=lambda d: (d.start, d.end))
@@ -216,10 +216,14 @@ def _fold(text: str) -> tuple[str, list[int] | None]:
     return folded, index
 
 
-def _end(text: str, end: int) -> int:
-    """An end offset moved past the diacritics of the span's last letter."""
+def _original_span(text: str, index: list[int] | None, s: int, e: int) -> tuple[int, int]:
+    """A span of the folded text as offsets into ``text``; the end moves past the diacritics
+    of the span's last letter."""
+    if index is None:
+        return s, e
+    end = index[e - 1] + 1
     m = _fold_table()[2].match(text, end)
-    return m.end() if m else end
+    return index[s], m.end() if m else end
 
 
 def _longest_first(cands):
@@ -860,8 +864,9 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
             if published is not None and hit.date > published:
                 continue
             taken.append((s, e))
-            out.append(DateMention(s + offset, e + offset, text[s:e], hit.date, hit.precision,
-                                   "dateparser search"))
+            os_, oe = _original_span(text, index, s, e)
+            out.append(DateMention(os_ + offset, oe + offset, text[os_:oe], hit.date,
+                                   hit.precision, "dateparser search"))
     return out
 
 
