@@ -306,6 +306,13 @@ def _regime(country: str, date: dt.date) -> tuple[str, str]:
     return current.form, current.years
 
 
+def _fill(template: str, country: str) -> str:
+    """Put the country into a template; with no country known, drop the empty brackets."""
+    if country:
+        return template.replace("{country}", country)
+    return template.replace(" ({country})", "").replace(" of {country}", "").replace("{country}", "")
+
+
 def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tuple[str, int]:
     """The ACLED name and inter code of mention ``m`` in an event in ``event_country`` on ``event_date``.
 
@@ -318,7 +325,7 @@ def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tupl
     while True:
         entry = ents.get(key)
         if entry is None:  # a mention from outside the dictionary: use it as given
-            return m.name.replace("{country}", own or event_country), m.inter
+            return _fill(m.name, own or event_country), m.inter
         own = own or entry.country
         where = own or event_country
         o = _override(key, event_country, own, event_date)
@@ -332,10 +339,10 @@ def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tupl
     elif entry.force:
         form, years = _regime(where, event_date)
         noun = "Military Forces" if entry.force == "military" else "Police Forces"
-        name = " ".join(x for x in (f"{noun} of {form}", years, entry.suffix) if x)
+        name = " ".join(x for x in (f"{noun} of {form}" if form else noun, years, entry.suffix) if x)
         inter = entry.inter
     else:
-        name, inter = entry.name.replace("{country}", where), entry.inter
+        name, inter = _fill(entry.name, where), entry.inter
     if inter == 1 and own and event_country and own != event_country:
         inter = EXTERNAL
     return name, inter

@@ -113,6 +113,9 @@ NAME_CASES = [
     ("en", "Iraqi army", "Syria", dt.date(2019, 1, 1), ("Military Forces of Iraq (2018-2022)", 8)),
     ("en", "Turkish soldiers", "Syria", dt.date(2020, 5, 1), ("Military Forces of Turkey (2016-)", 8)),
     ("en", "Turkish soldiers", "Turkey", dt.date(2020, 5, 1), ("Military Forces of Turkey (2016-)", 1)),
+    ("en", "Turkish forces", "Iraq", dt.date(2020, 5, 1), ("Military Forces of Turkey (2016-)", 8)),
+    ("en", "Israeli airstrikes", "Syria", dt.date(2020, 5, 1), ("Military Forces of Israel (2009-2021)", 8)),
+    ("en", "civilians", "", dt.date(2020, 5, 1), ("Civilians", 7)),
     ("en", "regime forces", "Syria", dt.date(2020, 5, 1), ("Military Forces of Syria (2000-2024)", 1)),
     ("en", "regime forces", "Syria", dt.date(2025, 1, 10), ("Military Forces of Syria (2024-)", 1)),
     ("en", "police", "Democratic Republic of Congo", dt.date(2020, 5, 1),
@@ -160,6 +163,7 @@ def test_actor_name(pipes, lang, text, country, date, expected):
 def test_actor_name_outside_dictionary_uses_template():
     m = ActorMention(0, 5, "x", key="not-a-key", name="Militia ({country})", inter=3)
     assert actors.actor_name(m, "Chad", dt.date(2020, 1, 1)) == ("Militia (Chad)", 3)
+    assert actors.actor_name(m, "", dt.date(2020, 1, 1)) == ("Militia", 3)
 
 
 def test_names_are_distinct_in_order(pipes):
