@@ -252,7 +252,10 @@ class _Scanner:
     def _range(self, num: Number) -> Number:
         """Extend "5 to 7", "5-7", "5 or 6" over the second figure; the lowest (first) one counts."""
         j = num.end
-        if j + 1 < len(self.norms) and self.norms[j] in ("to", "-", "or", "and", "الي", "او", "و"):
+        joiners = ("to", "-", "or", "الي", "او")
+        if num.start > 0 and self.norms[num.start - 1] in ("between", "بين"):
+            joiners += ("and", "و")  # "between 5 and 7"; a bare "3 and 5" is two counts
+        if j + 1 < len(self.norms) and self.norms[j] in joiners:
             second = self._simple(j + 1)
             if second and second.value > num.value:
                 return Number(num.start, second.end, num.value, num.kind)
@@ -302,8 +305,8 @@ def _before(sc: _Scanner, num: Number, used: set[int]) -> tuple[int, str] | None
             return None  # "killed and around 10 million displaced": a new clause
         elif sc.norms[k] in ("or", "او"):
             seen_or = True
-        elif sc.number(k) and sc.number(k).kind != "article":
-            return None
+        elif sc.number(k) and sc.number(k).kind != "article" and sc.number(k).start != num.start:
+            return None  # another count comes between ("some 80" is this one)
         elif sc.norms[k] not in skip and not (sc.ar and sc.word(k, skip)):
             if not sc.ar or k < num.start - 3 or injury_at is not None:
                 return None
@@ -434,9 +437,28 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
         out.append(_record(sc, a, b, count, f"{lang}:{pattern}:{kind}"))
         used.update(range(a, b))
         i = b
+        more = _coordinated(sc, b) if before and kind == EXACT else None
+        if more is not None:  # "killed 15 civilians and 27 fighters", "قتل 47 متمردا و5 من القوات"
+            end = _extend_victims(sc, more.end) if not sc.ar else more.end
+            out.append(_record(sc, more.start, end, more.value, f"{lang}:coordinated:{EXACT}"))
+            used.update(range(more.start, end))
+            i = end
     out += _numberless(sc, used)
     out.sort(key=lambda f: f.start)
     return out
+
+
+def _coordinated(sc: _Scanner, j: int) -> Number | None:
+    """A further count joined by "and"/"و" right after a death count's victims, if not injured."""
+    n = len(sc.norms)
+    if sc.ar:
+        k = j if j < n and sc.norms[j].startswith("و") else None
+    else:
+        k = j + 1 if j + 1 < n and sc.norms[j] == "and" else None
+    num = sc.number(k) if k is not None else None
+    if num is None or num.kind != EXACT or _injured_after(sc, num) or _after(sc, num):
+        return None
+    return num
 
 
 def _passive(sc: _Scanner, k: int) -> bool:
@@ -512,7 +534,7 @@ _HEAD_STOP = {"في", "من", "علي", "عن", "الي", "خلال", "جراء"
 def _head(f: Fatalities) -> tuple[str, bool]:
     """(victim word, additive) of a count: the first word after the number, and "others"/"آخرين"."""
     words = normalise(f.text).split()
-    additive = bool(set(words) & (EN_ADDITIVE | AR_ADDITIVE))
+    additive = bool(set(words) & (EN_ADDITIVE | AR_ADDITIVE)) or ":coordinated:" in f.rule
     for w in words:
         if _DIGITS.fullmatch(w) or w in EN_SKIP or w in EN_BEFORE or w in EN_AFTER or w in EN_AUX:
             continue

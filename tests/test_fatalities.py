@@ -163,3 +163,14 @@ def test_number_words_fold_arabic_spelling():
     assert table[("ثلاثه",)] == (3, "unit")  # ة folded to ه like token norms
     assert table[("عشرات",)][0] == 12
     assert fatalities.number_words("en")[0][("dozens",)] == (12, "vague")
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "the attack killed 15 civilians and 27 pro-government fighters", 42),
+    ("en", "killed 3 and 5 injured", 3),
+    ("ar", "قتل 47 متمردًا و5 من القوات الموالية لهادي", 52),
+    ("ar", "مقتل 5 و12 جريحا", 5),
+    ("en", "claimed the lives of some 80 people", 80),
+])
+def test_coordinated_counts(pipes, lang, text, expected):
+    assert deaths(pipes, lang, text) == expected
