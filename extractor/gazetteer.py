@@ -100,8 +100,13 @@ def key_of_words(words: Iterable[str]) -> str:
     Joining without spaces makes "البو كمال" equal "البوكمال" and "Deir ez-Zor" equal
     "Deir al Zor"; the same function runs on token norms at match time.
     """
-    return "".join(_DOUBLED.sub(r"\1", w) if w.isascii() else w
-                   for w in words if w not in LATIN_ARTICLES)
+    return "".join(_latin_fold(w) if w.isascii() else w for w in words if w not in LATIN_ARTICLES)
+
+
+def _latin_fold(word: str) -> str:
+    """Transliteration variants to one key: Tooz/Tuz, Sulaimaniyah/Sulaymaniyah, Raqqa/Raqa."""
+    word = word.replace("oo", "u").replace("ou", "u").replace("ee", "i").replace("y", "i")
+    return _DOUBLED.sub(r"\1", word)
 
 
 def name_key(name: str) -> str:

@@ -59,6 +59,8 @@ class _Mention:
     start_tok: int
     end_tok: int
     candidates: tuple[int, ...]
+    key: str  # the gazetteer key matched
+    words: int  # content words (articles not counted): "al-Abbas" is one
     want: str  # kind asked for by a cue: "admin1", "admin2", "city" or ""
     near: bool  # a "near"/"ريف"/"outskirts" cue: ACLED geo_precision 2
     located: bool  # a cue word, a locative clitic (بالرقة) or a place just before it
@@ -167,8 +169,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i += 1
             continue
         english = latin(first)
-        best: tuple[int, tuple[int, ...]] | None = None
-        key, count, j = "", 0, first
+        best: tuple[int, tuple[int, ...], str, int] | None = None
+        key, count, words, j = "", 0, 0, first
         while j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
@@ -179,17 +181,19 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 break
             if english and count and p not in _LOWER_OK and not p.isdigit() and not upper(j):
                 break
-            if p not in gz.LATIN_ARTICLES:
-                key += p
             count += 1
             j += 1
-            hits = gaz.lookup(key) if key else ()
+            if p in gz.LATIN_ARTICLES:
+                continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
+            key += p
+            words += 1
+            hits = gaz.lookup(key)
             if hits:
-                best = (j, hits)
+                best = (j, hits, key, words)
         if best is None:
             i += 1
             continue
-        end, hits = best
+        end, hits, key, words = best
         if english and end - first == 1 and _acronym(strings[arr[first][1]]):
             # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
             hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
@@ -203,7 +207,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             want = "admin"
         located = cued or (lang == "ar" and _locative_clitic(strings[arr[first][1]])) or (
             bool(out) and out[-1].end_tok >= i - 1)
-        out.append(_Mention(i, end, hits, want, near, located))
+        out.append(_Mention(i, end, hits, key, words, want, near, located))
         i = end
     return out
 
@@ -242,7 +246,7 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
 _NEAR_BEFORE, _NEAR_AFTER = 4, 12  # tokens: "Sfuhen (Ariha, Idleb)", "القائم غربي الأنبار"
 _WEAK_POPULATION = 50_000
 # Provinces are named far more often than the small towns sharing their names.
-_KIND_PRIOR = {"country": 6.0, "admin1": 1.5, "site": 0.8, "region": 0.8, "city": 0.5}
+_KIND_PRIOR = {"country": 6.0, "admin1": 1.2, "site": 0.8, "region": 0.8, "city": 0.5}
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,7 @@ class _Context:
     far_a1: set[str]
     near_a2: set[str]
     far_a2: set[str]
+    container: set[str]  # admin1 codes of "X (Y, Z)" / "X, Z" units right after the name
 
 
 def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
@@ -275,7 +280,15 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         near2 = set().union(*(a2_sets[j] for j in range(lo, hi) if j != k))
         far1 = {a for a, c in a1_count.items() if c > (a in a1_sets[k])}
         far2 = {a for a, c in a2_count.items() if c > (a in a2_sets[k])}
-        return _Context(near1, far1, near2, far2)
+        container: set[str] = set()
+        last = m.end_tok
+        for j in range(k + 1, len(mentions)):
+            nxt = mentions[j]
+            if nxt.want != "admin" or nxt.start_tok - last > 3:
+                break
+            container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
+            last = nxt.end_tok
+        return _Context(near1, far1, near2, far2, container)
 
     contexts = [context(k) for k in range(len(mentions))]
     choice: list[int | None] = [None] * len(mentions)
@@ -284,7 +297,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         share = _country_share(ents, mentions, choice, named)
         results = [_choose(gaz, m, ctx, share) for m, ctx in zip(mentions, contexts)]
         choice = [r[0] for r in results]
-    support = Counter(ents[c][CC] for c in choice if c is not None)
+    support = Counter(ents[c][CC] for c in choice if c is not None and ents[c][KIND] != "country")
     return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
             if not _weak(gaz, m, r[0]) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
 
@@ -307,7 +320,7 @@ def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int
 def _weak(gaz: Gazetteer, m: _Mention, idx: int | None) -> bool:
     """A one-word small place with no cue word around it: in news prose that is a common
     word ("جديدة", "قنوات", "Protesters"), not a place mention, so it is not reported."""
-    if m.end_tok - m.start_tok > 1 or m.located:
+    if m.words > 1 or m.located:
         return False
     ents = gaz.entries
     pool = [idx] if idx is not None else list(m.candidates)
@@ -317,17 +330,22 @@ def _weak(gaz: Gazetteer, m: _Mention, idx: int | None) -> bool:
 
 def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
             named: Counter[str], lang: str) -> bool:
-    """A one-word name placed in a country that nothing else in the text is in, while the
-    text is about another country: a common word ("Street", الداخلية) that happens to name a
-    place far away, so not a mention. Arabic text needs no other country to be dropped."""
-    if idx is None or m.end_tok - m.start_tok > 1:
+    """A name placed in a country that nothing else in the text is in, while other places
+    of the text are elsewhere: a common word ("Street", الداخلية) naming a place far away.
+    One-word names are dropped so; longer ones only in countries ACLED does not cover.
+    Arabic one-word names need no other place to be dropped."""
+    if idx is None:
         return False
     e = gaz.entries[idx]
     if e[KIND] == "country" or named[e[CC]] or support[e[CC]] > 1 or e[POP] >= 1_000_000 \
             or e[ID].startswith("overlay:"):
         return False
-    elsewhere = any(v >= 2 or named[cc] for cc, v in support.items() if cc != e[CC])
-    return lang == "ar" or elsewhere
+    single = m.words == 1
+    if lang == "ar" and single:
+        return True
+    elsewhere = any(v >= 1 for cc, v in support.items() if cc != e[CC])
+    covered = bool(gaz.countries.get(e[CC], {}).get("region"))
+    return elsewhere and (single or not covered)
 
 
 def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
@@ -353,6 +371,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
                        or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
             s, why = s + 3.0, f"cue word asks for {m.want}"
         s += _KIND_PRIOR.get(e[KIND], 0.0)
+        if e[KIND] == "admin1" and m.key == gz.name_key(gaz.admin1.get(e[A1], {}).get("acled") or "-"):
+            s += 1.0  # written exactly as ACLED spells the province ("Dar'a", "Idleb")
         if gaz.countries.get(e[CC], {}).get("region"):
             s += 0.5  # a country ACLED covers: where conflict news is about
         s += math.log10(e[POP] + 1) / 7.0
@@ -363,6 +383,13 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
         scored.append((s, why, c))
     scored.sort(key=lambda x: -x[0])
     best_s, why, best = scored[0]
+    if ctx.container and ents[best][KIND] not in ("admin1", "country"):
+        inside = [x for x in scored if ents[x[2]][A1] in ctx.container]
+        if not inside:
+            return None, "", ("not in the gazetteer under the province named after it "
+                              f"({', '.join(sorted(ctx.container))})")
+        best_s, why, best = inside[0]
+        why = "containing unit named after it"
     for s2, _w, c2 in scored[1:]:
         if ents[c2][CC] == ents[best][CC]:
             continue
