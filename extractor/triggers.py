@@ -526,7 +526,7 @@ def best_type(found: list[Trigger]) -> Trigger | None:
     1. an ACLED label prefix ("Looting:", "Movement of forces:") decides;
     2. weak triggers (strength < 0.5) count only when nothing stronger was found;
     3. crowd events: a riot word, or a protest word with crowd violence (stones,
-       burning, storming), is a Riot; a protest with killing is Excessive force; a
+       burning, storming, clashing), is a Riot; a protest with killing is Excessive force; a
        protest with tear gas, dispersal or arrests is Protest with intervention; an
        intervention word without any protest word is an Attack decided by the target;
     4. a battle absorbs the remote violence of its sides (clashes + shelling → Armed clash);
@@ -590,7 +590,8 @@ def _crowd_type(pool: list[Trigger]) -> Trigger | None:
             return replace(_top(riot), sub_event_type="Violent demonstration")
         mob = [t for t in riot if t.sub_event_type == "Mob violence"]
         return _top(mob) if mob else _top(riot)
-    violent = [t for t in pool if ":crowd" in t.rule]
+    # Crowd violence, or a crowd "clashing" (with police, with another crowd), is a riot.
+    violent = [t for t in pool if ":crowd" in t.rule or t.sub_event_type == "Armed clash"]
     if violent:
         return replace(violent[0], event_type="Riots", sub_event_type="Violent demonstration",
                        needs_target=False)
