@@ -83,7 +83,8 @@ class Assembler:
         self.triggers = [t for t in triggers_mod.find_triggers(doc)
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
-        self._dates: dict[int, list[DateMention]] = {}
+        # One dateparser pass per article; sentences pick their mentions by offset.
+        self.dates = dates_mod.find_dates(doc.text, lang, article.published)
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -93,12 +94,7 @@ class Assembler:
         return [x for x in items if sent.start_char <= x.start < sent.end_char]
 
     def dates_in(self, i: int) -> list[DateMention]:
-        """Dates of sentence ``i``, resolved once per article (dateparser is the slow part)."""
-        if i not in self._dates:
-            s = self.sents[i]
-            self._dates[i] = dates_mod.find_dates(s.text, self.lang, self.article.published,
-                                                  offset=s.start_char)
-        return self._dates[i]
+        return self._in(self.dates, self.sents[i])
 
     def paragraph_before(self, i: int) -> list[int]:
         """Indices of up to LOOKBACK earlier body sentences in the same paragraph, nearest first."""
@@ -111,9 +107,9 @@ class Assembler:
         return out
 
     def lead(self) -> list[int]:
-        """Indices of the title sentences and the first body sentence."""
+        """Indices of the title sentences and the first two body sentences (the lead)."""
         first_body = next((k for k, s in enumerate(self.sents) if s.start_char >= self.body_start), 0)
-        return list(range(0, first_body + 1))
+        return list(range(0, min(len(self.sents), first_body + 2)))
 
     def place_for(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
         def best(found: list[Place]) -> Place | None:
@@ -138,7 +134,7 @@ class Assembler:
     def date_for(self, i: int, trig: Trigger) -> tuple[DateMention, str] | None:
         own = self.dates_in(i)
         if own:
-            return min(own, key=lambda d: (d.start > trig.start, abs(d.start - trig.start))), "sentence"
+            return min(own, key=lambda d: abs(d.start - trig.start)), "sentence"
         for j in self.paragraph_before(i):
             if self.dates_in(j):
                 return self.dates_in(j)[-1], "paragraph"
@@ -146,7 +142,8 @@ class Assembler:
             if j != i and self.dates_in(j):
                 return self.dates_in(j)[0], "lead"
         if self.article.published:
-            return dates_mod.news_of_the_day(self.article.published), "publication"
+            body = [d for d in self.dates if d.start >= self.body_start]
+            return dates_mod.article_date(body, self.article.published), "publication"
         return None
 
     # -- assembly -------------------------------------------------------------
