@@ -96,6 +96,22 @@ RELATED_MARKERS = frozenset(normalise(s) for s in (
 RELATED_LINES = 3  # headline lines that follow a marker
 RELATED_MAX_CHARS = 150
 
+# Flags best_type reads from a trigger's rule string (see the lexicon header).
+TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo"})
+DEMO = frozenset({"Protests", "Riots"})  # crowd event types
+CLAUSE_PUNCT = frozenset({",", "،", ";", "؛", ":", "(", ")", "«", "»", '"', "“", "”", "—", "–",
+                          ".", "!", "?", "؟"})
+CLAUSE_WORDS = {
+    "en": frozenset({"but", "while", "whereas", "after", "when", "amid", "which", "who",
+                     "where", "although", "though", "because", "as", "whilst"}),
+    "ar": frozenset(normalise(w) for w in (
+        "بينما", "فيما", "حيث", "لكن", "لكنها", "لكنه", "بعد", "عندما", "حين", "التي", "الذي",
+        "الذين", "إذ", "ثم", "حتى", "كما", "بعدما", "عندها")),
+}
+# Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
+AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
+AR_QAD_PAST = frozenset({normalise("تم")})
+
 
 class LexiconError(ExtractorError):
     """A trigger or modality lexicon row is malformed (file and line say where)."""
@@ -346,9 +362,6 @@ def _rule(lang: str, entry: Entry) -> str:
     return f"{lang}:{entry.id}" + "".join(f":{f}" for f in sorted(entry.flags & TYPING_FLAGS))
 
 
-TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo"})
-
-
 def _related_spans(text: str) -> list[tuple[int, int]]:
     """Character ranges of "related news" boxes: a marker line and the headlines after it."""
     spans = []
@@ -366,7 +379,7 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
             body = nxt.strip()
             if not body:
                 continue
-            if taken == RELATED_LINES or len(body) > RELATED_MAX_CHARS or body.endswith((".", ".")):
+            if taken == RELATED_LINES or len(body) > RELATED_MAX_CHARS or body.endswith((".", "!", "؟")):
                 break
             end = nxt_start + len(nxt)
             taken += 1
@@ -383,20 +396,6 @@ def _is_boundary(tok, lang: str) -> bool:
         return True
     # "واشتبكت", "فقتل": a conjunction clitic the NORM component stripped opens a clause.
     return lang == "ar" and tok.text[:1] in "وف" and norm != normalise(tok.text)
-
-
-CLAUSE_PUNCT = frozenset({",", "،", ";", "؛", ":", "(", ")", "«", "»", '"', "“", "”", "—", "–",
-                          ".", "!", "?", "؟"})
-CLAUSE_WORDS = {
-    "en": frozenset({"but", "while", "whereas", "after", "when", "amid", "which", "who",
-                     "where", "although", "though", "because", "as", "whilst"}),
-    "ar": frozenset(normalise(w) for w in (
-        "بينما", "فيما", "حيث", "لكن", "لكنها", "لكنه", "بعد", "عندما", "حين", "التي", "الذي",
-        "الذين", "إذ", "ثم", "حتى", "كما", "بعدما", "عندها")),
-}
-# Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
-AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
-AR_QAD_PAST = frozenset({normalise("تم")})
 
 
 def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | None = None,
@@ -516,9 +515,6 @@ def _token_fits(words: list[str], i: int, want: str) -> bool:
 
 # -- typing one event -----------------------------------------------------------------
 
-DEMO = {"Protests", "Riots"}
-
-
 def best_type(found: list[Trigger]) -> Trigger | None:
     """The trigger whose type an event takes, by the codebook's priority and merge rules.
 
@@ -595,7 +591,8 @@ def _crowd_type(pool: list[Trigger]) -> Trigger | None:
     if violent:
         return replace(violent[0], event_type="Riots", sub_event_type="Violent demonstration",
                        needs_target=False)
-    killing = [t for t in pool if ":kill" in t.rule or t.sub_event_type == "Excessive force against protesters"]
+    killing = [t for t in pool
+               if ":kill" in t.rule or t.sub_event_type == "Excessive force against protesters"]
     if killing:
         return replace(killing[0], event_type="Protests",
                        sub_event_type="Excessive force against protesters", needs_target=False)
