@@ -138,6 +138,7 @@ EN_NOT_EVENTS = [
     ("The city fell to the militants in 2015.", "history"),
     ("Thousands marked the anniversary of the massacre.", None),
     ("Will the army attack the city?", "question"),
+    ("The government should arrest the organisers.", "hypothetical"),
 ]
 
 AR_NOT_EVENTS = [
@@ -155,6 +156,8 @@ AR_NOT_EVENTS = [
     ("هل يشن الجيش هجوما على المدينة؟", "question"),
     ("قتل 750 شخصا في معارك عدن خلال 3 أشهر.", "history"),
     ("يسعى الجيش لاستعادة المدينة.", "future"),
+    ("قال إن من الواجب قتال الجيش.", "hypothetical"),
+    ("رصدت الأجهزة التطورات التي سبقت اندلاع القتال في المنطقة.", "history"),
 ]
 
 
