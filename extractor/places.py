@@ -72,7 +72,9 @@ def cues() -> tuple[Cue, ...]:
     text = importlib.resources.files("extractor.resources.common").joinpath(
         "place_cues.tsv").read_text("utf-8")
     rows = [ln.split("\t") for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    return tuple(Cue(r[0], r[1], tuple(normalise(r[2]).split()), r[3]) for r in rows[1:])
+    # cue words get the same folding as the token pieces they are compared with
+    return tuple(Cue(r[0], r[1], tuple(gz.key_of_words([w]) or w for w in normalise(r[2]).split()),
+                     r[3]) for r in rows[1:])
 
 
 @functools.cache
@@ -226,7 +228,8 @@ def _cue_index(lang: str) -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool]:
     """(kind a cue asks for, a "near" cue, any cue at all) around pieces[start:end]."""
     by_last, by_first = _cue_index(lang)
-    before = [p for p in pieces[max(0, start - 4):start] if p not in ("the", "-")]
+    before = [p for p in pieces[max(0, start - 4):start]
+              if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
     after = pieces[end:end + 2]
     if lang == "ar" and before:
         # a cue may carry clitics the NORM component kept (بمحافظة، وريف)
@@ -343,6 +346,8 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     single = m.words == 1
     if lang == "ar" and single:
         return True
+    if e[KIND] == "admin1":
+        return False  # an English province name is not a common word
     elsewhere = any(v >= 1 for cc, v in support.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))
     return elsewhere and (single or not covered)
@@ -383,6 +388,11 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
         scored.append((s, why, c))
     scored.sort(key=lambda x: -x[0])
     best_s, why, best = scored[0]
+    if ents[best][KIND] == "admin1" and m.want not in ("admin1", "admin"):
+        # "Baghdad", "Idleb" with no "province": the city when it is the provincial capital
+        cap = gaz.admin1.get(ents[best][A1], {}).get("capital", -1)
+        if cap in m.candidates:
+            best, why = cap, "provincial capital of the same name"
     if ctx.container and ents[best][KIND] not in ("admin1", "country"):
         inside = [x for x in scored if ents[x[2]][A1] in ctx.container]
         if not inside:
