@@ -366,3 +366,77 @@ def names(mentions: Iterable[ActorMention], event_country: str, event_date: dt.d
         if named not in out:
             out.append(named)
     return out
+
+
+ARMED = frozenset({1, 2, 3, 4, 8})
+CIVILIANS_INTER, PROTESTERS_INTER, RIOTERS_INTER = 7, 6, 5
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The actor columns of one event, by the codebook's roles for its type."""
+
+    actor1: str = ""
+    assoc_actor_1: str = ""
+    inter1: int | None = None
+    actor2: str = ""
+    assoc_actor_2: str = ""
+    inter2: int | None = None
+    interaction: str = ""
+    civilian_targeting: str = ""
+
+
+def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: str,
+                 country: str) -> Roles:
+    """Actor columns for an event from its distinct (name, inter) actors, in order of mention.
+
+    Protests and riots: actor1 is "Protesters/Rioters (country)"; the forces that
+    intervene (protests) or the other side (riots) are actor2. Violence against
+    civilians: the first armed actor (else an unidentified armed group) is actor1,
+    civilians are always actor2, other armed actors are assoc_actor_1. Battles, remote
+    violence and strategic developments: the first actor, then the first of another
+    inter code (else another name) as the other side; a further actor goes to
+    assoc_actor_1 when it shares actor1's inter code, else to assoc_actor_2 ("; "-joined).
+    """
+    armed = [n for n in named if n[1] in ARMED]
+    civilians = [n for n in named if n[1] == CIVILIANS_INTER]
+    unidentified = (_fill("Unidentified Armed Group ({country})", country), 3)
+    a2: tuple[str, int] | None
+    if event_type == "Protests":
+        a1 = (_fill("Protesters ({country})", country), PROTESTERS_INTER)
+        state = [n for n in armed if n[1] in (1, 8)]
+        a2 = state[0] if state and sub_event_type != "Peaceful protest" else None
+        rest = []  # organisers (parties, unions) are not in the dictionary
+    elif event_type == "Riots":
+        a1 = (_fill("Rioters ({country})", country), RIOTERS_INTER)
+        a2 = (armed + civilians)[0] if armed + civilians else None
+        rest = []
+    elif event_type == "Violence against civilians":
+        a1 = armed[0] if armed else unidentified
+        a2 = civilians[0] if civilians else (_fill("Civilians ({country})", country), CIVILIANS_INTER)
+        rest = [n for n in armed if n != a1]
+    else:
+        pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
+        a1 = pool[0] if pool else (unidentified if event_type != "Strategic developments" else None)
+        others = [n for n in pool if a1 is None or n[0] != a1[0]]
+        # the other side: preferably another kind of actor (police beside the army is one side)
+        others.sort(key=lambda n: a1 is not None and n[1] == a1[1])
+        if event_type == "Battles":
+            a2 = others[0] if others else (unidentified if a1 != unidentified else None)
+        else:
+            a2 = others[0] if others else (civilians[0] if civilians else None)
+        rest = [n for n in pool if n not in (a1, a2)]
+    if a1 is None:
+        return Roles()
+    if event_type == "Violence against civilians":  # other perpetrators join actor1's side
+        assoc1 = [n[0] for n in rest]
+        rest = []
+    else:
+        assoc1 = [n[0] for n in rest if n[1] == a1[1] and n[0] != a1[0]]
+    assoc2 = [n[0] for n in rest if n[1] != a1[1] and (a2 is None or n[0] != a2[0])] if a2 else []
+    inter2 = a2[1] if a2 else None
+    return Roles(
+        actor1=a1[0], assoc_actor_1="; ".join(assoc1), inter1=a1[1],
+        actor2=a2[0] if a2 else "", assoc_actor_2="; ".join(assoc2), inter2=inter2,
+        interaction=interaction(a1[1], inter2),
+        civilian_targeting="Civilians targeted" if inter2 == CIVILIANS_INTER else "")

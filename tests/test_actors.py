@@ -204,3 +204,59 @@ def test_every_redirect_and_role_is_consistent():
             assert e.inter == 7
         if e.force:
             assert e.inter == 1 and e.role == "state"
+
+
+SYR = "Military Forces of Syria (2000-2024)", 1
+TUR = "Military Forces of Turkey (2016-)", 8
+IS = "Islamic State (Syria)", 2
+HTS = "HTS: Hayat Tahrir al Sham", 2
+CIV = "Civilians (Syria)", 7
+POLICE = "Police Forces of Syria (2000-2024)", 1
+
+
+@pytest.mark.parametrize("named,etype,sub,expected", [
+    # civilians are always actor2 in Violence against civilians, even when named first
+    ([CIV, IS], "Violence against civilians", "Attack",
+     ("Islamic State (Syria)", "", 2, "Civilians (Syria)", "", 7, "Rebel group-Civilians", "Civilians targeted")),
+    ([CIV], "Violence against civilians", "Attack",
+     ("Unidentified Armed Group (Syria)", "", 3, "Civilians (Syria)", "", 7,
+      "Political militia-Civilians", "Civilians targeted")),
+    ([IS], "Violence against civilians", "Abduction/forced disappearance",
+     ("Islamic State (Syria)", "", 2, "Civilians (Syria)", "", 7, "Rebel group-Civilians", "Civilians targeted")),
+    # battles: two sides, a third actor goes with the side whose inter it shares
+    ([SYR, IS], "Battles", "Armed clash",
+     ("Military Forces of Syria (2000-2024)", "", 1, "Islamic State (Syria)", "", 2,
+      "State forces-Rebel group", "")),
+    ([SYR, IS, HTS], "Battles", "Armed clash",
+     ("Military Forces of Syria (2000-2024)", "", 1, "Islamic State (Syria)", "HTS: Hayat Tahrir al Sham", 2,
+      "State forces-Rebel group", "")),
+    ([SYR, POLICE, IS], "Battles", "Armed clash",
+     ("Military Forces of Syria (2000-2024)", "Police Forces of Syria (2000-2024)", 1,
+      "Islamic State (Syria)", "", 2, "State forces-Rebel group", "")),
+    ([IS], "Battles", "Armed clash",
+     ("Islamic State (Syria)", "", 2, "Unidentified Armed Group (Syria)", "", 3,
+      "Rebel group-Political militia", "")),
+    ([TUR], "Explosions/Remote violence", "Air/drone strike",
+     ("Military Forces of Turkey (2016-)", "", 8, "", "", None, "External/Other forces only", "")),
+    ([TUR, CIV], "Explosions/Remote violence", "Shelling/artillery/missile attack",
+     ("Military Forces of Turkey (2016-)", "", 8, "Civilians (Syria)", "", 7,
+      "Civilians-External/Other forces", "Civilians targeted")),
+    # protests: the crowd is actor1; forces that intervene are actor2
+    ([POLICE], "Protests", "Protest with intervention",
+     ("Protesters (Syria)", "", 6, "Police Forces of Syria (2000-2024)", "", 1, "State forces-Protesters", "")),
+    ([POLICE], "Protests", "Peaceful protest",
+     ("Protesters (Syria)", "", 6, "", "", None, "Protesters only", "")),
+    ([CIV, POLICE], "Riots", "Violent demonstration",
+     ("Rioters (Syria)", "", 5, "Police Forces of Syria (2000-2024)", "", 1, "State forces-Rioters", "")),
+    ([], "Strategic developments", "Other", ("", "", None, "", "", None, "", "")),
+])
+def test_assign_roles(named, etype, sub, expected):
+    r = actors.assign_roles(named, etype, sub, "Syria")
+    assert (r.actor1, r.assoc_actor_1, r.inter1, r.actor2, r.assoc_actor_2, r.inter2,
+            r.interaction, r.civilian_targeting) == expected
+
+
+def test_assign_roles_violence_against_civilians_keeps_perpetrators_together():
+    r = actors.assign_roles([IS, CIV, HTS], "Violence against civilians", "Attack", "Syria")
+    assert (r.actor1, r.assoc_actor_1, r.actor2, r.assoc_actor_2) == (
+        "Islamic State (Syria)", "HTS: Hayat Tahrir al Sham", "Civilians (Syria)", "")
