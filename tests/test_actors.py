@@ -260,3 +260,19 @@ def test_assign_roles_violence_against_civilians_keeps_perpetrators_together():
     r = actors.assign_roles([IS, CIV, HTS], "Violence against civilians", "Attack", "Syria")
     assert (r.actor1, r.assoc_actor_1, r.actor2, r.assoc_actor_2) == (
         "Islamic State (Syria)", "HTS: Hayat Tahrir al Sham", "Civilians (Syria)", "")
+
+
+def test_data_errors_are_typed():
+    from extractor.errors import ExtractorError
+
+    assert issubclass(actors.ActorDataError, ExtractorError)
+    with pytest.raises(actors.ActorDataError, match="bad date"):
+        actors._date("2020-13-01", "common/actor_overrides.csv:9")
+
+
+@pytest.mark.parametrize("lang,text,key", [
+    ("en", "Jaish al-Islam and Faylaq al-Rahman clashed", "jaysh_al_islam"),
+    ("ar", "اشتباكات بين فيلق الرحمن وجيش الإسلام", "faylaq_al_rahman"),
+])
+def test_named_syrian_groups(pipes, lang, text, key):
+    assert found(pipes, lang, text)[0].key == key
