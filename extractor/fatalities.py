@@ -44,10 +44,13 @@ EN_SKIP = {"at", "least", "more", "than", "over", "about", "around", "approximat
            "has", "had", "and", "injured", "injuring", "wounded", "wounding", "or", "between", "least"}
 EN_INJURY = {"injured", "injuring", "injures", "wounded", "wounding", "wounds", "hurt", "injuries",
              "injury", "casualties", "maimed"}
-EN_AUX = {"were", "was", "been", "are", "is", "be", "being", "reportedly", "allegedly", "got",
+EN_AUX = {"were", "was", "been", "are", "is", "be", "being", "reportedly", "allegedly", "got", "reported",
           "have", "has", "had", "later", "also", "all", "subsequently", "confirmed", "both"}
 EN_OBJECT_START = {"a", "an", "one", "the", "his", "her", "him", "them", "their", "its", "two", "three",
                    "at", "several", "dozens", "scores", "many", "some", "four", "five", "six", "seven"}
+EN_CLAUSE = {"and", "where", "when", "while", "after", "before", "as", "which", "who", "that",
+             "because", "since", "but", "then", "whom"}  # a new clause: its death word is not ours
+EN_SUBSET = {"including", "among", "of"}
 EN_NEGATORS = {"no", "not", "none", "without", "neither", "nor", "zero", "nobody"}
 EN_PERSON = {"man", "woman", "boy", "girl", "child", "baby", "civilian", "soldier", "officer",
              "policeman", "policewoman", "fighter", "militant", "member", "commander", "person",
@@ -329,7 +332,7 @@ def _after(sc: _Scanner, num: Number) -> tuple[int, str] | None:
     """A death word after ``num`` (the victims are its subject): (index, kind)."""
     after = AR_AFTER if sc.ar else EN_AFTER
     n = len(sc.norms)
-    k, budget = num.end, 7
+    k, budget = num.end, 10
     while k < n and budget > 0:
         if sc.norms[k] == "(":  # an aside does not break the clause: "5 civilians (2 men, ...) were killed"
             close = next((c for c in range(k + 1, min(n, k + 15)) if sc.norms[c] == ")"), None)
@@ -348,11 +351,11 @@ def _after(sc: _Scanner, num: Number) -> tuple[int, str] | None:
 def _after_at(sc: _Scanner, num: Number, k: int, after: set[str]) -> tuple[int, str] | str | None:
     """Token ``k`` of the scan after a count: a death word (index, kind), "stop", or None to go on."""
     n = len(sc.norms)
-    if sc.punct(k) or sc.injury(k) or (not sc.ar and sc.norms[k] == "and"):
+    if sc.punct(k) or sc.injury(k) or (not sc.ar and sc.norms[k] in EN_CLAUSE):
         return "stop"
     later = sc.number(k) if k > num.end else None
-    if later and later.kind != "article":
-        return "stop"
+    if later and (later.kind != "article" or sc.norms[k - 1] not in EN_SUBSET):
+        return "stop"  # another count; "a/an" only inside "including a commander"
     hit = sc.word(k, after)
     if not hit or (not sc.ar and hit == "death" and sc.norms[k - 1] != "to"):
         return None

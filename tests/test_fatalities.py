@@ -49,6 +49,9 @@ EN_CASES = [
     ("a laborer was shot dead", 1),
     ("killing and injuring a number of fighters", 3),  # combined: some died, number unknown
     ("6 fighters were killed by direct fire and 3 were killed by IEDs", 9),
+    ("3 rockets hit the base where a soldier was killed", 1),
+    ("nine fighters from the Republic's 5th Brigade (military police) were reported killed", 9),
+    ("a member of the National Defense Forces was found dead", 1),
 ]
 
 EN_NEVER = [
