@@ -25,7 +25,7 @@ from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
 ARMED_INTER = {1, 2, 3, 4, 8}
-CIVILIANS, PROTESTERS, RIOTERS, UNIDENTIFIED = 7, 6, 5, 3
+CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/confidence.md).
@@ -214,15 +214,15 @@ class Assembler:
         return out
 
     def key(self, c: Candidate) -> tuple:
-        a1, _, a2, _ = self.roles(c, self.typed(c))
-        return (c.date.date, c.place.entry_id, a1, a2)
+        r = self.roles(c, self.typed(c))
+        return (c.date.date, c.place.entry_id, r.actor1, r.actor2)
 
     def battle_absorbs(self, battle: Candidate, other: Candidate) -> bool:
         b, o = self.typed(battle), self.typed(other)
         if b[0] != "Battles" or o[0] != "Explosions/Remote violence":
             return False
-        a1, _, a2, _ = self.roles(battle, b)
-        return self.roles(other, o)[0] in {a1, a2}
+        r = self.roles(battle, b)
+        return self.roles(other, o).actor1 in {r.actor1, r.actor2}
 
     def typed(self, c: Candidate) -> tuple[str, str]:
         """(event_type, sub_event_type) of a candidate, target-dependent verbs decided by actors."""
@@ -238,44 +238,15 @@ class Assembler:
             return "Battles", "Armed clash"
         return "Violence against civilians", "Attack"
 
-    def roles(self, c: Candidate, typed: tuple[str, str]) -> tuple[str, int | None, str, int | None]:
-        """actor1, inter1, actor2, inter2 by the codebook's roles for the event type."""
-        etype, sub = typed
+    def roles(self, c: Candidate, typed: tuple[str, str]) -> actors_mod.Roles:
+        """The actor columns by the codebook's roles for the event type."""
         country = c.place.country or self.country
-        named = []
-        for m in c.actors:
-            name, inter = actors_mod.actor_name(m, country, c.date.date)
-            if (name, inter) not in named:
-                named.append((name, inter))
-        armed = [n for n in named if n[1] in ARMED_INTER]
-        civilians = [n for n in named if n[1] == CIVILIANS]
-        unidentified = (f"Unidentified Armed Group ({country})", UNIDENTIFIED)
-        if etype == "Protests":
-            a1 = (f"Protesters ({country})", PROTESTERS)
-            a2 = next((n for n in armed if n[1] == 1), None) if sub != "Peaceful protest" else None
-        elif etype == "Riots":
-            a1 = (f"Rioters ({country})", RIOTERS)
-            a2 = next(iter(armed + civilians), None)
-        elif etype == "Violence against civilians":
-            a1 = armed[0] if armed else unidentified
-            a2 = civilians[0] if civilians else (f"Civilians ({country})", CIVILIANS)
-        elif etype == "Battles":
-            a1 = armed[0] if armed else unidentified
-            a2 = next((n for n in armed[1:] if n[0] != a1[0]), None) or (
-                unidentified if a1 != unidentified else None)
-        elif etype == "Explosions/Remote violence":
-            a1 = armed[0] if armed else unidentified
-            a2 = next((n for n in armed[1:] + civilians if n[0] != a1[0]), None)
-        else:  # Strategic developments
-            a1 = armed[0] if armed else (named[0] if named else None)
-            a2 = next((n for n in named if a1 and n[0] != a1[0]), None)
-        a1 = a1 or ("", None)
-        a2 = a2 or ("", None)
-        return a1[0], a1[1], a2[0], a2[1]
+        named = actors_mod.names(c.actors, country, c.date.date)
+        return actors_mod.assign_roles(named, typed[0], typed[1], country)
 
     def to_event(self, c: Candidate) -> Event:
         etype, sub = self.typed(c)
-        actor1, inter1, actor2, inter2 = self.roles(c, (etype, sub))
+        r = self.roles(c, (etype, sub))
         trig = triggers_mod.best_type(c.triggers)
         start = min(s.start_char for s in c.sentences)
         end = max(s.end_char for s in c.sentences)
@@ -287,8 +258,9 @@ class Assembler:
         body_start, body_end = max(0, start - offset), max(0, end - offset)
         event = Event(
             event_date=c.date.date, time_precision=c.date.precision, event_type=etype,
-            sub_event_type=sub, actor1=actor1, inter1=inter1, actor2=actor2, inter2=inter2,
-            civilian_targeting="Civilians targeted" if inter2 == CIVILIANS else "",
+            sub_event_type=sub, actor1=r.actor1, assoc_actor_1=r.assoc_actor_1, inter1=r.inter1,
+            actor2=r.actor2, assoc_actor_2=r.assoc_actor_2, inter2=r.inter2,
+            civilian_targeting=r.civilian_targeting,
             place=c.place, source=self.article.source, fatalities=deaths,
             article_id=self.article.id, url=self.article.url, published=self.article.published,
             language=self.lang, confidence=round(min(1.0, confidence), 3),
