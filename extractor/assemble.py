@@ -167,7 +167,8 @@ class Assembler:
             else:
                 cands.append(cand)
         merged = self.merge(cands)
-        events = [self.to_event(c) for c in merged]
+        # A strategic development with no actor named has no actor1: not coded.
+        events = [e for e in map(self.to_event, merged) if e.actor1]
         return Extraction(self.article, self.lang, events, self.unresolved)
 
     def candidate(self, i: int, sent: Span, trigs: list[Trigger]) -> Candidate | None:
@@ -185,9 +186,10 @@ class Assembler:
                          self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
 
     def continues(self, prev: Candidate, cand: Candidate, i: int) -> bool:
-        """A sentence naming no place and no actor of its own continues the event before it."""
+        """A sentence naming no place of its own, on the same day, continues the event before it
+        ("... attacked a checkpoint near Al Qaim. Three soldiers were killed in the fighting.")."""
         return (prev.last == i - 1 and cand.place_from != "sentence"
-                and not cand.actors and cand.date.date == prev.date.date)
+                and cand.date.date == prev.date.date)
 
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 E=${EVAL_DIR:-../shared/eval}
-T=${1:-$(mktemp -d)}
+T=${1:-$(mktemp -d)}; mkdir -p "$T"
 X=${EXTRACTOR:-.venv/bin/extractor}
 python3 "$E/make_inputs.py" notes "$E/acled_dev.csv" "$T/notes.jsonl"
 python3 "$E/make_inputs.py" articles "$E/articles" "$T/articles.jsonl"
