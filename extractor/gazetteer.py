@@ -480,17 +480,18 @@ def finish(base: dict, imports: Iterable[dict] = ()) -> dict:
                 continue
             words = split_words(n)
             key = key_of_words(words)
-            if len(key) < 3 or key in stops or key in seen:
+            if len(key) < 3 or key in stops:
                 continue
-            seen.add(key)
-            index[key].append(i)
+            # every spelling's first word may start a match ("Tel Afar" and "Telafar" share a key)
             lang = "ar" if is_arabic(n) else "en"
-            first[lang].add(words[0])
             content = [w for w in words if w not in LATIN_ARTICLES]
-            if content and lang == "en":
+            if content:
                 first[lang].add(content[0])
-            if lang == "ar" and words[0] in LATIN_ARTICLES:
-                first[lang].discard(words[0])
+            if lang == "en" or words[0] not in LATIN_ARTICLES:
+                first[lang].add(words[0])
+            if key not in seen:
+                seen.add(key)
+                index[key].append(i)
     admin2_seat = _admin2_seats(entries)
     # Interned strings are pickled once and singleton lists as plain ints: loading stays < 1 s.
     entries = [tuple(sys.intern(v) if isinstance(v, str) and k in (KIND, CC, A1, ADMIN2, FEATURE)

