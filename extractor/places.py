@@ -128,13 +128,16 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
     return gz.key_of_words([norm])
 
 
+_LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
+
+
 def _acronym(text: str) -> bool:
     return 2 <= len(text) <= 5 and text.isupper() and text.isalpha()
 
 
 def _locative_clitic(text: str) -> bool:
     """An Arabic token written with a locative or coordinating proclitic (بالرقة، وربيعة)."""
-    return normalise(text).startswith(("ب", "وب", "فب", "لل", "ول", "فل"))
+    return text.startswith(_LOCATIVE_CLITICS)
 
 
 def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
@@ -207,8 +210,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 and out[-1].end_tok >= i - 3:
             # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
             want = "admin"
-        located = cued or (lang == "ar" and _locative_clitic(strings[arr[first][1]])) or (
-            bool(out) and out[-1].end_tok >= i - 1)
+        located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
+            lang == "ar" and _locative_clitic(strings[arr[first][1]]))
         out.append(_Mention(i, end, hits, key, words, want, near, located))
         i = end
     return out
@@ -225,6 +228,12 @@ def _cue_index(lang: str) -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
     return before, after
 
 
+@functools.lru_cache(maxsize=20_000)
+def _ar_cue_reading(word: str) -> str:
+    """A word read as a cue with its clitics off, which the NORM component kept (بمحافظة، وريف)."""
+    return next((c for c in clitic_candidates(word) if c in _cue_words("ar")), word)
+
+
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool]:
     """(kind a cue asks for, a "near" cue, any cue at all) around pieces[start:end]."""
     by_last, by_first = _cue_index(lang)
@@ -232,9 +241,7 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
               if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
     after = pieces[end:end + 2]
     if lang == "ar" and before:
-        # a cue may carry clitics the NORM component kept (بمحافظة، وريف)
-        before[-1] = next((c for c in clitic_candidates(before[-1]) if c in _cue_words("ar")),
-                          before[-1])
+        before[-1] = _ar_cue_reading(before[-1])
     found: list[Cue] = []
     if before:
         found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
@@ -254,11 +261,11 @@ _KIND_PRIOR = {"country": 6.0, "admin1": 1.2, "site": 0.8, "region": 0.8, "city"
 
 @dataclass(frozen=True)
 class _Context:
-    near_a1: set[str]
-    far_a1: set[str]
-    near_a2: set[str]
-    far_a2: set[str]
-    container: set[str]  # admin1 codes of "X (Y, Z)" / "X, Z" units right after the name
+    near_a1: frozenset[str]
+    far_a1: frozenset[str]
+    near_a2: frozenset[str]
+    far_a2: frozenset[str]
+    container: frozenset[str]  # admin1 codes of "X (Y, Z)" / "X, Z" units right after the name
 
 
 def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
@@ -275,14 +282,17 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
     a2_count = Counter(a for s in a2_sets for a in s)
     starts = [m.start_tok for m in mentions]
 
+    all1, all2 = frozenset(a1_count), frozenset(a2_count)
+
     def context(k: int) -> _Context:
         m = mentions[k]
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1 = set().union(*(a1_sets[j] for j in range(lo, hi) if j != k))
-        near2 = set().union(*(a2_sets[j] for j in range(lo, hi) if j != k))
-        far1 = {a for a, c in a1_count.items() if c > (a in a1_sets[k])}
-        far2 = {a for a, c in a2_count.items() if c > (a in a2_sets[k])}
+        near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if j != k))
+        near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if j != k))
+        # units named by some other mention (a mention is no context for itself)
+        far1 = all1 - {a for a in a1_sets[k] if a1_count[a] == 1}
+        far2 = all2 - {a for a in a2_sets[k] if a2_count[a] == 1}
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -293,14 +303,20 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
                 break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
-        return _Context(near1, far1, near2, far2, container)
+        return _Context(near1, far1, near2, far2, frozenset(container))
 
     contexts = [context(k) for k in range(len(mentions))]
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
     for _round in range(2):
         share = _country_share(ents, mentions, choice, named)
-        results = [_choose(gaz, m, ctx, share) for m, ctx in zip(mentions, contexts)]
+        memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
+        results = []
+        for m, ctx in zip(mentions, contexts):
+            key = (m.candidates, m.want, ctx)
+            if key not in memo:
+                memo[key] = _choose(gaz, m, ctx, share)
+            results.append(memo[key])
         choice = [r[0] for r in results]
     support = Counter(ents[c][CC] for c in choice if c is not None and ents[c][KIND] != "country")
     return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
@@ -357,6 +373,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
             ) -> tuple[int | None, str, str]:
     """(entry chosen or None, how, reason when unresolved) for one mention."""
     ents = gaz.entries
+    if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country":
+        return m.candidates[0], "unique", ""  # the commonest mention: skip the scoring
     scored: list[tuple[float, str, int]] = []
     for c in m.candidates:
         e = ents[c]
