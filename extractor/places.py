@@ -320,7 +320,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         choice = [r[0] for r in results]
     support = Counter(ents[c][CC] for c in choice if c is not None and ents[c][KIND] != "country")
     return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
-            if not _weak(gaz, m, r[0]) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
+            if not _weak(gaz, m, r) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
 
 
 def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
@@ -338,10 +338,15 @@ def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int
     return {cc: v / total for cc, v in votes.items()}
 
 
-def _weak(gaz: Gazetteer, m: _Mention, idx: int | None) -> bool:
-    """A one-word small place with no cue word around it: in news prose that is a common
-    word ("جديدة", "قنوات", "Protesters"), not a place mention, so it is not reported."""
-    if m.words > 1 or m.located:
+_CONTAINED = ("admin1 named nearby", "admin1 named in the text", "admin2 named nearby",
+              "containing unit named after it")
+
+
+def _weak(gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> bool:
+    """A one-word small place with no cue word around it and no province of its own named in
+    the text: in news prose that is a common word ("جديدة", "قنوات"), not a place mention."""
+    idx, how, _reason = r
+    if m.words > 1 or m.located or how in _CONTAINED:
         return False
     ents = gaz.entries
     pool = [idx] if idx is not None else list(m.candidates)
