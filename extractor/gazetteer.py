@@ -145,6 +145,9 @@ def stop_keys() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN
 
     words = set(AR) | set(EN) | set(_resource_lines("places_stopwords.txt"))
+    # one-word cues ("محافظة", "ريف", "district") say where a place is; they are never one
+    cues = [ln.split("\t") for ln in _resource_lines("place_cues.tsv")[1:]]
+    words |= {c[2] for c in cues if len(c) == 4 and " " not in c[2]}
     return frozenset(name_key(w) for w in words) - {""}
 
 

@@ -23,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
 from spacy.tokens import Doc
 
@@ -35,6 +36,7 @@ MAX_TOKENS = 6
 # Only these may start a Latin match as the article ("al-Shura", "Al Qaim"), so that
 # "at"/"as"/"an" in English prose never begin a place name.
 _START_ARTICLES = frozenset({"al", "el"})
+_EN_STOP = frozenset(w.lower() for w in _EN_STOP_WORDS)
 _HYPHENS = frozenset({"-", "‐", "–"})
 _EDGE = "\"'«»“”‘’()[]{}.,:;!?؟،؛"
 # Words that may continue an English name in lower case: articles and admin words.
@@ -184,8 +186,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             row = arr[j]
             if row[2] or row[3] or (count and row[4] == 1):
                 break
-            if english and count and p not in _LOWER_OK and not p.isdigit() and not upper(j):
-                break
+            if english and count and p not in _LOWER_OK and (p in _EN_STOP or (
+                    not p.isdigit() and not upper(j))):
+                break  # "War In": an English function word never continues a name
             count += 1
             j += 1
             if p in gz.LATIN_ARTICLES:
@@ -318,7 +321,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
                 memo[key] = _choose(gaz, m, ctx, share)
             results.append(memo[key])
         choice = [r[0] for r in results]
-    support = Counter(ents[c][CC] for c in choice if c is not None and ents[c][KIND] != "country")
+    # distinct places per country: a repeated common word must not support itself
+    support = Counter(ents[c][CC] for c in set(choice) if c is not None and ents[c][KIND] != "country")
     return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
             if not _weak(gaz, m, r) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
 
