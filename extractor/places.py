@@ -483,9 +483,18 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
                  latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
 
 
-def entries_by_country(gaz: Gazetteer) -> dict[str, list[int]]:
-    """Entry numbers per country code (for checks and measurements)."""
-    out: dict[str, list[int]] = defaultdict(list)
-    for i, e in enumerate(gaz.entries):
-        out[e[CC]].append(i)
-    return out
+def main_country(found: list[Place]) -> str:
+    """The ACLED country most of the text's places are in ("" when none is resolved).
+
+    Resolved places count once each, country mentions twice (the weights of the resolution);
+    ties go to the country mentioned first. For an event with no place of its own.
+    """
+    votes: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for p in found:
+        if p.resolved and p.country:
+            votes[p.country] += 2 if p.kind == "country" else 1
+            first.setdefault(p.country, p.start)
+    if not votes:
+        return ""
+    return max(votes, key=lambda c: (votes[c], -first[c]))

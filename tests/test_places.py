@@ -222,3 +222,9 @@ def test_one_by_one_equals_batch(pipes, gaz):
     single = [find(pipes, gaz, t, "en") for t in texts]
     batch = [places.find_places(d, gazetteer=gaz) for d in pipes["en"].pipe(texts)]
     assert single == batch
+
+
+def test_main_country_prefers_named_and_frequent(pipes, gaz):
+    found = find(pipes, gaz, "Syrian forces shelled Idlib and Latakia; Iraqi officials in Mosul watched.", "en")
+    assert places.main_country(found) == "Syria"
+    assert places.main_country([]) == ""
