@@ -532,12 +532,20 @@ def _choose_capitals(entries: list[tuple], admin1: dict[str, dict], by_id: dict[
         rank = (1 if e[FEATURE] in ("PPLA", "PPLC") else 0, 1 if namesake else 0, e[POP])
         if e[A1] not in best or rank > best[e[A1]][0]:
             best[e[A1]] = (rank, i)
+    from difflib import SequenceMatcher
+
     for code, info in admin1.items():
         gid = info.get("capital_gid")
         idx = by_id.get(f"gn:{gid}") if gid else None
         if idx is None and code in best:
             idx = best[code][1]
         info["capital"] = -1 if idx is None else idx
+        # ACLED names a namesake capital as its province: "Idleb", "Ar-Raqqa", "Deir-ez-Zor"
+        info["capital_name"] = ""
+        if idx is not None and info["acled"]:
+            ratio = SequenceMatcher(None, name_key(entries[idx][NAME]), name_key(info["acled"])).ratio()
+            if ratio >= 0.8:
+                info["capital_name"] = info["acled"]
 
 
 def save(obj: dict, path: Path) -> None:

@@ -460,7 +460,8 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
             return Place(start, end, text, resolved=False, kind="admin1", admin1=admin1,
                          reason="province without a known capital", **common)
         c = gaz.entries[cap]
-        return Place(start, end, text, kind="admin1", location=c[NAME], admin1=admin1,
+        return Place(start, end, text, kind="admin1", location=a1.get("capital_name") or c[NAME],
+                     admin1=admin1,
                      admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3,
                      **common)
     if kind == "admin2":
@@ -479,7 +480,10 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
         precision = 3
     if m.near and precision == 1:
         precision = 2
-    return Place(start, end, text, kind=kind, location=e[NAME], admin1=admin1, admin2=e[ADMIN2],
+    location = e[NAME]
+    if idx == a1.get("capital", -1) and a1.get("capital_name"):
+        location = a1["capital_name"]  # ACLED spells a namesake capital like its province
+    return Place(start, end, text, kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2],
                  latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
 
 

@@ -78,9 +78,9 @@ def test_every_place_keeps_span_entry_and_how(pipes, gaz):
     ("توجهت القوات للموصل فجرا", "Mosul"),
     ("اشتباكات في البوكمال", "Albu Kamal"),
     ("اشتباكات في البو كمال", "Albu Kamal"),
-    ("قصف على دير الزور", "Deir ez-Zor"),
-    ("انفجار في إدلب", "Idlib"),
-    ("انفجار في ادلب", "Idlib"),
+    ("قصف على دير الزور", "Deir-ez-Zor"),  # a namesake capital takes ACLED's province spelling
+    ("انفجار في إدلب", "Idleb"),
+    ("انفجار في ادلب", "Idleb"),
 ])
 def test_arabic_names_with_and_without_clitics(pipes, gaz, text, location):
     found = [p for p in find(pipes, gaz, text, "ar") if p.kind != "country"]
@@ -90,13 +90,13 @@ def test_arabic_names_with_and_without_clitics(pipes, gaz, text, location):
 # ------------------------------------------------------------------ English variants
 
 @pytest.mark.parametrize("text,location", [
-    ("Clashes in Deir ez-Zor today.", "Deir ez-Zor"),
-    ("Clashes in Deir al-Zour today.", "Deir ez-Zor"),
-    ("Clashes in Dayr az Zawr today.", "Deir ez-Zor"),
+    ("Clashes in Deir ez-Zor today.", "Deir-ez-Zor"),
+    ("Clashes in Deir al-Zour today.", "Deir-ez-Zor"),
+    ("Clashes in Dayr az Zawr today.", "Deir-ez-Zor"),
     ("Shelling hit Al-Qaim on Monday.", "Al Qaim"),
     ("Shelling hit al Qaim on Monday.", "Al Qaim"),
     ("Shelling hit Al Qa'im on Monday.", "Al Qaim"),
-    ("A protest in Idleb city.", "Idlib"),
+    ("A protest in Idleb city.", "Idleb"),
     ("A protest in Tal Afar.", "Tall Afar"),
     ("A protest in Telafar.", "Tall Afar"),
 ])
