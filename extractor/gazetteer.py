@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .normalise import normalise
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 GAZETTEER_FILE = "gazetteer.pickle"
 BASE_FILE = "gazetteer-base.pickle"
 IMPORTS_DIR = "imports"
@@ -72,6 +72,10 @@ ARABIC_NEWS_COUNTRIES = frozenset({
     "AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
     "SS", "SO", "SY", "TN", "YE", "DJ", "KM", "EH", "IL", "IR", "TR", "TD", "ER", "AF", "PK"})
 FOREIGN_ARABIC_MIN_POPULATION = 100_000
+# Where place names are Arabic, so Latin spellings of one name differ in vowels (skeleton index).
+ARAB_COUNTRIES = frozenset({
+    "AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM", "PS", "QA", "SA", "SD",
+    "SO", "SY", "TN", "YE", "DJ", "KM", "EH"})
 
 
 class GazetteerError(Exception):
@@ -502,9 +506,36 @@ def finish(base: dict, imports: Iterable[dict] = ()) -> dict:
     return {"entries": entries,
             "index": {k: v[0] if len(v) == 1 else v for k, v in index.items()},
             "countries": base["countries"], "admin1": admin1, "admin2_seat": admin2_seat,
+            "skeletons": _skeleton_index(entries, names),
             "first_words": {k: "\n".join(sorted(v)) for k, v in first.items()},
             "start_keys": "\n".join(sorted({key_of_words([w]) for w in first["en"]} | first["ar"])),
             "manifest": manifest}
+
+
+_SKELETON_DIGRAPHS = (("kh", "k"), ("gh", "k"), ("q", "k"), ("dh", "d"), ("th", "d"), ("sh", "s"))
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def skeleton(key: str) -> str:
+    """Consonant skeleton of a Latin key: transliterations of one Arabic name disagree on vowels
+    and on kh/gh/q and dh/th (Saraqib/Saraqab, Akhtarin/Aghtrin, Dhiban/Thiban)."""
+    for a, b in _SKELETON_DIGRAPHS:
+        key = key.replace(a, b)
+    head = "a" if key[:1] in "aeiou" else key[:1]
+    return _DOUBLED.sub(r"\1", head + _VOWELS.sub("", key[1:]))
+
+
+def _skeleton_index(entries: list[tuple], names: dict[int, list[str]]) -> dict[str, list[int]]:
+    """Skeleton -> places, for Latin names of places where Arabic names are transliterated."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for i, nlist in names.items():
+        e = entries[i]
+        if e[CC] not in ARAB_COUNTRIES or e[KIND] not in ("city", "site"):
+            continue
+        for sk in {skeleton(name_key(n)) for n in nlist if n.isascii()}:
+            if len(sk) >= 4:
+                out[sk].append(i)
+    return dict(out)
 
 
 def _admin2_seats(entries: list[tuple]) -> dict[str, int]:
@@ -641,6 +672,7 @@ class Gazetteer:
         self.countries: dict[str, dict] = data["countries"]
         self.admin1: dict[str, dict] = data["admin1"]
         self.admin2_seat: dict[str, int] = data["admin2_seat"]
+        self.skeletons: dict[str, list[int]] = data["skeletons"]
         self.manifest: dict = data["manifest"]
         self._first: dict[str, str] = data["first_words"]
         self._start = data["start_keys"]

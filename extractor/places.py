@@ -66,6 +66,7 @@ class _Mention:
     want: str  # kind asked for by a cue: "admin1", "admin2", "city" or ""
     near: bool  # a "near"/"ريف"/"outskirts" cue: ACLED geo_precision 2
     located: bool  # a cue word, a locative clitic (بالرقة) or a place just before it
+    fuzzy: bool = False  # matched by consonant skeleton only (Saraqab for Saraqib)
 
 
 @functools.cache
@@ -133,6 +134,29 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
 _LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
 
 
+def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper
+                    ) -> tuple[int, tuple[int, ...], str, int] | None:
+    """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
+    place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
+    best = None
+    key, words, j = "", 0, i
+    while j < len(pieces) and words < 3:
+        p = pieces[j]
+        if p in _HYPHENS or p in gz.LATIN_ARTICLES:
+            j += 1
+            continue
+        if arr[j][2] or arr[j][3] or not upper(j) or p in _EN_STOP:
+            break
+        key += p
+        words += 1
+        j += 1
+        if len(key) >= 5:
+            hits = gaz.skeletons.get(gz.skeleton(key))
+            if hits:
+                best = (j, tuple(hits), key, words)
+    return best
+
+
 def _acronym(text: str) -> bool:
     return 2 <= len(text) <= 5 and text.isupper() and text.isalpha()
 
@@ -172,13 +196,17 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in gz.LATIN_ARTICLES:
                 first = j
-        if pieces[first] not in starts or (latin(first) and not upper(first)):
+        english = latin(first)
+        if english and not upper(first):
             i += 1
             continue
-        english = latin(first)
+        if pieces[first] not in starts and not (english and first == i and i > 0
+                                                and arr[i][4] != 1 and pieces[i].isalpha()):
+            i += 1
+            continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
-        while j < n and count < MAX_TOKENS:
+        while j < n and count < MAX_TOKENS and pieces[first] in starts:
             p = pieces[j]
             if p in _HYPHENS:
                 j += 1
@@ -198,6 +226,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             hits = gaz.lookup(key)
             if hits:
                 best = (j, hits, key, words)
+        fuzzy = False
+        if best is None and english and first == i and i > 0 and arr[i][4] != 1:
+            best = _skeleton_match(gaz, pieces, arr, i, upper)
+            fuzzy = best is not None
         if best is None:
             i += 1
             continue
@@ -215,7 +247,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
             lang == "ar" and _locative_clitic(strings[arr[first][1]]))
-        out.append(_Mention(i, end, hits, key, words, want, near, located))
+        if fuzzy and not cued:
+            i = end
+            continue
+        out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy))
         i = end
     return out
 
@@ -323,8 +358,18 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         choice = [r[0] for r in results]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in set(choice) if c is not None and ents[c][KIND] != "country")
-    return [_place(doc, gaz, m, r) for m, r in zip(mentions, results)
-            if not _weak(gaz, m, r) and not _lonely(gaz, m, r[0], support, named, doc.lang_)]
+    out = []
+    for m, r in zip(mentions, results):
+        if _weak(gaz, m, r) or _lonely(gaz, m, r[0], support, named, doc.lang_):
+            continue
+        if m.fuzzy:
+            cc = ents[r[0]][CC] if r[0] is not None else ""
+            # a spelling guess stands only where the text already is
+            if r[0] is None or not (named[cc] or support[cc] > 1 or r[1] in _CONTAINED):
+                continue
+            r = (r[0], f"spelling variant, {r[1]}", r[2])
+        out.append(_place(doc, gaz, m, r))
+    return out
 
 
 def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],

@@ -228,3 +228,11 @@ def test_main_country_prefers_named_and_frequent(pipes, gaz):
     found = find(pipes, gaz, "Syrian forces shelled Idlib and Latakia; Iraqi officials in Mosul watched.", "en")
     assert places.main_country(found) == "Syria"
     assert places.main_country([]) == ""
+
+
+def test_spelling_variant_by_consonant_skeleton_needs_context(pipes, gaz):
+    found = find(pipes, gaz, "Clashes took place near Tel Afer in Ninewa province.", "en")
+    tal = one(found, "Tel Afer")
+    assert (tal.location, tal.country) == ("Tall Afar", "Iraq")
+    assert tal.how.startswith("spelling variant")
+    assert [p for p in find(pipes, gaz, "Clashes took place near Tel Afer.", "en")] == []
