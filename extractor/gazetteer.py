@@ -52,7 +52,7 @@ ID, NAME, KIND, CC, A1, ADMIN2, LAT, LON, POP, FEATURE = range(10)
 # Article words in Latin transliterations ("Deir ez-Zor", "Dayr az Zawr", "Deir al-Zour"): dropped
 # from keys so that every spelling of the article gives the same key.
 LATIN_ARTICLES = frozenset({"al", "el", "ad", "ed", "az", "ez", "as", "es", "ash", "ar", "an",
-                            "at", "ath", "adh", "ul", "az-", "a"})
+                            "at", "ath", "adh", "ul"})
 _LATIN_SPLIT = re.compile(r"[\s\-‐–—_/.,()]+")
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u064b-\u065f\u0670\s\-]+$")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
@@ -334,8 +334,7 @@ def build_base(progress: Callable[[str], None] = lambda _m: None,
 
     if geonames_rows is not None:
         for entry, names in import_rows(geonames_rows, a2_names):
-            if entry[KIND] != "adminseat":
-                b.add(entry, names)
+            b.add(entry, names)
         _add_overlay(b, strict=False)
         return _base_dict(b, countries, admin1, a2_names)
 
@@ -392,7 +391,7 @@ def _add_overlay(b: _Builder, strict: bool) -> None:
 # ---------------------------------------------------------------- GeoNames dumps
 
 
-_IMPORT_CLASSES = {"P", "S", "T", "L", "H", "A"}
+_IMPORT_CLASSES = {"P", "S", "T", "L", "H"}
 _SITE_CODES = {"AIRB", "MILB", "INSM", "BDG", "PSTB", "CMP", "CMPRF", "RSTN", "PRN", "AIRP",
                "DAM", "CSTL", "FRM", "MSQE", "HSP", "UNIV", "STDM", "PRT", "MKT", "OILF"}
 
@@ -430,12 +429,10 @@ def import_rows(rows: Iterable[list[str]], admin2: dict[str, str]) -> list[tuple
         fclass, fcode = c[6], c[7]
         if fclass not in _IMPORT_CLASSES:
             continue
-        if fclass == "A" and not fcode.startswith("ADM"):
-            continue
         if fclass == "S" and fcode not in _SITE_CODES:
             continue
         cc, a1code, a2code = c[8], c[10], c[11]
-        kind = {"P": "city", "S": "site", "A": "adminseat"}.get(fclass, "region")
+        kind = {"P": "city", "S": "site"}.get(fclass, "region")
         names = [c[1], c[2], *(a for a in c[3].split(",") if _keep_alternate(a))]
         try:
             lat, lon, pop = float(c[4]), float(c[5]), int(c[14] or 0)
@@ -459,8 +456,6 @@ def finish(base: dict, imports: Iterable[dict] = ()) -> dict:
     for imp in imports:
         manifest["imports"].append(imp["source"])
         for entry, enames in imp["rows"]:
-            if entry[KIND] == "adminseat":
-                continue
             i = by_id.get(entry[ID])
             if i is None:
                 i = len(entries)
