@@ -120,6 +120,8 @@ def name_key(name: str) -> str:
 
 def display_name(name: str) -> str:
     """A GeoNames name in ACLED's plain style: accents and ayn/hamza marks dropped."""
+    if "," in name and re.search("[\u0600-\u06ff]", name):
+        name = name.split(",")[0].strip()  # "Al-Medy Village, قرية المدي": keep the Latin part
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[’‘ʿʾ`]", "", text)

@@ -200,7 +200,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             if j < n and pieces[j] not in gz.LATIN_ARTICLES:
                 first = j
         if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][4] == 1
-                                            or not pieces[i].isalpha()):
+                                            or not pieces[i].isalpha()
+                                            or pieces[i] in gz.LATIN_ARTICLES):
             i += 1  # the common case, decided without touching the token's text
             continue
         english = latin(first)
@@ -367,8 +368,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
             continue
         if m.fuzzy:
             cc = ents[r[0]][CC] if r[0] is not None else ""
-            # a spelling guess stands only where the text already is
-            if r[0] is None or not (named[cc] or support[cc] > 1 or r[1] in _CONTAINED):
+            # a spelling guess stands only inside a province the text names
+            if r[0] is None or r[1] not in _CONTAINED:
                 continue
             r = (r[0], f"spelling variant, {r[1]}", r[2])
         out.append(_place(doc, gaz, m, r))
