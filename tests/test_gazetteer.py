@@ -67,10 +67,15 @@ def test_import_rows_keep_places_and_skip_other_features():
     assert "سفوهن" in out[0][1]
 
 
+@pytest.fixture(scope="module")
+def fixture_base() -> dict:
+    return gz.build_base(geonames_rows=gz.parse_geonames(FIXTURE))
+
+
 @pytest.fixture()
-def cache(tmp_path) -> Path:
+def cache(tmp_path, fixture_base) -> Path:
     """A cache directory holding a gazetteer built from the fixture dump (no full build)."""
-    base = gz.build_base(geonames_rows=gz.parse_geonames(FIXTURE))
+    base = fixture_base
     gz.save(base, tmp_path / gz.BASE_FILE)
     gz.save(gz.finish(base), tmp_path / gz.GAZETTEER_FILE)
     return tmp_path
