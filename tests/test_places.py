@@ -236,3 +236,9 @@ def test_spelling_variant_by_consonant_skeleton_needs_context(pipes, gaz):
     assert (tal.location, tal.country) == ("Tall Afar", "Iraq")
     assert tal.how.startswith("spelling variant")
     assert [p for p in find(pipes, gaz, "Clashes took place near Tel Afer.", "en")] == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_empty_and_placeless_text(pipes, gaz, lang):
+    assert find(pipes, gaz, "", lang) == []
+    assert find(pipes, gaz, "   ", lang) == []
