@@ -674,6 +674,8 @@ class Gazetteer:
         self._first: dict[str, str] = data["first_words"]
         self._start = data["start_keys"]
         self._vocab: dict[str, frozenset[str]] = {}
+        # per language, token norm hash -> match piece (filled by places._match)
+        self.piece_cache: dict[str, dict[int, str]] = {}
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

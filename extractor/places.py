@@ -116,7 +116,6 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
 
 
 _MASK = (1 << 64) - 1
-_PIECES: dict[int, str] = {}  # norm hash -> match piece; the same words recur in every doc
 
 
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
@@ -174,13 +173,14 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
     arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START]).view(np.int64).tolist()
     strings = doc.vocab.strings
-    if len(_PIECES) > 500_000:
-        _PIECES.clear()
+    cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
+    if len(cache) > 500_000:
+        cache.clear()
     pieces = []
     for row in arr:
-        p = _PIECES.get(row[0])
+        p = cache.get(row[0])
         if p is None:
-            p = _PIECES[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
+            p = cache[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
         pieces.append(p)
     n = len(pieces)
 
