@@ -52,7 +52,8 @@ def extract_all(items: Iterable[Article | Rejection], workers: int = 1
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
         # Bounded batches: Pool.imap would otherwise read every input into its queue.
-        for batch in itertools.batched(items, BATCH):
+        items = iter(items)
+        while batch := list(itertools.islice(items, BATCH)):
             yield from pool.imap(_dispatch, batch, chunksize=8)
 
 

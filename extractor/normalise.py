@@ -5,6 +5,7 @@ tokens at match time, so the two cannot drift apart.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -87,7 +88,20 @@ def detect_language(text: str) -> str:
         return "ar"
     if not _LATIN_LETTER.search(sample):
         return "und"
-    import py3langid  # imported lazily: 0.3 s to load its model
-
-    code, _ = py3langid.classify(sample)
+    code, _ = _identifier().classify(sample)
     return code
+
+
+# Languages news in Latin script (and Persian/Urdu) most often comes in. The identifier is
+# limited to them: over all 97 of py3langid's, short English reports come out as Pidgin.
+LANGID_CANDIDATES = ("en", "fr", "es", "pt", "de", "it", "nl", "tr", "id", "sw", "so", "ha",
+                     "pl", "ru", "uk", "fa", "ur")
+
+
+@functools.cache
+def _identifier():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier  # 0.3 s to load
+
+    identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    identifier.set_languages(list(LANGID_CANDIDATES))
+    return identifier

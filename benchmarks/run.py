@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Benchmark the convert job (issue 7). A script, not a test: timings depend on the machine.
+
+    .venv/bin/python benchmarks/run.py [--articles 10000] [--workers 1] [--markdown docs/benchmarks.md]
+
+Builds a corpus by repeating the bundled seeds and, when present, ../shared/eval/articles
+(never copied into the repo), then measures in fresh processes:
+- start-up: import, pipelines and gazetteer loaded, one tiny article converted;
+- the full `extractor convert` (wall time, peak memory of the child), articles/s and tokens/s
+  after start-up, for the corpus and for a tenth of it (linearity);
+- the floor: the same corpus only tokenised by spacy.blank, and the ratio to it;
+- the share of time per stage, in-process, on a sample of the corpus.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL_ARTICLES = ROOT.parent / "shared" / "eval" / "articles"
+sys.path.insert(0, str(ROOT))
+
+
+def base_articles() -> list[dict]:
+    from extractor.ingest import Reader
+    from extractor.records import Article
+
+    inputs = [str(ROOT / "seeds")] + ([str(EVAL_ARTICLES)] if EVAL_ARTICLES.exists() else [])
+    out = []
+    for a in Reader().read(inputs):
+        if isinstance(a, Article):
+            out.append({"id": a.id, "text": a.text, "title": a.title, "source": a.source,
+                        "published": a.published.isoformat() if a.published else None})
+    return out
+
+
+def write_corpus(path: Path, base: list[dict], n: int) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            rec = dict(base[i % len(base)], id=f"{base[i % len(base)]['id']}-{i}")
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def run_child(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a child process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t
+    status = proc.returncode
+    if status not in (0, 3):
+        raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, peak
+
+
+STARTUP = """
+import time; t = time.perf_counter()
+from extractor.assemble import extract
+from extractor.records import Article
+extract(Article(id="a", text="اشتباكات في الموصل أمس.", language="ar"))
+extract(Article(id="b", text="Clashes in Mosul yesterday.", language="en"))
+print(time.perf_counter() - t)
+"""
+
+FLOOR = """
+import json, sys, time, spacy
+t = time.perf_counter()
+nlps = {"ar": spacy.blank("ar"), "en": spacy.blank("en")}
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    rec = json.loads(line)
+    lang = "ar" if sum("\\u0600" <= c <= "\\u06ff" for c in rec["text"][:400]) > 100 else "en"
+    n += len(nlps[lang].make_doc(rec.get("title", "") + "\\n\\n" + rec["text"]))
+print(time.perf_counter() - t, n)
+"""
+
+
+def stage_shares(base: list[dict], rounds: int) -> dict[str, float]:
+    """Seconds per stage over ``rounds`` passes of the base articles, in this process."""
+    from extractor import actors, dates, fatalities, places, triggers
+    from extractor.assemble import Assembler
+    from extractor.nlp import get_nlp
+    from extractor.normalise import detect_language
+    from extractor.records import Article
+
+    arts = [Article(id=b["id"], text=b["text"], title=b["title"],
+                    published=None if not b["published"] else
+                    __import__("datetime").date.fromisoformat(b["published"])) for b in base]
+    for a in arts[:2]:  # warm caches
+        get_nlp(detect_language(a.text))
+    stages = dict.fromkeys(["tokenise+norm", "places", "actors", "triggers", "fatalities",
+                            "dates", "assembler"], 0.0)
+    for _ in range(rounds):
+        for a in arts:
+            lang = detect_language(a.text)
+            nlp = get_nlp(lang)
+            text = f"{a.title}\n\n{a.text}"
+            t0 = time.perf_counter(); doc = nlp(text)
+            t1 = time.perf_counter(); places.find_places(doc)
+            t2 = time.perf_counter(); actors.find_actors(doc)
+            t3 = time.perf_counter(); triggers.find_triggers(doc)
+            t4 = time.perf_counter(); fatalities.find_fatalities(doc)
+            t5 = time.perf_counter(); dates.find_dates(doc.text, lang, a.published)
+            t6 = time.perf_counter(); Assembler(a, lang, doc, len(a.title) + 2).run()
+            t7 = time.perf_counter()
+            for k, (s, e) in zip(stages, [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5),
+                                          (t5, t6), (t6, t7)]):
+                stages[k] += e - s
+    return stages
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=10000)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--markdown", help="write the results as a markdown section to this file")
+    a = ap.parse_args()
+    exe = str(Path(sys.executable).parent / "extractor")
+    base = base_articles()
+    ar_base = [b for b in base if any("\u0600" <= c <= "\u06ff" for c in b["text"][:200])]
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        startup = min(float(subprocess.check_output([sys.executable, "-c", STARTUP], text=True))
+                      for _ in range(3))
+        results = {}
+        for name, arts, n in [("mixed", base, a.articles), ("mixed/10", base, a.articles // 10),
+                              ("arabic", ar_base, a.articles // 5)]:
+            corpus = tmp / f"{name.replace('/', '_')}.jsonl"
+            write_corpus(corpus, arts, n)
+            wall, peak = run_child([exe, "convert", str(corpus), "--out", str(tmp / f"out-{n}-{len(arts)}"),
+                                    "--quiet", "--workers", str(a.workers)])
+            fl_out = subprocess.check_output([sys.executable, "-c", FLOOR, str(corpus)], text=True).split()
+            floor, tokens = float(fl_out[0]), int(fl_out[1])
+            results[name] = (n, wall, peak, floor, tokens)
+        stages = stage_shares(base, rounds=max(1, 300 // len(base)))
+    n, wall, peak, floor, tokens = results["mixed"]
+    n10, wall10, *_ = results["mixed/10"]
+    na, walla, _, floora, tokensa = results["arabic"]
+    work = wall - startup
+    rows += [
+        ("corpus", f"{n} articles ({len(base)} distinct: bundled seeds"
+                   f"{' + shared/eval articles' if EVAL_ARTICLES.exists() else ''}), {tokens} tokens"),
+        ("workers", str(a.workers)),
+        ("start-up (import, pipelines, gazetteer, first article)", f"{startup:.2f} s"),
+        ("convert wall time", f"{wall:.1f} s"),
+        ("articles/s after start-up", f"{n / work:.0f}"),
+        ("tokens/s after start-up", f"{tokens / work:.0f}"),
+        ("Arabic-only corpus: articles/s after start-up",
+         f"{na / (walla - startup):.0f} ({na} articles, {tokensa // na} tokens each on average)"),
+        ("tokenise-only floor (spacy.blank)", f"{floor:.1f} s"),
+        ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
+        ("peak memory (largest child)", f"{peak:.0f} MB"),
+        ("linearity: time(N) / time(N/10), after start-up", f"{work / (wall10 - startup):.1f}x for 10x articles"),
+    ]
+    # The Assembler runs every stage again inside; what it adds is assembly itself.
+    assembler = stages.pop("assembler")
+    total = stages["tokenise+norm"] + assembler
+    found = sum(v for k, v in stages.items() if k != "tokenise+norm")
+    per_stage = dict(stages, **{"assembly (fields, merging, notes)": max(0.0, assembler - found)})
+    lines = ["| measure | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
+    lines += ["", "Share of extraction time per stage (in-process, on the distinct articles):", "",
+              "| stage | share |", "|---|---|"]
+    lines += [f"| {k} | {100 * v / total:.1f}% |" for k, v in per_stage.items()]
+    text = "\n".join(lines)
+    print(text)
+    if a.markdown:
+        head = (f"## Run of {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
+                f"Python {platform.python_version()}\n\nCommand: `.venv/bin/python benchmarks/run.py "
+                f"--articles {a.articles} --workers {a.workers}`\n\n")
+        Path(a.markdown).write_text(head + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

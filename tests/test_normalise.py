@@ -1,0 +1,39 @@
+"""Normalisation, clitic readings and language detection."""
+import pytest
+
+from extractor.normalise import clitic_candidates, detect_language, normalise, strip_clitics
+
+
+@pytest.mark.parametrize("raw, norm", [
+    ("الأنبار", "الانبار"), ("إدلب", "ادلب"), ("آمرلي", "امرلي"), ("مُحافَظة", "محافظه"),
+    ("نينوى", "نينوي"), ("قتلـــى", "قتلي"), ("٣١", "31"), ("Dar'a", "dara"), ("Ḩalab", "halab"),
+])
+def test_normalise(raw, norm):
+    assert normalise(raw) == norm
+
+
+@pytest.mark.parametrize("word, known, expected", [
+    ("وبغداد", {"بغداد"}, "بغداد"),
+    ("بالانبار", {"الانبار"}, "الانبار"),
+    ("للجيش", {"الجيش"}, "الجيش"),
+    ("وربيعه", {"ربيعه"}, "ربيعه"),
+    ("بغداد", {"غداد", "بغداد"}, "بغداد"),   # the word itself wins: no stemming of names
+    ("ولكن", {"الجيش"}, "ولكن"),            # nothing known: unchanged
+])
+def test_strip_clitics_only_to_known_words(word, known, expected):
+    assert strip_clitics(word, known) == expected
+
+
+def test_clitic_candidates_keep_the_word_first():
+    assert clitic_candidates("والموصل")[:2] == ["والموصل", "الموصل"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("اشتباكات عنيفة في ريف إدلب", "ar"),
+    ("Gunmen killed two civilians in Mosul, Ninewa, on 2 May 2020.", "en"),
+    ("Clashes in Mosul yesterday.", "en"),
+    ("Des affrontements ont eu lieu hier à Alep entre l'armée et les rebelles.", "fr"),
+    ("12345 ...", "und"),
+])
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
