@@ -25,6 +25,10 @@ from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
 ARMED_INTER = {1, 2, 3, 4, 8}
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
+# Older happenings told as background: the article's news is at most this old (see docs).
+MAX_AGE_DAYS = 10
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
@@ -168,7 +172,8 @@ class Assembler:
                 cands.append(cand)
         merged = self.merge(cands)
         # A strategic development with no actor named has no actor1: not coded.
-        events = [e for e in map(self.to_event, merged) if e.actor1]
+        events = [e for e in map(self.to_event, merged)
+                  if e.actor1 and e.confidence >= MIN_CONFIDENCE]
         return Extraction(self.article, self.lang, events, self.unresolved)
 
     def candidate(self, i: int, sent: Span, trigs: list[Trigger]) -> Candidate | None:
@@ -182,6 +187,9 @@ class Assembler:
         if date is None:
             self.unresolved += 1
             return None
+        published = self.article.published
+        if published and (published - date[0].date).days > MAX_AGE_DAYS:
+            return None  # background ("the town fell in May"), not the news
         return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
                          self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
 
@@ -193,6 +201,8 @@ class Assembler:
 
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:
+        if other.place.geo_precision < into.place.geo_precision:
+            into.place, into.place_from = other.place, other.place_from
         into.last = max(into.last, other.last)
         into.sentences += other.sentences
         into.triggers += other.triggers
@@ -200,31 +210,34 @@ class Assembler:
         into.fatalities += other.fatalities
 
     def merge(self, cands: list[Candidate]) -> list[Candidate]:
-        """One event per day, place and actor set; a battle absorbs its sides' remote violence."""
+        """ACLED's unit: one event per day, place and actors (see docs/coding.md)."""
         out: list[Candidate] = []
         for c in cands:
-            key = self.key(c)
             for o in out:
-                same_day_place = (o.date.date == c.date.date and o.place.entry_id == c.place.entry_id)
-                if not same_day_place:
-                    continue
-                if self.key(o) == key or self.battle_absorbs(o, c) or self.battle_absorbs(c, o):
+                if o.date.date == c.date.date and self.same_place(o, c) and self.same_event(o, c):
                     self.absorb(o, c)
                     break
             else:
                 out.append(c)
         return out
 
-    def key(self, c: Candidate) -> tuple:
-        r = self.roles(c, self.typed(c))
-        return (c.date.date, c.place.entry_id, r.actor1, r.actor2)
+    @staticmethod
+    def same_place(a: Candidate, b: Candidate) -> bool:
+        """The same gazetteer entry, or a province-only mention and a place in that province."""
+        if a.place.entry_id == b.place.entry_id:
+            return True
+        vague = [c for c in (a, b) if c.place.geo_precision == 3]
+        return len(vague) == 1 and a.place.admin1 == b.place.admin1 and a.place.country == b.place.country
 
-    def battle_absorbs(self, battle: Candidate, other: Candidate) -> bool:
-        b, o = self.typed(battle), self.typed(other)
-        if b[0] != "Battles" or o[0] != "Explosions/Remote violence":
+    def same_event(self, a: Candidate, b: Candidate) -> bool:
+        """Types that one engagement can show (battle and its remote violence, a strike and its
+        victims) and actor sets that do not contradict (one names no actor, or one's are the other's)."""
+        ta, tb = self.typed(a)[0], self.typed(b)[0]
+        if ta != tb and not {ta, tb} <= VIOLENT and not {ta, tb} <= {"Protests", "Riots"}:
             return False
-        r = self.roles(battle, b)
-        return self.roles(other, o).actor1 in {r.actor1, r.actor2}
+        named_a = {m.key for m in a.actors if m.inter != CIVILIANS}
+        named_b = {m.key for m in b.actors if m.inter != CIVILIANS}
+        return not named_a or not named_b or named_a <= named_b or named_b <= named_a
 
     def typed(self, c: Candidate) -> tuple[str, str]:
         """(event_type, sub_event_type) of a candidate, target-dependent verbs decided by actors."""
