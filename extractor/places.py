@@ -37,14 +37,22 @@ MAX_TOKENS = 6
 # Only these may start a Latin match as the article ("al-Shura", "Al Qaim"), so that
 # "at"/"as"/"an" in English prose never begin a place name.
 _START_ARTICLES = frozenset({"al", "el"})
-_EN_STOP = frozenset(w.lower() for w in _EN_STOP_WORDS)
+def _folded(words) -> frozenset[str]:
+    """Words as token pieces are compared: folded like gazetteer keys (crossing -> crosing)."""
+    return frozenset(gz.key_of_words([w]) or w for w in (x.lower() for x in words))
+
+
+_EN_STOP = frozenset(w.lower() for w in _EN_STOP_WORDS)  # compared with the token's own text
 _HYPHENS = frozenset({"-", "‐", "–"})
 _EDGE = "\"'«»“”‘’()[]{}.,:;!?؟،؛"
-# Words that may continue an English name in lower case: articles and admin words.
-_LOWER_OK = frozenset({"al", "el", "ad", "ed", "az", "ez", "as", "es", "ash", "ar", "an", "at",
+# Words that may continue an English name in lower case: articles, admin and site words.
+_LOWER_OK = _folded({"al", "el", "ad", "ed", "az", "ez", "as", "es", "ash", "ar", "an", "at",
                        "ath", "adh", "ul", "de", "du", "des", "del", "la", "le", "da", "do", "dos",
                        "das", "of", "bin", "bani", "bu", "abu", "um", "umm", "wa", "y", "e",
-                       "province", "governorate", "district", "city", "state", "region"})
+                       "province", "governorate", "district", "city", "state", "region",
+                       # sites named in lower case: "Al-Qaim border crossing", "Mosul dam"
+                       "border", "crossing", "air", "base", "airbase", "airport", "camp",
+                       "desert", "mountain", "mountains", "dam", "field", "garrison", "prison"})
 
 
 @dataclass(frozen=True)
@@ -135,7 +143,7 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
 _LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
 
 
-def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper
+def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper, lower
                     ) -> tuple[int, tuple[int, ...], str, int] | None:
     """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
     place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
@@ -146,7 +154,7 @@ def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper
         if p in _HYPHENS or p in gz.LATIN_ARTICLES:
             j += 1
             continue
-        if arr[j][2] or arr[j][3] or not upper(j) or p in _EN_STOP:
+        if arr[j][2] or arr[j][3] or not upper(j) or lower(j) in _EN_STOP:
             break
         key += p
         words += 1
@@ -187,6 +195,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     def upper(j: int) -> bool:
         return strings[arr[j][1] & _MASK][:1].isupper()
 
+    def lower(j: int) -> str:
+        return strings[arr[j][1] & _MASK].lower()
+
     def latin(j: int) -> bool:
         return lang != "ar" or strings[arr[j][1] & _MASK][:1].isascii()
 
@@ -218,7 +229,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             row = arr[j]
             if row[2] or row[3] or (count and row[4] == 1):
                 break
-            if english and count and p not in _LOWER_OK and (p in _EN_STOP or (
+            if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
                     not p.isdigit() and not upper(j))):
                 break  # "War In": an English function word never continues a name
             count += 1
@@ -232,7 +243,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 best = (j, hits, key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and arr[i][4] != 1:
-            best = _skeleton_match(gaz, pieces, arr, i, upper)
+            best = _skeleton_match(gaz, pieces, arr, i, upper, lower)
             fuzzy = best is not None
         if best is None:
             i += 1

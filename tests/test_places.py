@@ -242,3 +242,15 @@ def test_spelling_variant_by_consonant_skeleton_needs_context(pipes, gaz):
 def test_empty_and_placeless_text(pipes, gaz, lang):
     assert find(pipes, gaz, "", lang) == []
     assert find(pipes, gaz, "   ", lang) == []
+
+
+@pytest.mark.parametrize("text,lang,entry,precision", [
+    ("أغلقت السلطات منفذ القائم الحدودي", "ar", "overlay:al-qaim-crossing", 1),
+    ("Troops reinforced the Al-Qaim border crossing.", "en", "overlay:al-qaim-crossing", 1),
+    ("تسلل مسلحون عبر بادية الشام", "ar", "overlay:syrian-desert", 3),
+    ("A drone struck Ain al-Asad air base.", "en", "overlay:ain-al-asad", 1),
+    ("اشتباكات في ريف دمشق", "ar", "adm1:SY.08", 3),  # the province Rural Damascus, not "near Damascus"
+])
+def test_overlay_places(pipes, gaz, text, lang, entry, precision):
+    found = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
+    assert [(p.entry_id, p.geo_precision) for p in found] == [(entry, precision)]
