@@ -9,8 +9,9 @@ side of a battle on the same day and place merges into the battle.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
@@ -29,6 +30,7 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).
 MAX_AGE_DAYS = 10
+LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو)?\s*")
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
@@ -60,6 +62,7 @@ class Candidate:
     actors: list[ActorMention]
     fatalities: list[Fatalities] = field(default_factory=list)
     last: int = 0  # index of the last sentence read into it
+    share: tuple[int, int] = (0, 1)  # k of n places listed for one report ("villages X, Y and Z")
 
 
 def extract(article: Article) -> Extraction:
@@ -166,7 +169,12 @@ class Assembler:
             cand = self.candidate(i, sent, trigs)
             if cand is None:
                 continue
-            if cands and self.continues(cands[-1], cand, i):
+            listed = self.listed_with(cand)
+            if len(listed) > 1:  # one event per location (ACLED), the toll split evenly
+                cands += [replace(cand, place=p, share=(k, len(listed)), sentences=[sent],
+                                  triggers=list(trigs), actors=list(cand.actors),
+                                  fatalities=list(cand.fatalities)) for k, p in enumerate(listed)]
+            elif cands and self.continues(cands[-1], cand, i):
                 self.absorb(cands[-1], cand)
             else:
                 cands.append(cand)
@@ -192,6 +200,23 @@ class Assembler:
             return None  # background ("the town fell in May"), not the news
         return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
                          self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
+
+    def listed_with(self, cand: Candidate) -> list[Place]:
+        """The towns listed together with the candidate's own town ("قرى X وY وZ", "X, Y and Z")."""
+        if cand.place_from != "sentence" or cand.place.kind != "city":
+            return [cand.place]
+        towns = [p for p in self._in(self.places, cand.sentences[0])
+                 if p.resolved and p.kind == "city" and p.geo_precision == 1]
+        runs: list[list[Place]] = []
+        for p in towns:
+            gap = self.doc.text[runs[-1][-1].end:p.start] if runs else None
+            if gap is not None and LIST_GAP.fullmatch(gap):
+                runs[-1].append(p)
+            else:
+                runs.append([p])
+        run = next((r for r in runs if any(p.entry_id == cand.place.entry_id for p in r)), [])
+        distinct = list({p.entry_id: p for p in run}.values())
+        return distinct if len(distinct) > 1 else [cand.place]
 
     def continues(self, prev: Candidate, cand: Candidate, i: int) -> bool:
         """A sentence naming no place of its own, on the same day, continues the event before it
@@ -265,7 +290,8 @@ class Assembler:
         trig = triggers_mod.best_type(c.triggers)
         start = min(s.start_char for s in c.sentences)
         end = max(s.end_char for s in c.sentences)
-        deaths = fatalities_mod.total(c.fatalities)
+        base, extra = divmod(fatalities_mod.total(c.fatalities), c.share[1])
+        deaths = base + (c.share[0] < extra)  # split evenly, the remainder to the first
         named_actor = any(m.inter != UNIDENTIFIED for m in c.actors)
         confidence = (trig.strength * PLACE_FACTOR[c.place_from] * DATE_FACTOR[c.date_from]
                       * (1.0 if named_actor else 0.9))
