@@ -41,33 +41,57 @@ def split_sentences(doc: Doc) -> Doc:
     return doc
 
 
-@Language.factory(
-    "extractor_norm",
-    assigns=["token.norm"],
-    default_config={"known": []},
-)
-def make_norm(nlp: Language, name: str, known: list[str]):
-    return NormComponent(frozenset(known), arabic=nlp.lang == "ar")
+@Language.factory("extractor_norm", assigns=["token.norm"])
+def make_norm(nlp: Language, name: str):
+    return NormComponent(arabic=nlp.lang == "ar")
 
 
 class NormComponent:
-    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words."""
+    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words.
 
-    def __init__(self, known: frozenset[str], arabic: bool):
-        self.known = known
+    ``known`` is set after construction (see :func:`blank`): the word list is large and has
+    no place in a pipeline's config. Norms are memoised per surface form: news repeats words.
+    """
+
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, arabic: bool, known: frozenset[str] = frozenset()):
         self.arabic = arabic
+        self.known = known
+        self._cache: dict[str, str] = {}
+
+    @property
+    def known(self) -> frozenset[str]:
+        return self._known
+
+    @known.setter
+    def known(self, words: frozenset[str]) -> None:
+        self._known = frozenset(words)
+        self._cache = {}
+
+    def norm(self, text: str) -> str:
+        norm = self._cache.get(text)
+        if norm is None:
+            norm = normalise(text)
+            if self.arabic and norm not in self._known:
+                norm = strip_clitics(norm, self._known)
+            if len(self._cache) >= self.CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[text] = norm
+        return norm
 
     def __call__(self, doc: Doc) -> Doc:
+        norm = self.norm
         for token in doc:
-            norm = normalise(token.text)
-            if self.arabic and norm not in self.known:
-                norm = strip_clitics(norm, self.known)
-            token.norm_ = norm
+            token.norm_ = norm(token.text)
         return doc
 
 
 def known_words(lang: str) -> frozenset[str]:
-    """Every normalised word that a lexicon of ``lang`` starts an entry with."""
+    """Every normalised word a lexicon of ``lang`` starts an entry with; empty for languages
+    without proclitics (English), where nothing is stripped."""
+    if lang != "ar":
+        return frozenset()
     from . import actors, places, triggers
 
     words: set[str] = set()
@@ -84,22 +108,9 @@ def get_nlp(lang: str) -> Language:
     return blank(lang, known_words(lang))
 
 
-def make_pattern(nlp: Language, text: str) -> Doc:
-    """A pattern Doc for ``PhraseMatcher(attr="NORM")``: tokenised, NORM set, no clitic stripping."""
-    doc = nlp.make_doc(text)
-    for token in doc:
-        token.norm_ = normalise(token.text)
-    return doc
-
-
-def make_patterns(nlp: Language, texts: Iterable[str]) -> list[Doc]:
-    """Pattern Docs for many texts (see :func:`make_pattern`)."""
-    return [make_pattern(nlp, t) for t in texts]
-
-
 def blank(lang: str, known: Iterable[str] = ()) -> Language:
     """A fresh pipeline with its own known-word list: for tests and lexicon builders."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("extractor_sentences")
-    nlp.add_pipe("extractor_norm", config={"known": sorted(known)})
+    nlp.add_pipe("extractor_norm").known = frozenset(known)
     return nlp

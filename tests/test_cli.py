@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from extractor import __version__
 from extractor.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, app
 
-from .conftest import SEEDS
+from conftest import SEEDS
 
 runner = CliRunner()
 

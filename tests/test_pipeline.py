@@ -13,7 +13,7 @@ from extractor.convert import extract_all
 from extractor.ingest import Reader
 from extractor.records import Article, Rejection
 
-from .conftest import SEEDS
+from conftest import SEEDS
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("EXTRACTOR_REGEN_GOLDEN") == "1"
