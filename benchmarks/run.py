@@ -42,6 +42,19 @@ def base_articles() -> list[dict]:
     return out
 
 
+def arabic_500(base: list[dict]) -> list[dict]:
+    """Arabic articles of about 500 words, made by joining the Arabic base articles in turn."""
+    arabic = [b for b in base if any("\u0600" <= c <= "\u06ff" for c in b["text"][:200])]
+    out, parts = [], []
+    for b in arabic * 2:
+        parts.append(b)
+        if sum(len(p["text"].split()) for p in parts) >= 500:
+            out.append(dict(parts[0], id=f"ar500-{len(out)}",
+                            text="\n\n".join(p["text"] for p in parts)))
+            parts = []
+    return out
+
+
 def write_corpus(path: Path, base: list[dict], n: int) -> None:
     with path.open("w", encoding="utf-8") as f:
         for i in range(n):
@@ -95,25 +108,32 @@ def stage_shares(base: list[dict], rounds: int) -> dict[str, float]:
     arts = [Article(id=b["id"], text=b["text"], title=b["title"],
                     published=None if not b["published"] else
                     __import__("datetime").date.fromisoformat(b["published"])) for b in base]
-    for a in arts[:2]:  # warm caches
-        get_nlp(detect_language(a.text))
+    from extractor.assemble import extract
+
+    for a in arts:  # load every lexicon and the gazetteer before timing
+        extract(a)
     stages = dict.fromkeys(["tokenise+norm", "places", "actors", "triggers", "fatalities",
-                            "dates", "assembler"], 0.0)
+                            "dates", "assembly (fields, merging, notes)"], 0.0)
     for _ in range(rounds):
         for a in arts:
             lang = detect_language(a.text)
             nlp = get_nlp(lang)
-            text = f"{a.title}\n\n{a.text}"
-            t0 = time.perf_counter(); doc = nlp(text)
-            t1 = time.perf_counter(); places.find_places(doc)
-            t2 = time.perf_counter(); actors.find_actors(doc)
-            t3 = time.perf_counter(); triggers.find_triggers(doc)
-            t4 = time.perf_counter(); fatalities.find_fatalities(doc)
-            t5 = time.perf_counter(); dates.find_dates(doc.text, lang, a.published)
-            t6 = time.perf_counter(); Assembler(a, lang, doc, len(a.title) + 2).run()
-            t7 = time.perf_counter()
-            for k, (s, e) in zip(stages, [(t0, t1), (t1, t2), (t2, t3), (t3, t4), (t4, t5),
-                                          (t5, t6), (t6, t7)]):
+            ticks = [time.perf_counter()]
+            doc = nlp(f"{a.title}\n\n{a.text}")
+            ticks.append(time.perf_counter())
+            for find in (places.find_places, actors.find_actors, triggers.find_triggers,
+                         fatalities.find_fatalities):
+                find(doc)
+                ticks.append(time.perf_counter())
+            dates.find_dates(doc.text, lang, a.published)
+            ticks.append(time.perf_counter())
+            asm = Assembler(a, lang, doc, len(a.title) + 2)  # runs the stages again (not timed)
+            ticks.append(time.perf_counter())
+            asm.run()
+            ticks.append(time.perf_counter())
+            spans = list(zip(ticks, ticks[1:]))
+            del spans[-2]  # the Assembler's construction repeats the stages above
+            for k, (s, e) in zip(stages, spans):
                 stages[k] += e - s
     return stages
 
@@ -126,7 +146,7 @@ def main() -> None:
     a = ap.parse_args()
     exe = str(Path(sys.executable).parent / "extractor")
     base = base_articles()
-    ar_base = [b for b in base if any("\u0600" <= c <= "\u06ff" for c in b["text"][:200])]
+    ar_base = arabic_500(base)
     rows: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -156,21 +176,21 @@ def main() -> None:
         ("articles/s after start-up", f"{n / work:.0f}"),
         ("tokens/s after start-up", f"{tokens / work:.0f}"),
         ("Arabic-only corpus: articles/s after start-up",
-         f"{na / (walla - startup):.0f} ({na} articles, {tokensa // na} tokens each on average)"),
+         f"{na / (walla - startup):.0f} ({na} articles of about 500 words, {tokensa // na} tokens each on average)"),
         ("tokenise-only floor (spacy.blank)", f"{floor:.1f} s"),
         ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
         ("peak memory (largest child)", f"{peak:.0f} MB"),
         ("linearity: time(N) / time(N/10), after start-up", f"{work / (wall10 - startup):.1f}x for 10x articles"),
     ]
-    # The Assembler runs every stage again inside; what it adds is assembly itself.
-    assembler = stages.pop("assembler")
-    total = stages["tokenise+norm"] + assembler
-    found = sum(v for k, v in stages.items() if k != "tokenise+norm")
-    per_stage = dict(stages, **{"assembly (fields, merging, notes)": max(0.0, assembler - found)})
+    total = sum(stages.values())
+    per_stage = stages
     lines = ["| measure | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows]
-    lines += ["", "Share of extraction time per stage (in-process, on the distinct articles):", "",
-              "| stage | share |", "|---|---|"]
-    lines += [f"| {k} | {100 * v / total:.1f}% |" for k, v in per_stage.items()]
+    per_article = 1000 * total / (len(base) * max(1, 300 // len(base)))
+    lines += ["", f"Share of extraction time per stage (in-process, on the distinct articles; "
+                  f"{per_article:.1f} ms per article in all):", "",
+              "| stage | share | ms per article |", "|---|---|---|"]
+    lines += [f"| {k} | {100 * v / total:.1f}% | {per_article * v / total:.2f} |"
+              for k, v in per_stage.items()]
     text = "\n".join(lines)
     print(text)
     if a.markdown:

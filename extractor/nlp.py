@@ -11,7 +11,9 @@ import functools
 import re
 from collections.abc import Iterable
 
+import numpy
 import spacy
+from spacy.attrs import IS_LOWER, IS_PUNCT, NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,21 +25,48 @@ CLOSERS = frozenset({'"', "'", "»", "”", "’", ")", "]"})
 SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
 
 
+# What a token's text means for sentence splitting, memoised per orth hash.
+_CLOSER, _ENDS, _NEWLINE = 1, 2, 4
+_SHAPES: dict[int, int] = {}
+
+
+def _shape(orth: int, strings) -> int:
+    shape = _SHAPES.get(orth)
+    if shape is None:
+        if len(_SHAPES) >= NormComponent.CACHE_LIMIT:
+            _SHAPES.clear()
+        text = strings[orth]
+        shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
+        if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
+                                     and not ABBREVIATION.match(text)):
+            shape |= _ENDS
+        _SHAPES[orth] = shape
+    return shape
+
+
 @Language.component("extractor_sentences", assigns=["token.is_sent_start"])
 def split_sentences(doc: Doc) -> Doc:
-    """Sentences end at . ! ? ؟ ؛ and at every line break (titles, paragraphs, list items)."""
-    for i, token in enumerate(doc):
-        if i == 0:
-            token.is_sent_start = True
-            continue
-        j = i - 1
-        while j > 0 and doc[j].text in CLOSERS:  # 'said "no."' ends after the quote
-            j -= 1
-        prev = doc[j]
-        ends = prev.text in SENTENCE_ENDS or (
-            len(prev) > 1 and prev.text[-1] in ".!?؟" and not ABBREVIATION.match(prev.text))
-        token.is_sent_start = (ends and not token.is_punct and not token.is_lower) or (
-            doc[i - 1].is_space and "\n" in doc[i - 1].text)
+    """Sentences end at . ! ? ؟ ؛ (closing quotes and brackets stay with them) and at every
+    line break (titles, paragraphs, list items); "U.S." and "Gen." end none.
+
+    Works on attribute arrays, not Token objects: this runs on every token of every article.
+    """
+    if not len(doc):
+        return doc
+    strings = doc.vocab.strings
+    starts = []
+    ended = True  # the text so far ends a sentence (nothing read yet)
+    newline = False  # the previous token is white space holding a line break
+    for orth, punct, lower in doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).tolist():
+        shape = _shape(orth, strings)
+        start = newline or (ended and not punct and not lower) or not starts
+        starts.append(1 if start else -1)
+        newline = bool(shape & _NEWLINE)
+        if start:
+            ended = False
+        if not shape & _CLOSER:  # 'said "no."' ends after the quote
+            ended = bool(shape & _ENDS)
+    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64"))
     return doc
 
 
@@ -50,7 +79,8 @@ class NormComponent:
     """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words.
 
     ``known`` is set after construction (see :func:`blank`): the word list is large and has
-    no place in a pipeline's config. Norms are memoised per surface form: news repeats words.
+    no place in a pipeline's config. Norms are memoised per orth hash (news repeats words)
+    and written as one array.
     """
 
     CACHE_LIMIT = 200_000
@@ -58,7 +88,6 @@ class NormComponent:
     def __init__(self, arabic: bool, known: frozenset[str] = frozenset()):
         self.arabic = arabic
         self.known = known
-        self._cache: dict[str, str] = {}
 
     @property
     def known(self) -> frozenset[str]:
@@ -67,23 +96,28 @@ class NormComponent:
     @known.setter
     def known(self, words: frozenset[str]) -> None:
         self._known = frozenset(words)
-        self._cache = {}
+        self._cache: dict[int, int] = {}
 
     def norm(self, text: str) -> str:
-        norm = self._cache.get(text)
-        if norm is None:
-            norm = normalise(text)
-            if self.arabic and norm not in self._known:
-                norm = strip_clitics(norm, self._known)
-            if len(self._cache) >= self.CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[text] = norm
+        """The normal form of one token's text."""
+        norm = normalise(text)
+        if self.arabic and norm not in self._known:
+            norm = strip_clitics(norm, self._known)
         return norm
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = self.norm
-        for token in doc:
-            token.norm_ = norm(token.text)
+        if not len(doc):
+            return doc
+        cache, strings = self._cache, doc.vocab.strings
+        if len(cache) >= self.CACHE_LIMIT:
+            cache.clear()
+        out = []
+        for orth in doc.to_array(ORTH).tolist():
+            norm = cache.get(orth)
+            if norm is None:
+                norm = cache[orth] = strings.add(self.norm(strings[orth]))
+            out.append(norm)
+        doc.from_array([NORM], numpy.array(out, dtype="uint64"))
         return doc
 
 

@@ -37,3 +37,19 @@ def test_clitic_candidates_keep_the_word_first():
 ])
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text, sentences", [
+    ("Title here\n\nFirst one. Second one", ["Title here", "First one.", "Second one"]),
+    ('He said "no." Then left.', ['He said "no."', "Then left."]),
+    ("US forces. U.S. troops came. Gen. Ali spoke.", ["US forces.", "U.S. troops came.", "Gen. Ali spoke."]),
+    ("Fifth... ok then.", ["Fifth... ok then."]),
+    ("قال المرصد إن 31 قتلوا. وأفاد بأن العشرات أصيبوا؛ إلا انه", [
+        "قال المرصد إن 31 قتلوا.", "وأفاد بأن العشرات أصيبوا؛", "إلا انه"]),
+    ("", []),
+])
+def test_sentences(text, sentences):
+    from extractor.nlp import blank
+
+    lang = "ar" if any("\u0600" <= c <= "\u06ff" for c in text) else "en"
+    assert [s.text.strip() for s in blank(lang)(text).sents] == sentences
