@@ -30,13 +30,21 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).
 MAX_AGE_DAYS = 10
+PRECISION_COST = 40  # characters of distance one step of geo_precision is worth
+# A speech verb just before a date: "said on Sunday", "قال ... اليوم الأحد" (the report's day).
+REPORT_REACH = 45
+REPORT_VERB = re.compile(
+    r"\b(?:said|says|told|reported|announced|stated|added|confirmed)\b(?![^.,]*\b(?:that)\b)[^.]*$"
+    r"|(?:^|\s)(?:قال|قالت|أفاد|افاد|أفادت|افادت|أعلن|اعلن|أعلنت|اعلنت|ذكر|ذكرت|أكد|اكد|أكدت|اكدت|أوضح|اوضح)"
+    r"(?![^،.]*\s(?:إن|ان|أن|إنه|انه|أنه))[^.]*$")
 LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو)?\s*")
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/confidence.md).
-PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "title": 0.75, "lead": 0.7}
-DATE_FACTOR = {"sentence": 1.0, "paragraph": 0.9, "lead": 0.85, "publication": 0.75}
+PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7}
+DATE_FACTOR = {"sentence": 1.0, "paragraph": 0.9, "previous event": 0.9, "lead": 0.85,
+               "publication": 0.75}
 
 
 @dataclass
@@ -118,12 +126,15 @@ class Assembler:
         first_body = next((k for k, s in enumerate(self.sents) if s.start_char >= self.body_start), 0)
         return list(range(0, min(len(self.sents), first_body + 2)))
 
-    def place_for(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
+    def place_for(self, i: int, trig: Trigger, prev: Candidate | None = None
+                  ) -> tuple[Place, str] | None:
         def best(found: list[Place]) -> Place | None:
             usable = [p for p in found if p.resolved and p.kind != "country" and p.geo_precision]
             if not usable:
                 return None
-            return min(usable, key=lambda p: (p.geo_precision, abs(p.start - trig.start)))
+            # Nearest to the trigger, a vaguer place counting as farther away: "an ambush near
+            # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden.
+            return min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (p.geo_precision - 1))
 
         own = best(self._in(self.places, self.sents[i]))
         if own:
@@ -132,26 +143,38 @@ class Assembler:
             p = best(self._in(self.places, self.sents[j]))
             if p:
                 return p, "paragraph"
+        if prev is not None and prev.last == i - 1:
+            return prev.place, "previous event"
         for j in self.lead():
             p = best(self._in(self.places, self.sents[j]))
             if p:
                 return p, "title" if self.sents[j].start_char < self.body_start else "lead"
         return None
 
-    def date_for(self, i: int, trig: Trigger) -> tuple[DateMention, str] | None:
+    def date_for(self, i: int, trig: Trigger, prev: Candidate | None = None
+                 ) -> tuple[DateMention, str] | None:
         own = self.dates_in(i)
         if own:
-            return min(own, key=lambda d: abs(d.start - trig.start)), "sentence"
+            # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
+            # report's date, not the event's: taken only when nothing else dates the sentence.
+            return min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start))), "sentence"
         for j in self.paragraph_before(i):
             if self.dates_in(j):
-                return self.dates_in(j)[-1], "paragraph"
+                ranked = sorted(self.dates_in(j), key=self.is_report_date)
+                return ranked[0], "paragraph"
+        if prev is not None and prev.last == i - 1:
+            return prev.date, "previous event"
         for j in self.lead():
             if j != i and self.dates_in(j):
-                return self.dates_in(j)[0], "lead"
+                return sorted(self.dates_in(j), key=self.is_report_date)[0], "lead"
         if self.article.published:
             body = [d for d in self.dates if d.start >= self.body_start]
             return dates_mod.article_date(body, self.article.published), "publication"
         return None
+
+    def is_report_date(self, d: DateMention) -> bool:
+        before = self.doc.text[max(0, d.start - REPORT_REACH):d.start]
+        return bool(REPORT_VERB.search(before))
 
     # -- assembly -------------------------------------------------------------
     def run(self) -> Extraction:
@@ -166,7 +189,7 @@ class Assembler:
                     cands[-1].sentences.append(sent)
                     cands[-1].last = i
                 continue
-            cand = self.candidate(i, sent, trigs)
+            cand = self.candidate(i, sent, trigs, cands[-1] if cands else None)
             if cand is None:
                 continue
             listed = self.listed_with(cand)
@@ -184,22 +207,31 @@ class Assembler:
                   if e.actor1 and e.confidence >= MIN_CONFIDENCE]
         return Extraction(self.article, self.lang, events, self.unresolved)
 
-    def candidate(self, i: int, sent: Span, trigs: list[Trigger]) -> Candidate | None:
-        trig = triggers_mod.best_type(trigs)
-        if trig is None:
-            return None
-        place = self.place_for(i, trig)
-        if place is None:
-            return None
-        date = self.date_for(i, trig)
-        if date is None:
-            self.unresolved += 1
-            return None
-        published = self.article.published
-        if published and (published - date[0].date).days > MAX_AGE_DAYS:
-            return None  # background ("the town fell in May"), not the news
-        return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
-                         self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
+    def candidate(self, i: int, sent: Span, trigs: list[Trigger], prev: Candidate | None = None
+                  ) -> Candidate | None:
+        """The sentence's event, from the trigger that wins by priority; a trigger dated as
+        background ("captured last month") drops out with the others dated by the same mention,
+        and the rest of the sentence is tried again."""
+        trigs = list(trigs)
+        while trigs:
+            trig = triggers_mod.best_type(trigs)
+            if trig is None:
+                return None
+            place = self.place_for(i, trig, prev)
+            if place is None:
+                return None
+            date = self.date_for(i, trig, prev)
+            if date is None:
+                self.unresolved += 1
+                return None
+            published = self.article.published
+            if published and (published - date[0].date).days > MAX_AGE_DAYS:
+                stale = date[0]
+                trigs = [t for t in trigs if t is not trig and self.date_for(i, t, prev)[0] != stale]
+                continue
+            return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
+                             self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
+        return None
 
     def listed_with(self, cand: Candidate) -> list[Place]:
         """The towns listed together with the candidate's own town ("قرى X وY وZ", "X, Y and Z")."""
