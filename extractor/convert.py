@@ -66,6 +66,7 @@ def convert(inputs: list[str], out_dir: Path, defaults: Defaults = Defaults(), *
             progress: Callable[[int], None] | None = None) -> ConvertResult:
     """Convert ``inputs`` (files, folders, '-') into a new version under ``out_dir``."""
     from . import versions  # polars and pandera load only when a dataset is written
+    from .places import default_gazetteer
 
     reader = Reader(defaults)
     events: list[Event] = []
@@ -93,5 +94,7 @@ def convert(inputs: list[str], out_dir: Path, defaults: Defaults = Defaults(), *
     version_dir = versions.write_version(
         out_dir, events, processed_article_ids=processed, rejected=rejected,
         inputs=inputs_info, counts=counts, label=label,
-        extra={"skipped_files": reader.skipped})
+        extra={"skipped_files": reader.skipped,
+               # what the places came from: package versions and imported GeoNames dumps
+               "gazetteer": default_gazetteer().manifest})
     return ConvertResult(version_dir, counts, rejected)
