@@ -98,6 +98,10 @@ RELATED_MAX_CHARS = 150
 
 # Flags best_type reads from a trigger's rule string (see the lexicon header).
 TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo"})
+# ACLED records a crowd size ("[size=no report]", "[size=hundreds]") only in the notes of
+# demonstration events, so a text carrying the tag reports a crowd: its violence is a riot.
+# find_triggers marks every trigger of such a text with the ":size" rule flag.
+CROWD_SIZE_TAG = "[size="
 DEMO = frozenset({"Protests", "Riots"})  # crowd event types
 CLAUSE_PUNCT = frozenset({",", "،", ";", "؛", ":", "(", ")", "«", "»", '"', "“", "”", "—", "–",
                           ".", "!", "?", "؟"})
@@ -345,13 +349,14 @@ def find_triggers(doc: Doc) -> list[Trigger]:
             kept.append((start, end, entry))
     kept.sort(key=lambda m: m[0])
     related = _related_spans(doc.text)
+    sized = ":size" if CROWD_SIZE_TAG in doc.text else ""
     out = []
     for start, end, entry in kept:
         span = doc[start:end]
         out.append(Trigger(
             start=span.start_char, end=span.end_char, text=span.text,
             event_type=entry.event_type, sub_event_type=entry.sub_event_type,
-            strength=entry.strength, rule=_rule(lang, entry), needs_target=entry.needs_target,
+            strength=entry.strength, rule=_rule(lang, entry) + sized, needs_target=entry.needs_target,
             modality=modality(doc, start, end, related, crowd=entry.event_type in DEMO,
                               purpose="purpose" in entry.flags)))
     return out
@@ -578,7 +583,7 @@ def _crowd_type(pool: list[Trigger]) -> Trigger | None:
         t.sub_event_type == "Peaceful protest" or ":demo" in t.rule)]
     riot = [t for t in pool if t.event_type == "Riots"]
     if not protest and not riot:
-        return None
+        return _sized_mob(pool)
     if riot:
         # A crowd that was demonstrating is a Violent demonstration; a mob with no
         # demonstration is Mob violence; "rioters" alone keeps its own default.
@@ -601,3 +606,16 @@ def _crowd_type(pool: list[Trigger]) -> Trigger | None:
         return replace(stopped[0], event_type="Protests", sub_event_type="Protest with intervention",
                        needs_target=False)
     return max(protest, key=lambda t: t.strength)
+
+
+def _sized_mob(pool: list[Trigger]) -> Trigger | None:
+    """A crowd (the text carries ACLED's crowd-size tag) that clashes, beats, attacks or burns
+    with no protest word is Mob violence: a crowd attacking without a demonstration."""
+    if not any(":size" in t.rule for t in pool):
+        return None
+    violent = [t for t in pool if ":crowd" in t.rule or t.sub_event_type in {
+        "Armed clash", "Looting/property destruction"} or (
+        t.needs_target and t.event_type == "Violence against civilians")]
+    if not violent:
+        return None
+    return replace(violent[0], event_type="Riots", sub_event_type="Mob violence", needs_target=False)
