@@ -18,11 +18,14 @@ import csv
 import datetime as dt
 import functools
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
 import spacy
+from spacy.attrs import NORM
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
@@ -200,23 +203,51 @@ def _tokenizer(lang: str):
     return spacy.blank(lang).tokenizer
 
 
+_PLAIN = re.compile(r"^\w+$")
+
+
+@functools.lru_cache(maxsize=None)
+def _word_pieces(lang: str, word: str) -> tuple[str, ...]:
+    """spaCy's tokens of one space-free alias word; plain words are one token without asking spaCy."""
+    if _PLAIN.match(word):
+        return (word,)
+    return tuple(t.text for t in _tokenizer(lang)(word))
+
+
+@functools.lru_cache(maxsize=None)
+def _norm(word: str) -> str:
+    return normalise(word)
+
+
 @functools.cache
 def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
-    """The alias n-gram table of ``lang`` and, per first word, the longest n-gram length."""
-    tok = _tokenizer(lang)
+    """The alias n-gram table of ``lang`` and, per first word, the longest n-gram length.
+
+    Aliases are split at white space and only words with punctuation ("pro-Hadi",
+    "People's") go through spaCy's tokenizer (once per word): combinations repeat the
+    same few words thousands of times.
+    """
     table: dict[tuple[str, ...], Alias] = {}
     longest: dict[str, int] = {}
     for text, key, country, generic, alone in _alias_texts(lang):
-        words = [t.text for t in tok(text)]
-        norms = tuple(normalise(w) for w in words)
+        words = [p for w in text.split() for p in _word_pieces(lang, w)]
+        norms = tuple(_norm(w) for w in words)
+        if norms in table:  # first listing wins: files are ordered from specific to generic
+            continue
         # Acronyms written in capitals (IS, SDF) are also common words once lower-cased.
         exact = tuple((i, w) for i, w in enumerate(words)
                       if lang == "en" and len(w) >= 2 and w.isupper() and w.isalpha())
-        if norms in table:  # first listing wins: files are ordered from specific to generic
-            continue
         table[norms] = Alias(key, country, generic, alone, exact)
         longest[norms[0]] = max(longest.get(norms[0], 0), len(norms))
     return table, longest
+
+
+@functools.cache
+def _hashed(lang: str) -> tuple[dict[tuple[int, ...], Alias], dict[int, int]]:
+    """The lexicon keyed by spaCy string hashes of the norms, to match on ``doc.to_array(NORM)``."""
+    table, longest = lexicon(lang)
+    return ({tuple(hash_string(w) for w in k): v for k, v in table.items()},
+            {hash_string(w): n for w, n in longest.items()})
 
 
 def vocabulary(lang: str) -> set[str]:
@@ -225,12 +256,82 @@ def vocabulary(lang: str) -> set[str]:
     return set(longest)
 
 
-def _mention(doc: Doc, i: int, j: int, alias: Alias) -> ActorMention:
-    entry = entries()[alias.key]
-    span = doc[i:j]
-    return ActorMention(start=span.start_char, end=span.end_char, text=span.text, key=entry.key,
-                        name=entry.name, inter=entry.inter, country=alias.country or entry.country,
-                        role_hint=entry.role)
+@dataclass(frozen=True)
+class Mention(ActorMention):
+    """An actor mention with what its sentence says about its role (read by :func:`names`).
+
+    ``agent``: named as the doer in a phrase that puts it after the verb or the victim
+    ("repelled an attack by Taliban militants", "shot dead by IS snipers", "an IS attack",
+    "من قبل داعش", "هجوم شنه مسلحو داعش", "برصاص قوات الأمن"). ``group``: mentions joined
+    by "and", a comma, "backed by", "in cooperation with" or "و" are one side and share a
+    number ("between X and Y" are two sides).
+    """
+
+    agent: bool = False
+    group: int = 0
+
+
+# Context words (normalised). English agent phrases: "by X" (not "backed by X": an ally),
+# "attack of X", "an X attack"; allies: "X and Y", "X, backed by Y", "X in cooperation with Y".
+_EN_DET = frozenset({"the", "a", "an", "suspected", "alleged", "presumed", "reportedly", "some", "several"})
+_EN_ALLY_BY = frozenset({"backed", "supported", "assisted", "aided", "accompanied", "led", "joined",
+                         "reinforced", "helped", "escorted", "protected"})
+_EN_ATTACK = frozenset({"attack", "attacks", "assault", "assaults", "offensive", "ambush", "raid", "raids",
+                        "incursion", "infiltration", "sniper", "snipers", "shelling", "rocket", "rockets"})
+_EN_ALLY_GAPS = frozenset({(), ("and",), (",",), (",", "and"), ("in", "cooperation", "with"),
+                           ("in", "coordination", "with"), ("backed", "by"), (",", "backed", "by"),
+                           ("supported", "by"), (",", "supported", "by"), ("alongside",), ("along", "with"),
+                           ("together", "with"), ("and", "affiliated"), ("as", "well", "as"), ("and", "allied")})
+_BETWEEN = frozenset({"between", "بين"})
+# Arabic: "من قبل X", "على يد X", "هجوم (شنه) X", "برصاص X", "بنيران X".
+_AR_AGENT_ONE = frozenset({"شنه", "شنها", "شنته", "شنتها", "شنوه", "نفذه", "نفذها", "نفذته", "تبناه", "تبنته",
+                           "رصاص", "نيران", "هجوم", "هجوما", "هجمات", "هجمه", "قصف", "غارات", "غاره"})
+_AR_AGENT_TWO = frozenset({("من", "قبل"), ("علي", "يد"), ("علي", "ايدي")})
+_AR_ALLY_GAPS = frozenset({(), ("و",), ("،",), ("بمساندة",), ("بمسانده",), ("بدعم", "من"), ("بالتعاون", "مع"),
+                           ("بمشاركه",), ("مدعومه", "من"), ("مدعوما", "من"), ("تساندها",), ("تساندهم",)})
+_AR_PROCLITIC = ("و", "ب", "ل", "ف")
+
+
+def _bare(word: str) -> str:
+    """An Arabic context word without one leading proclitic letter (و ب ل ف), when long enough."""
+    return word[1:] if len(word) > 3 and word[0] in _AR_PROCLITIC else word
+
+
+def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
+    """True when the mention at tokens [i, j) is named as the doer in a by-phrase or an attack noun."""
+    k = i - 1
+    if lang == "en":
+        if k >= 1 and words[k] == "-" and words[k - 1] in _EN_HYPHEN_OK:
+            k -= 2  # "attacks of pro-Houthi forces"
+        while k >= 0 and words[k] in _EN_DET:
+            k -= 1
+        if k >= 0 and words[k] == "by":
+            return k == 0 or words[k - 1] not in _EN_ALLY_BY
+        if k >= 1 and words[k] == "of" and words[k - 1] in _EN_ATTACK:
+            return True
+        return j < len(words) and words[j] in _EN_ATTACK and i > 0 and words[i - 1] in ("a", "an", "the")
+    if k >= 0 and (words[k] in _AR_AGENT_ONE or _bare(words[k]) in _AR_AGENT_ONE):
+        return True
+    return k >= 1 and ((words[k - 1], words[k]) in _AR_AGENT_TWO
+                       or (_bare(words[k - 1]), words[k]) in _AR_AGENT_TWO)
+
+
+def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
+    """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
+    gap = tuple(words[prev[1]:cur[0]])
+    if len(gap) > 3:
+        return False
+    before = prev[0] - 1
+    if lang == "en":
+        while before >= 0 and words[before] in _EN_DET:
+            before -= 1
+    if before >= 0 and words[before] in _BETWEEN and (not gap or gap[-1] in ("and", "و") or first_text[:1] == "و"):
+        return False  # "between X and Y": two sides
+    if lang == "en":
+        return gap in _EN_ALLY_GAPS
+    if not gap:
+        return first_text[:1] == "و"
+    return gap in _AR_ALLY_GAPS
 
 
 def _hyphenated_en(doc: Doc, i: int) -> bool:
@@ -239,25 +340,30 @@ def _hyphenated_en(doc: Doc, i: int) -> bool:
             and doc[i - 2].norm_ not in _EN_HYPHEN_OK)
 
 
-def find_actors(doc: Doc) -> list[ActorMention]:
+def find_actors(doc: Doc) -> list[Mention]:
     """Every actor mention in ``doc``, longest match first, ordered by position.
 
     A generic head noun next to a named group is merged into it ("Taliban militants",
-    "مسلحو داعش"), so one group is one mention.
+    "مسلحو داعش"), so one group is one mention. Each mention says whether it is named as
+    the doer in a by-phrase (``agent``) and which mentions are one side (``group``).
+    Matching reads the NORM attribute array: no Token object is made except at a hit.
     """
     lang = doc.lang_
-    table, longest = lexicon(lang)
-    norms = [t.norm_ for t in doc]
+    table, longest = _hashed(lang)
+    hashes = doc.to_array(NORM).tolist() if len(doc) else []
     found: list[tuple[int, int, Alias]] = []
-    i, n = 0, len(norms)
+    i, n = 0, len(hashes)
     while i < n:
-        size = longest.get(norms[i], 0)
+        size = longest.get(hashes[i])
+        if size is None:
+            i += 1
+            continue
         hit = None
         for k in range(min(size, n - i), 0, -1):
-            alias = table.get(tuple(norms[i:i + k]))
+            alias = table.get(tuple(hashes[i:i + k]))
             if alias is None:
                 continue
-            if any(doc[i + off].text != text for off, text in alias.exact):
+            if alias.exact and any(doc[i + off].text != text for off, text in alias.exact):
                 continue
             hit = (i, i + k, alias)
             break
@@ -267,7 +373,27 @@ def find_actors(doc: Doc) -> list[ActorMention]:
         if not (lang == "en" and _hyphenated_en(doc, i)):
             found.append(hit)
         i = hit[1]
-    return [_mention(doc, a, b, al) for a, b, al in _merge_heads(found, lang) if al.alone]
+    kept = [h for h in _merge_heads(found, lang) if h[2].alone]
+    if not kept:
+        return []
+    strings = doc.vocab.strings
+    words = [strings[h] for h in hashes]
+    ents = entries()
+    out: list[Mention] = []
+    group = 0
+    prev: tuple[int, int] | None = None
+    for a, b, alias in kept:
+        entry = ents[alias.key]
+        span = doc[a:b]
+        text = span.text
+        agent = _agent(words, a, b, lang)
+        if prev is None or agent or not _allied(words, prev, (a, b), text, lang):
+            group += 1
+        prev = (a, b)
+        out.append(Mention(start=span.start_char, end=span.end_char, text=text, key=entry.key,
+                           name=entry.name, inter=entry.inter, country=alias.country or entry.country,
+                           role_hint=entry.role, agent=agent, group=group))
+    return out
 
 
 def _merge_heads(found: list[tuple[int, int, Alias]], lang: str) -> list[tuple[int, int, Alias]]:
@@ -358,14 +484,72 @@ def interaction(inter1: int | None, inter2: int | None) -> str:
     return f"{INTER_LABELS[a]}-{INTER_LABELS[b]}"
 
 
-def names(mentions: Iterable[ActorMention], event_country: str, event_date: dt.date) -> list[tuple[str, int]]:
-    """Distinct (name, inter) of several mentions in one event, in order of first mention."""
-    out: list[tuple[str, int]] = []
-    for m in mentions:
-        named = actor_name(m, event_country, event_date)
-        if named not in out:
-            out.append(named)
+class Named(tuple):
+    """``(name, inter)`` of one actor of an event, compared and unpacked as that pair.
+
+    ``side`` is the coordination group of its first mention (0 = unknown: mentions not
+    made by :func:`find_actors`); ``pos`` the index of that mention in the event's list.
+    """
+
+    side: int
+    pos: int
+
+    def __new__(cls, name: str, inter: int, side: int = 0, pos: int = 0) -> Named:
+        self = super().__new__(cls, (name, inter))
+        self.side, self.pos = side, pos
+        return self
+
+
+OPERATION_PEACE_SPRING = "Operation Peace Spring"
+# Forces ACLED folds into Operation Peace Spring when a report says they act under it.
+_OPS_MEMBERS = ("Military Forces of Turkey", "Opposition Rebels (Syria)", "JWS: Syrian National Army")
+
+
+def names(mentions: Iterable[ActorMention], event_country: str, event_date: dt.date) -> list[Named]:
+    """Distinct (name, inter) of several mentions in one event: actors named as the doer in a
+    by-phrase first ("repelled an attack by X"), then in order of first mention.
+
+    Turkish forces and Syrian rebels named with Operation Peace Spring ("rebels under OPS")
+    are that operation, as ACLED codes them.
+    """
+    listed = list(mentions)
+    order = sorted(range(len(listed)), key=lambda k: not getattr(listed[k], "agent", False))
+    out: list[Named] = []
+    for k in order:
+        m = listed[k]
+        name, inter = actor_name(m, event_country, event_date)
+        if (name, inter) not in out:
+            out.append(Named(name, inter, getattr(m, "group", 0), k))
+    if any(n[0] == OPERATION_PEACE_SPRING for n in out):
+        out = [n for n in out if n[0] == OPERATION_PEACE_SPRING or not n[0].startswith(_OPS_MEMBERS)]
     return out
+
+
+def countries(mentions: Iterable[ActorMention]) -> list[str]:
+    """ACLED names of the countries the mentioned actors belong to ("Iraqi army" -> Iraq,
+    Hezbollah -> Lebanon, the Houthis -> Yemen), in order of first mention, no duplicates.
+
+    Transnational and generic actors (Islamic State, civilians, "the army") give none. A
+    hint for locating events whose place is not resolved.
+    """
+    ents = entries()
+    out: list[str] = []
+    for m in mentions:
+        entry = ents.get(m.key)
+        own = m.country or (entry.country if entry else "")
+        if own and own not in out:
+            out.append(own)
+    return out
+
+
+def _generic(key: str, country: str) -> tuple[str, int]:
+    """Name of a generic actor (unidentified, civilians) in ``country``, country conventions applied
+    (an undated override row: unidentified armed men in Mexico are ACLED's Unidentified Gang)."""
+    entry = entries()[key]
+    for o in _overrides().get(key, []):
+        if o.country == country and not o.start and not o.end and not o.name.startswith("="):
+            return o.name, o.inter or entry.inter
+    return _fill(entry.name, country), entry.inter
 
 
 ARMED = frozenset({1, 2, 3, 4, 8})
@@ -386,21 +570,45 @@ class Roles:
     civilian_targeting: str = ""
 
 
+def _side(n: tuple[str, int]) -> int:
+    return getattr(n, "side", 0)
+
+
+def _other_side(a1: tuple[str, int] | None, pool: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Candidates for actor2, best first: another side than actor1 when the text says who is
+    allied ("X and Y ... attack of Z"), then another kind of actor (police beside the army is one side)."""
+    others = [n for n in pool if a1 is None or n[0] != a1[0]]
+    if a1 is None:
+        return others
+    s1 = _side(a1)
+    others.sort(key=lambda n: (bool(s1) and _side(n) == s1, n[1] == a1[1]))
+    return others
+
+
+# Strategic developments whose actor2, when no other armed actor is named, is the civilians
+# acted upon (the crops looted, the people arrested); movements and other activity have none.
+_SD_CIVILIAN_TARGET = frozenset({"Looting/property destruction", "Arrests"})
+_SD_ONE_SIDED = frozenset({"Change to group/activity"})
+
+
 def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: str,
                  country: str) -> Roles:
-    """Actor columns for an event from its distinct (name, inter) actors, in order of mention.
+    """Actor columns for an event from its distinct (name, inter) actors (as :func:`names` orders them).
 
     Protests and riots: actor1 is "Protesters/Rioters (country)"; the forces that
-    intervene (protests) or the other side (riots) are actor2. Violence against
-    civilians: the first armed actor (else an unidentified armed group) is actor1,
-    civilians are always actor2, other armed actors are assoc_actor_1. Battles, remote
-    violence and strategic developments: the first actor, then the first of another
-    inter code (else another name) as the other side; a further actor goes to
-    assoc_actor_1 when it shares actor1's inter code, else to assoc_actor_2 ("; "-joined).
+    intervene (protests) or the other side (riots; civilians named first are the crowd
+    itself, "residents burned tyres") are actor2. Violence against civilians: the first
+    armed actor (else an unidentified armed group) is actor1, civilians are always actor2,
+    other armed actors are assoc_actor_1. Battles, remote violence and strategic
+    developments: the first actor, then the first actor of another side (when
+    :func:`names` knows the sides), else of another inter code, else another name; a
+    further actor goes to assoc_actor_1 when it shares actor1's inter code, else to
+    assoc_actor_2 ("; "-joined). Looting and arrests with no other armed actor target
+    civilians; a change to a group's activity has no actor2.
     """
     armed = [n for n in named if n[1] in ARMED]
     civilians = [n for n in named if n[1] == CIVILIANS_INTER]
-    unidentified = (_fill("Unidentified Armed Group ({country})", country), 3)
+    unidentified = _generic("unidentified", country)
     a2: tuple[str, int] | None
     if event_type == "Protests":
         a1 = (_fill("Protesters ({country})", country), PROTESTERS_INTER)
@@ -409,20 +617,24 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         rest = []  # organisers (parties, unions) are not in the dictionary
     elif event_type == "Riots":
         a1 = (_fill("Rioters ({country})", country), RIOTERS_INTER)
-        a2 = (armed + civilians)[0] if armed + civilians else None
+        crowd = named[0] if named and named[0][1] == CIVILIANS_INTER else None
+        targets = armed + [n for n in civilians if n is not crowd]
+        a2 = targets[0] if targets else None
         rest = []
     elif event_type == "Violence against civilians":
         a1 = armed[0] if armed else unidentified
-        a2 = civilians[0] if civilians else (_fill("Civilians ({country})", country), CIVILIANS_INTER)
+        a2 = civilians[0] if civilians else _generic("civilians", country)
         rest = [n for n in armed if n != a1]
     else:
         pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
         a1 = pool[0] if pool else (unidentified if event_type != "Strategic developments" else None)
-        others = [n for n in pool if a1 is None or n[0] != a1[0]]
-        # the other side: preferably another kind of actor (police beside the army is one side)
-        others.sort(key=lambda n: a1 is not None and n[1] == a1[1])
+        others = _other_side(a1, pool)
         if event_type == "Battles":
             a2 = others[0] if others else (unidentified if a1 != unidentified else None)
+        elif event_type == "Strategic developments" and sub_event_type in _SD_ONE_SIDED:
+            a2 = None
+        elif event_type == "Strategic developments" and sub_event_type in _SD_CIVILIAN_TARGET:
+            a2 = others[0] if others else (civilians[0] if civilians else _generic("civilians", country))
         else:
             a2 = others[0] if others else (civilians[0] if civilians else None)
         rest = [n for n in pool if n not in (a1, a2)]

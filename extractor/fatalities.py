@@ -22,20 +22,24 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from spacy.attrs import IS_SPACE, NORM
 from spacy.tokens import Doc
 
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
 EXACT, VAGUE, COMBINED = "exact", "vague", "combined"
+BOMBER = "bomber"  # a suicide bomber: counted only beside other deaths (total)
 PUNCT = {",", ".", ";", ":", "(", ")", "!", "?", "،", "؛", "؟", "\"", "«", "»", "[", "]"}
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 LARGE_COMBINED = 50  # a combined toll this large implies many deaths: code 10, not 3
+UNKNOWN_COMBINED = 10  # "killed and injured a number of": ACLED's coding of an unknown toll
+_UNKNOWN_TOLL = {"number", "عدد"}
 
 # English closed sets (normalised, lower case).
 EN_BEFORE = {"kill", "kills", "killed", "killing", "execute", "executes", "executed", "executing",
              "massacred", "massacring", "slaughtered", "murdered", "murdering", "assassinated",
-             "lives", "bodies", "body", "toll", "dead"}
+             "lives", "bodies", "body", "toll", "dead", "lost"}
 EN_AFTER = {"killed", "dead", "death", "died", "slain", "executed", "perished", "murdered", "assassinated",
             "beheaded", "lynched", "fatalities", "deaths", "bodies", "die"}
 EN_SKIP = {"at", "least", "more", "than", "over", "about", "around", "approximately", "nearly",
@@ -65,6 +69,9 @@ EN_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "au
              "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
              "sep", "sept", "oct", "nov", "dec"}
 EN_PRONOUN_ONE = {"him", "her"}
+EN_POSSESSIVE = {"his", "her", "their"}
+EN_PERSONS = {"men", "women", "children", "people", "persons", "policemen", "militiamen", "gunmen",
+              "servicemen", "tribesmen", "youths", "fighters", "soldiers", "troops", "civilians", "members"}
 EN_GENERIC_VICTIMS = {"people", "persons", "person", "individuals", ""}
 EN_ADDITIVE = {"other", "others", "another", "more", "additional", "further"}
 
@@ -144,6 +151,30 @@ def _ar_word(norm: str, words: set[str]) -> str:
     return ""
 
 
+_SPACE = (".", (".",), False, False, False)
+_INFO: dict[str, dict[int, tuple]] = {}
+_INFO_LIMIT = 200_000
+
+
+def _token_info(lang: str) -> dict[int, tuple]:
+    """The per-norm cache of ``lang`` (cleared when it grows past a bound)."""
+    info = _INFO.setdefault(lang, {})
+    if len(info) >= _INFO_LIMIT:
+        info.clear()
+    return info
+
+
+def _describe(norm: str, lang: str) -> tuple[str, tuple[str, ...], bool, bool, bool]:
+    """(norm, readings, negator, may start a count, death cue) of one normalised token."""
+    ar = lang == "ar"
+    readings = _readings(norm) if ar else (norm,)
+    first = _first_words(lang)
+    maybe = norm[:1].isdigit() or (ar and norm[1:2].isdigit()) or any(r in first for r in readings)
+    negators = AR_NEGATORS if ar else EN_NEGATORS
+    cues = _NUMBERLESS_CUES_AR if ar else _NUMBERLESS_CUES_EN
+    return (norm, readings, any(r in negators for r in readings), maybe, any(r in cues for r in readings))
+
+
 class _Scanner:
     """Reads numbers and death phrases from one Doc's normalised tokens."""
 
@@ -151,14 +182,27 @@ class _Scanner:
         self.doc = doc
         self.lang = doc.lang_
         self.ar = self.lang == "ar"
-        # a line break ends a clause like punctuation does
-        self.norms = [("." if t.is_space else t.norm_) for t in doc]
         self.table, self.longest = number_words(self.lang)
-        self.readings = [(_readings(x) if self.ar else (x,)) for x in self.norms]
         self._numbers: dict[int, Number | None] = {}
         self.first_words = _first_words(self.lang)
-        negators = AR_NEGATORS if self.ar else EN_NEGATORS
-        self.negator = [any(r in negators for r in rs) for rs in self.readings]
+        # Per-token data from the NORM array through a per-norm cache: no Token objects.
+        info = _token_info(self.lang)
+        strings = doc.vocab.strings
+        rows = doc.to_array([NORM, IS_SPACE]).tolist() if len(doc) else []
+        data = []
+        for norm, space in rows:
+            if space:  # a line break ends a clause like punctuation does
+                data.append(_SPACE)
+                continue
+            row = info.get(norm)
+            if row is None:
+                row = info[norm] = _describe(strings[norm], self.lang)
+            data.append(row)
+        self.norms = [d[0] for d in data]
+        self.readings = [d[1] for d in data]
+        self.negator = [d[2] for d in data]
+        self.maybe_number = [d[3] for d in data]
+        self.cue = [d[4] for d in data]
 
     def word(self, i: int, words: set[str]) -> str:
         """Token ``i`` as a member of ``words`` (proclitics stripped for Arabic), else ""."""
@@ -177,12 +221,9 @@ class _Scanner:
 
     def _number(self, i: int) -> Number | None:
         norms, n = self.norms, len(self.norms)
-        if i >= n or i < 0:
+        if i >= n or i < 0 or not self.maybe_number[i]:
             return None
         tok = norms[i]
-        if not tok[:1].isdigit() and not (self.ar and tok[1:2].isdigit()) and not any(
-                r in self.first_words for r in self.readings[i]):
-            return None
         if self.ar and tok.startswith("و") and len(tok) > 1 and _DIGITS.fullmatch(tok[1:]):
             tok = tok[1:]
         if _DIGITS.fullmatch(tok):
@@ -332,7 +373,7 @@ def _after(sc: _Scanner, num: Number) -> tuple[int, str] | None:
     """A death word after ``num`` (the victims are its subject): (index, kind)."""
     after = AR_AFTER if sc.ar else EN_AFTER
     n = len(sc.norms)
-    k, budget = num.end, 10
+    k, budget = num.end, 14
     while k < n and budget > 0:
         if sc.norms[k] == "(":  # an aside does not break the clause: "5 civilians (2 men, ...) were killed"
             close = next((c for c in range(k + 1, min(n, k + 15)) if sc.norms[c] == ")"), None)
@@ -387,10 +428,16 @@ def _record(sc: _Scanner, a: int, b: int, count: int, rule: str) -> Fatalities:
     return Fatalities(start=span.start_char, end=span.end_char, text=span.text, count=count, rule=rule)
 
 
-def _combined_count(num: Number) -> int:
-    """Deaths implied by a combined killed-and-wounded figure (plural deaths, number unknown)."""
+def _combined_count(sc: _Scanner, num: Number) -> int:
+    """Deaths implied by a combined killed-and-wounded figure (plural deaths, number unknown).
+
+    "killing and injuring a number of fighters" / "مقتل وإصابة عدد من": ACLED codes such
+    unknown tolls as 10 (the codebook's "3 or 10 by context": a count of its own is not given).
+    """
     if num.kind == "article" or num.value < 3:
         return 1
+    if num.kind == VAGUE and any(w in _UNKNOWN_TOLL for w in sc.norms[num.start:num.end]):
+        return UNKNOWN_COMBINED
     return 10 if num.value >= LARGE_COMBINED else 3
 
 
@@ -404,11 +451,13 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
     lang = sc.lang
     out: list[Fatalities] = []
     used: set[int] = set()
-    i, n = 0, len(sc.norms)
-    while i < n:
+    i = 0
+    for start in [k for k, maybe in enumerate(sc.maybe_number) if maybe]:
+        if start < i:
+            continue
+        i = start
         num = sc.number(i)
         if num is None:
-            i += 1
             continue
         if sc.negated(num.start):
             i = num.end
@@ -428,15 +477,23 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
             i = num.end if num.kind != "article" else i + 1
             continue
         k, how = hit
+        if before and sc.norms[k] == "lost" and not _person_within(sc, num.end, 3):
+            i = num.end  # "lost 3 tanks": not deaths
+            continue
         pattern = "death-word-before" if before else "death-word-after"
         if how == COMBINED:
-            count, kind = _combined_count(num), COMBINED
+            count, kind = _combined_count(sc, num), COMBINED
         else:
             count = num.value
         a, b = min(k, num.start), max(k + 1, num.end)
+        if a == num.start and a > 0 and sc.norms[a - 1] in EN_ADDITIVE:
+            a -= 1  # "another 10 bodies": further victims
         if before:
             b = _extend_victims(sc, num.end) if not sc.ar else min(num.end + 1, len(sc.norms)) if (
                 num.end < len(sc.norms) and not sc.punct(num.end)) else num.end
+        if not sc.ar and num.kind == "article" and count == 1 and _and_his(sc, num.end):
+            b = max(b, _and_his(sc, num.end))
+            count = 2  # "killed a commander and his son"
         out.append(_record(sc, a, b, count, f"{lang}:{pattern}:{kind}"))
         used.update(range(a, b))
         i = b
@@ -475,7 +532,8 @@ def _extend_victims(sc: _Scanner, j: int) -> int:
     """End of the victim noun phrase after an English count (for the record's text)."""
     end = j
     for k in range(j, min(len(sc.norms), j + 4)):
-        if sc.punct(k) or sc.norms[k] in ("and", "in", "on", "at", "during", "when", "while", "after"):
+        if sc.punct(k) or sc.norms[k] in ("and", "in", "on", "at", "during", "when", "while", "after", "with",
+                                           "including") or sc.norms[k] in EN_ADDITIVE or sc.maybe_number[k]:
             break
         end = k + 1
     return end
@@ -485,9 +543,8 @@ def _numberless(sc: _Scanner, used: set[int]) -> list[Fatalities]:
     """Deaths stated without a number: "killed him", "مقتل شخص", "لقي مصرعه", "سقوط قتلى"."""
     out: list[Fatalities] = []
     lang, n = sc.lang, len(sc.norms)
-    cues = _NUMBERLESS_CUES_AR if sc.ar else _NUMBERLESS_CUES_EN
-    for i in range(n):
-        if i in used or not any(r in cues for r in sc.readings[i]) or sc.negated(i):
+    for i in [k for k, cue in enumerate(sc.cue) if cue]:
+        if i in used or sc.negated(i):
             continue
         if sc.ar:
             if sc.word(i, AR_PRONOUN_ONE):
@@ -515,15 +572,67 @@ def _numberless(sc: _Scanner, used: set[int]) -> list[Fatalities]:
                 out.append(_record(sc, i - 1, i + 1, 3,
                                    f"ar:plural-deaths:{COMBINED if combined else VAGUE}"))
         else:
-            if sc.norms[i] in ("killed", "killing", "kill", "executed", "murdered") and i + 1 < n \
+            w = sc.norms[i]
+            if w in ("killed", "killing", "kill", "executed", "murdered") and i + 1 < n \
                     and sc.norms[i + 1] in EN_PRONOUN_ONE:
                 out.append(_record(sc, i, i + 2, 1, "en:killed-pronoun:exact"))
+            elif w in ("killed", "died") and i >= 4 and sc.norms[i - 1] in ("were", "both") \
+                    and _person(sc.norms[i - 2]) and sc.norms[i - 3] in EN_POSSESSIVE and sc.norms[i - 4] == "and":
+                out.append(_record(sc, i - 4, i + 1, 2, "en:one-and-his-companion:exact"))  # "X and his bodyguard were killed"
+            elif w == "death" and sc.norms[i - 1:i] == ["the"] and sc.norms[i + 1:i + 2] == ["of"]:
+                end = _person_within(sc, i + 2, 5)
+                if end:
+                    out.append(_record(sc, i - 1, end, 1, "en:death-of-person:exact"))  # "the death of the commander"
+        if sc.word(i, SUICIDE_BOMBERS):
+            count = _bombers(sc, i)
+            if count:
+                out.append(_record(sc, max(0, i - 1), i + 1, count, f"{lang}:suicide-bomber:{BOMBER}"))
     return out
+
+
+def _person(word: str) -> bool:
+    """An English person noun, singular or plural ("bodyguard", "fighters", "men")."""
+    return word in EN_PERSON or word in EN_PERSONS or (word.endswith("s") and word[:-1] in EN_PERSON)
+
+
+def _person_within(sc: _Scanner, j: int, width: int) -> int:
+    """End of the first person noun within ``width`` tokens from ``j`` (0 at punctuation, a number, or none)."""
+    for k in range(j, min(len(sc.norms), j + width)):
+        if sc.punct(k) or (sc.number(k) and sc.number(k).kind != "article"):
+            return 0
+        if _person(sc.norms[k]):
+            return k + 1
+    return 0
+
+
+def _and_his(sc: _Scanner, j: int) -> int:
+    """End of "and his son" right after a single victim ("killed a commander and his son"), else 0."""
+    for k in range(j, min(len(sc.norms) - 2, j + 5)):
+        if sc.punct(k):
+            return 0
+        if sc.norms[k] == "and":
+            return k + 3 if sc.norms[k + 1] in EN_POSSESSIVE and _person(sc.norms[k + 2]) else 0
+    return 0
+
+
+def _bombers(sc: _Scanner, i: int) -> int:
+    """Suicide bombers named at token ``i``: 1, 2 for a dual or "two suicide bombers", 0 if not one."""
+    if sc.ar:
+        return 2 if sc.word(i, AR_BOMBERS_TWO) else 1
+    if i == 0 or sc.norms[i - 1] != "suicide":
+        return 0
+    num = sc.number(i - 2) if i >= 2 else None
+    if num and num.kind == EXACT and num.end == i - 1:
+        return num.value
+    return 1 if sc.norms[i] == "bomber" else 2
 
 
 _NUMBERLESS_CUES_AR = (AR_PRONOUN_ONE | AR_PRONOUN_MANY | AR_PLURAL_DEATHS
                        | {"مقتل", "مصرع", "قتل", "استشهاد", "استشهد", "اغتيال", "اعدام", "وفاه"})
-_NUMBERLESS_CUES_EN = {"killed", "killing", "kill", "executed", "murdered"}
+_NUMBERLESS_CUES_EN = {"killed", "killing", "kill", "executed", "murdered", "died", "death", "bomber", "bombers"}
+AR_BOMBERS_TWO = {"انتحاريان", "انتحاريين"}
+SUICIDE_BOMBERS = {"bomber", "bombers", "انتحاري", "انتحاريا"} | AR_BOMBERS_TWO
+_NUMBERLESS_CUES_AR = _NUMBERLESS_CUES_AR | SUICIDE_BOMBERS
 
 
 def _number_near(sc: _Scanner, i: int) -> bool:
@@ -534,10 +643,19 @@ _HEAD_STOP = {"في", "من", "علي", "عن", "الي", "خلال", "جراء"
               "in", "on", "at", "during", "after", "when", "while", "from", "including", "by"}
 
 
+_TOLL_NOUNS = {"fatalities", "deaths", "dead", "قتيل", "قتيلا", "قتلي", "القتلي", "قتيلين", "قتيلان"}
+TOLL = "*toll*"  # the victim word of a bare toll ("4 fatalities", "5 قتلى"): people in general
+
+
 def _head(f: Fatalities) -> tuple[str, bool]:
-    """(victim word, additive) of a count: the first word after the number, and "others"/"آخرين"."""
+    """(victim word, additive) of a count: the first word after the number, and "others"/"آخرين".
+
+    A count whose only victim word is a death noun ("4 fatalities", "3 قتلى") is a toll of
+    people in general (:data:`TOLL`); one with no victim word at all ("3 were killed") gives "".
+    """
     words = normalise(f.text).split()
-    additive = bool(set(words) & (EN_ADDITIVE | AR_ADDITIVE)) or ":coordinated:" in f.rule
+    marks = {w for k, w in enumerate(words) if not (w == "more" and words[k + 1:k + 2] == ["than"])}
+    additive = bool(marks & (EN_ADDITIVE | AR_ADDITIVE)) or ":coordinated:" in f.rule
     for w in words:
         if _DIGITS.fullmatch(w) or w in EN_SKIP or w in EN_BEFORE or w in EN_AFTER or w in EN_AUX:
             continue
@@ -548,39 +666,55 @@ def _head(f: Fatalities) -> tuple[str, bool]:
         if w in _HEAD_STOP:
             break
         return (w[2:] if w.startswith("ال") else w), additive
+    if any(w in _TOLL_NOUNS or _ar_word(w, _TOLL_NOUNS) for w in words):
+        return TOLL, additive
     return "", additive
 
 
 def total(found: list[Fatalities]) -> int:
     """One event's death count from the counts read in its sentences.
 
-    Exact counts win over vague and combined ones. Among exact counts: the same
-    figure again is one report; a figure marked as more victims ("two others",
-    "7 آخرين"), for a different group of victims ("25 rebels" and "9 soldiers"), or
-    with no victim word after a first count ("6 fighters were killed and 3 were
-    killed") is added; a different figure for the same group or for people in general
-    is another estimate of the same toll, and the lowest is kept (codebook). Without exact counts the
-    largest vague value is used (vague values are floors), then a combined figure's
-    implied deaths, else 0.
+    Exact counts win over vague and combined ones. Exact counts are either tolls of people
+    in general ("31 people", "4 fatalities", a first bare "killing 5") or counts of a
+    group of victims ("25 rebels", "9 soldiers", "two others"). Group counts add up: a
+    figure marked as more victims ("two others", "7 آخرين"), for another victim word, or
+    a bare count after a first one ("6 fighters were killed and 3 were killed"); the same
+    group told twice keeps the lowest figure, and the same figure for the same group is one
+    report. General tolls are estimates of the whole (the lowest is kept, codebook), so the
+    result is the larger of the groups' sum and the lowest toll ("more than 50 people ... 15
+    civilians and 27 fighters ... 10 bodies ... 15 fighters" = 67). Suicide bombers count
+    (codebook) when others died with them. Without exact counts the largest vague value
+    is used (vague values are floors), then a combined figure's implied deaths, else 0.
     """
+    bombers = max((f.count for f in found if f.rule.endswith(BOMBER)), default=0)
     exact = [f for f in found if f.rule.endswith(EXACT)]
     if not exact:
         vague = [f.count for f in found if f.rule.endswith(VAGUE)]
         combined = [f.count for f in found if f.rule.endswith(COMBINED)]
-        return max(vague or combined or [0])
-    groups: list[list] = []  # [victim word, count]
-    seen: set[int] = set()
-    generic = EN_GENERIC_VICTIMS | AR_GENERIC_VICTIMS
+        deaths = max(vague or combined or [0])
+        return deaths + bombers if deaths else 0
+    groups: dict[str, int] = {}
+    order: list[str] = []
+    tolls: list[int] = []
+    seen: set[tuple[str, int]] = set()
+    generic = EN_GENERIC_VICTIMS | AR_GENERIC_VICTIMS | {TOLL}
     for f in exact:
         head, additive = _head(f)
-        if f.count in seen and not additive:
-            continue  # the same figure repeated is one report
-        seen.add(f.count)
-        # more victims: "two others", a different group, or a bare "3 were killed" after a first count
-        if additive or not groups or not head or (
-                head not in generic and all(g[0] not in generic and g[0] != head for g in groups)):
-            groups.append([head, f.count])
-            continue
-        same = next((g for g in groups if g[0] == head), groups[0])
-        same[1] = min(same[1], f.count)  # another estimate of the same toll: the lowest
-    return sum(g[1] for g in groups)
+        if head == "" and not groups and not tolls:
+            head = TOLL  # a first bare count ("killing 5") is the toll
+        if not additive and ((head, f.count) in seen or (head in generic and any(c == f.count for _, c in seen))):
+            continue  # the same figure again is one report
+        seen.add((head, f.count))
+        if additive or head == "":
+            key = f"+{len(order)}"
+            groups[key] = f.count
+            order.append(key)
+        elif head in generic:
+            tolls.append(f.count)
+        elif head in groups:
+            groups[head] = min(groups[head], f.count)  # the same victims told twice: the lowest
+        else:
+            groups[head] = f.count
+            order.append(head)
+    deaths = max(sum(groups.values()), min(tolls) if tolls else 0)
+    return deaths + bombers if deaths else 0

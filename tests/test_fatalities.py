@@ -47,7 +47,15 @@ EN_CASES = [
     ("killing at least 15 people and injuring 25 others", 15),
     ("unidentified gunmen shot dead a member of the police", 1),
     ("a laborer was shot dead", 1),
-    ("killing and injuring a number of fighters", 3),  # combined: some died, number unknown
+    ("killing and injuring a number of fighters", 10),  # combined, unknown toll: ACLED codes 10
+    ("killing and injuring several fighters", 3),  # combined with a count word: plural deaths
+    ("the district head and his bodyguard were killed", 2),
+    ("forces killed a suspected commander and his son in the village", 2),
+    ("clashes resulted in the death of the commander of the unit", 1),
+    ("ISIS also lost 15 fighters in the attack", 15),
+    ("A man died by drowning. Another three men were found dead. 4 fatalities.", 4),  # a toll, not more
+    ("killed more than 50 people. The attack killed 15 civilians and 27 fighters with another 10 bodies", 52),
+    ("a suicide bomber blew himself up at a checkpoint, killing 5 soldiers", 6),  # the bomber counts
     ("6 fighters were killed by direct fire and 3 were killed by IEDs", 9),
     ("3 rockets hit the base where a soldier was killed", 1),
     ("nine fighters from the Republic's 5th Brigade (military police) were reported killed", 9),
@@ -64,10 +72,17 @@ EN_NEVER = [
     "On 9 May 2020, 3 rockets hit the base.",
     "the war has killed and around 10 million have been displaced",
     "a car bomb exploded near 4 shops",
+    "the rebels lost 3 tanks in the attack",  # "lost" only before persons
+    "a suicide bomber was arrested at the gate",  # a bomber alone is no death
+    "the death of democracy was announced",
 ]
 
 AR_CASES = [
     ("مقتل 5 أشخاص", 5),
+    ("قتل 12 شخصا على الأقل عندما هاجم انتحاريان حمام سباحة", 14),  # the bombers count
+    ("قال إن 31 شخصا قتلوا. وقال سكان إن 27 شخصا على الاقل قتلوا", 27),  # two estimates: lowest
+    ("قتل 25 مقاتلا من المعارضة. وأفاد المرصد عن مقتل تسعة من قوات النظام", 34),
+    ("أسفر عن مقتل وإصابة عدد من المسلحين", 10),  # unknown combined toll
     ("قتل ثلاثة جنود", 3),
     ("مقتل ٣ مدنيين", 3),
     ("مقتل خمسة عشر مسلحا", 15),
@@ -101,6 +116,7 @@ AR_NEVER = [
     "أصيب 81 شخصا",
     "في 11 أغسطس 2015 لقي",
     "مقتل أو إصابة 5",  # killed or injured: nothing certain
+    "اعتقال انتحاري قبل تفجير نفسه",  # a bomber alone is no death
 ]
 
 
@@ -131,7 +147,7 @@ def test_offsets_and_rules(pipes):
             for f in fatalities.find_fatalities(doc):
                 assert doc.text[f.start:f.end] == f.text
                 assert f.rule.startswith(f"{lang}:")
-                assert f.rule.rsplit(":", 1)[1] in ("exact", "vague", "combined")
+                assert f.rule.rsplit(":", 1)[1] in ("exact", "vague", "combined", "bomber")
 
 
 def test_found_in_text_order(pipes):
@@ -156,6 +172,12 @@ def _f(text: str, count: int, kind: str = "exact") -> Fatalities:
     ([_f("several killed", 3, "vague"), _f("dozens killed", 12, "vague")], 12),
     ([_f("killed and injured 50", 10, "combined")], 10),
     ([_f("killed and injured 50", 10, "combined"), _f("several killed", 3, "vague")], 3),
+    ([_f("killing 5", 5), _f("3 soldiers were killed", 3)], 5),  # a first bare count is the toll
+    ([_f("killed more than 50 people", 50), _f("killed 15 civilians", 15)], 50),  # a part of the toll
+    ([_f("a man died", 1), _f("another three men were found dead", 3), _f("4 fatalities", 4)], 4),
+    ([_f("15 civilians", 15), _f("15 fighters", 15)], 30),  # one figure, two groups
+    ([_f("12 people were killed", 12), _f("انتحاريان", 2, "bomber")], 14),
+    ([_f("انتحاريان", 2, "bomber")], 0),
 ])
 def test_total(found, expected):
     assert fatalities.total(found) == expected
