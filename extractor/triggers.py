@@ -11,6 +11,7 @@ their scope come from ``resources/{lang}/modality.csv``. See docs/triggers.md.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -18,6 +19,8 @@ import re
 from dataclasses import dataclass, replace
 from importlib import resources
 
+import numpy
+from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
@@ -76,10 +79,10 @@ BLOCK = "-"  # event_type of a stop phrase: it hides shorter triggers inside it,
 WEAK = 0.5  # below this a trigger counts only when no stronger one was found
 NEGATION_REACH = 5  # tokens between a negation cue and the trigger it negates
 WINDOW = 10  # tokens a cue may stand before (or a history year after) its trigger
-SCOPES = frozenset({"before", "after", "both", "topic", "sentence", "next"})
+SCOPES = frozenset({"before", "after", "both", "topic", "sentence", "next", "adjacent"})
 NEXT_REACH = 2  # a "next" cue starts at most this many tokens after the trigger
 # Which cue scopes are looked for in which part of the sentence around a trigger.
-SIDE_SCOPES = {"before": frozenset({"before", "both", "topic"}),
+SIDE_SCOPES = {"before": frozenset({"before", "both", "topic", "adjacent"}),
                "after": frozenset({"after", "both", "next"}),
                "sentence": frozenset({"sentence"})}
 PLACEHOLDERS = frozenset({"{YEAR}", "{MONTH}", "{NUM}"})
@@ -94,6 +97,14 @@ RELATED_MARKERS = frozenset(normalise(s) for s in (
     "مواضيع ذات صلة", "مقالات ذات صلة", "related news", "related", "related articles",
     "related stories", "read also", "read more", "see also", "more on this"))
 RELATED_LINES = 3  # headline lines that follow a marker
+# Web-page chrome a scraper keeps: tag lists to the end of their line, topic banners with their
+# article count, and photo credits (their caption is not the news).
+CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم")
+CREDIT_WORDS = ("REUTERS", "AFP", "AP", "EPA", "Getty", "Photo", "Agencies")
+CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم)\s[^\n.!?؟]{0,200})$", re.M)
+CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
+PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"
+                          r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")
 RELATED_MAX_CHARS = 150
 
 # Flags best_type reads from a trigger's rule string (see the lexicon header).
@@ -307,9 +318,77 @@ def _match_at(norms: list[str], i: int, steps: tuple[Step, ...]) -> int:
     return go(0, i)
 
 
-def _matches(doc: Doc, lang: str) -> list[tuple[int, int, Entry]]:
+@dataclass
+class _View:
+    """Per-token data of one Doc read once as attribute arrays (Token objects are slow):
+    text, norm, character offset, punctuation, clause boundary and sentence bounds."""
+
+    lang: str
+    text: str
+    texts: list[str]
+    norms: list[str]
+    idx: list[int]
+    punct: list[bool]
+    boundary: list[bool]
+    sent_lo: list[int]
+    sent_hi: list[int]
+    cue_at: list[int]  # token positions where some modality cue may start
+    hidden: list[tuple[int, int]]  # character ranges of related-news boxes and page chrome
+
+
+# Per language: orth hash -> (norm hash, text, norm, clause boundary?, may start a cue?).
+_TOKENS: dict[str, dict[int, tuple[int, str, str, bool, bool]]] = {}
+CACHE_LIMIT = 200_000
+
+
+def _token_info(doc: Doc, lang: str, orths: list[int], norm_keys: list[int]) -> list[tuple]:
+    """What modality needs of each token, memoised per orth hash (news repeats words)."""
+    cache = _TOKENS.setdefault(lang, {})
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    strings = doc.vocab.strings
+    index = _cue_index(lang)
+    out = []
+    for orth, norm_key in zip(orths, norm_keys):
+        info = cache.get(orth)
+        if info is None or info[0] != norm_key:  # another pipeline may norm the word otherwise
+            word, norm = strings[orth], strings[norm_key]
+            info = cache[orth] = (norm_key, word, norm, _is_boundary(word, norm, lang),
+                                  bool(_cues_starting(index, norm)))
+        out.append(info)
+    return out
+
+
+def _view(doc: Doc, rows=None, infos=None) -> _View:
+    """The attribute arrays of ``doc`` that matching and modality read (``rows`` and ``infos``:
+    the arrays find_triggers already read)."""
+    lang = doc.lang_
+    if rows is None:
+        rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
+    if infos is None:
+        infos = _token_info(doc, lang, rows[:, 0].tolist(), rows[:, 1].tolist())
+    texts = [i[1] for i in infos]
+    # doc.text would build a Token object per token; the words and their spaces give the same.
+    text = "".join([w + " " if sp else w for w, sp in zip(texts, rows[:, 5].tolist())])
+    n = len(infos)
+    starts = numpy.flatnonzero(rows[:, 4] == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    sent_lo, sent_hi = [0] * n, [0] * n
+    bounds = starts + [n]
+    for k in range(len(starts)):
+        lo, hi = bounds[k], bounds[k + 1]
+        sent_lo[lo:hi] = [lo] * (hi - lo)
+        sent_hi[lo:hi] = [hi] * (hi - lo)
+    view = _View(lang, text, texts, [i[2] for i in infos], rows[:, 2].tolist(),
+                 [bool(p) for p in rows[:, 3].tolist()], [i[3] for i in infos], sent_lo, sent_hi,
+                 [k for k, i in enumerate(infos) if i[4]], [])
+    view.hidden = _related_spans(text) + _chrome_spans(view)
+    return view
+
+
+def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
-    norms = [t.norm_ for t in doc]
     out = []
     for i, norm in enumerate(norms):
         for entry, steps in index.get(norm, ()):
@@ -331,34 +410,37 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     lang = doc.lang_
     if lang not in {"ar", "en"} or not len(doc):
         return []
-    found = []
-    for start, end, entry in _matches(doc, lang):
-        if "label" in entry.flags and doc.text[:doc[start].idx].strip():
-            continue  # ACLED label prefixes ("Looting:") count only at the start of a text
-        found.append((start, end, entry))
+    rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
+    infos = _token_info(doc, lang, rows[:, 0].tolist(), rows[:, 1].tolist())
+    found = _matches([i[2] for i in infos], lang)
+    if not found:
+        return []
+    view = _view(doc, rows, infos)
+    text, norms = view.text, view.norms
+    # ACLED label prefixes ("Looting:") count only at the start of a text.
+    found = [m for m in found if "label" not in m[2].flags or not text[:view.idx[m[0]]].strip()]
     # Longest first; at equal length a stop phrase wins, then the stronger entry.
     found.sort(key=lambda m: (-(m[1] - m[0]), m[2].event_type != BLOCK, -m[2].strength, m[0]))
-    taken = [False] * len(doc)
+    taken = [False] * len(norms)
     kept = []
     for start, end, entry in found:
         if any(taken[start:end]):
             continue
-        for k in range(start, end):
-            taken[k] = True
+        taken[start:end] = [True] * (end - start)
         if entry.event_type != BLOCK:
             kept.append((start, end, entry))
     kept.sort(key=lambda m: m[0])
-    related = _related_spans(doc.text)
-    sized = ":size" if CROWD_SIZE_TAG in doc.text else ""
+    sized = ":size" if CROWD_SIZE_TAG in text else ""
     out = []
     for start, end, entry in kept:
-        span = doc[start:end]
+        start_char = view.idx[start]
+        end_char = view.idx[end - 1] + len(view.texts[end - 1])
         out.append(Trigger(
-            start=span.start_char, end=span.end_char, text=span.text,
+            start=start_char, end=end_char, text=text[start_char:end_char],
             event_type=entry.event_type, sub_event_type=entry.sub_event_type,
             strength=entry.strength, rule=_rule(lang, entry) + sized, needs_target=entry.needs_target,
-            modality=modality(doc, start, end, related, crowd=entry.event_type in DEMO,
-                              purpose="purpose" in entry.flags)))
+            modality=modality(doc, start, end, crowd=entry.event_type in DEMO,
+                              purpose="purpose" in entry.flags, view=view)))
     return out
 
 
@@ -392,19 +474,47 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_boundary(tok, lang: str) -> bool:
+def _chrome_spans(view: _View) -> list[tuple[int, int]]:
+    """Character ranges of web-page chrome kept in a scraped text: a tag list ("Tags ...",
+    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), and a photo
+    caption: the sentence part before a photo credit ("... (Reuters Photo)", "(TRT World and
+    Agencies)"), or the whole sentence before a credit that opens a sentence ("REUTERS/Name")."""
+    text = view.text
+    spans = []
+    # Cheap substring tests first: the patterns are rare and a regex scan of every text is not.
+    if any(word in text for word in CHROME_WORDS):
+        spans += [(m.start(1), m.end()) for m in CHROME_TAGS.finditer(text)]
+    if "Topic" in text:
+        spans += [(m.start(), m.end()) for m in CHROME_TOPIC.finditer(text)]
+    if not any(word in text for word in CREDIT_WORDS):
+        return spans
+    for m in PHOTO_CREDIT.finditer(text):
+        k = bisect.bisect_right(view.idx, m.start()) - 1
+        if k < 0:
+            continue
+        lo = view.sent_lo[k]
+        if k - lo > 1:  # "<caption> (Reuters Photo) <news>": the caption ends at the credit
+            spans.append((view.idx[lo], m.end()))
+        elif m.group().endswith("/"):  # "<caption>. REUTERS/Name <news>": the sentence before
+            spans.append((view.idx[view.sent_lo[lo - 1]] if lo else 0, m.end()))
+        else:  # "AP Photo <related headline>": the credit's own sentence
+            hi = view.sent_hi[k] - 1
+            spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
+    return spans
+
+
+def _is_boundary(text: str, norm: str, lang: str) -> bool:
     """Does a clause start at this token? Punctuation, subordinators, or Arabic و/ف+verb."""
-    if tok.text in CLAUSE_PUNCT or (tok.is_space and "\n" in tok.text):
+    if text in CLAUSE_PUNCT or ("\n" in text and not text.strip()):
         return True
-    norm = tok.norm_
     if norm in CLAUSE_WORDS[lang]:
         return True
     # "واشتبكت", "فقتل": a conjunction clitic the NORM component stripped opens a clause.
-    return lang == "ar" and tok.text[:1] in "وف" and norm != normalise(tok.text)
+    return lang == "ar" and text[:1] in "وف" and norm != normalise(text)
 
 
 def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | None = None,
-             crowd: bool = False, purpose: bool = False) -> str:
+             crowd: bool = False, purpose: bool = False, view: _View | None = None) -> str:
     """Why the trigger at tokens ``start:end`` does not report an event, or "asserted".
 
     Scope: cues count inside the clause that holds the trigger, at most WINDOW
@@ -414,42 +524,52 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     ``purpose`` (an Arabic verbal noun flagged in the lexicon) makes ل + noun a purpose
     (لاستعادة = "in order to regain"), so "future". A negation cue counts only within
     NEGATION_REACH tokens of the trigger ("لم تعلن أي جهة المسؤولية عن الهجوم" reports
-    the attack).
+    the attack). ``related`` (character ranges of related-news boxes and page chrome) and
+    ``view`` (the Doc's attribute arrays) are computed when not given.
     """
-    lang = doc.lang_
-    char = doc[start].idx
-    if related is None:
-        related = _related_spans(doc.text)
-    if any(a <= char < b for a, b in related):
+    if view is None:
+        view = _view(doc)
+    lang = view.lang
+    hidden = view.hidden if related is None else related
+    char = view.idx[start]
+    if any(a <= char < b for a, b in hidden):
         return "related-news"
-    sent = doc[start].sent if doc.has_annotation("SENT_START") else doc[:]
-    last = sent[-1] if sent[-1].text.strip() else (sent[-2] if len(sent) > 1 else sent[-1])
-    if last.text.endswith(("?", "؟")) or (lang == "ar" and sent[0].norm_ == "هل"):
+    texts, norms, boundary = view.texts, view.norms, view.boundary
+    s_lo, s_hi = view.sent_lo[start], view.sent_hi[start]
+    last = s_hi - 1 if texts[s_hi - 1].strip() or s_hi - 1 == s_lo else s_hi - 2
+    if texts[last].endswith(("?", "؟")) or (lang == "ar" and norms[s_lo] == "هل"):
         return "question"
+    cue_at = view.cue_at
+    k = bisect.bisect_left(cue_at, s_lo)
+    before = k < len(cue_at) and cue_at[k] < start
+    k = bisect.bisect_left(cue_at, end)
+    if not before and not (k < len(cue_at) and cue_at[k] < s_hi):
+        # no cue word in the sentence outside the trigger: skip the scope walk
+        return "future" if lang == "ar" and purpose and _purpose(view, start) else "asserted"
     lo = start
-    while lo > sent.start and start - lo < WINDOW:
-        if _is_boundary(doc[lo - 1], lang) and not doc[lo - 1].is_punct:
-            lo -= 1  # a boundary word ("since", "after") belongs to the clause it opens
-            break
-        if _is_boundary(doc[lo - 1], lang):
+    while lo > s_lo and start - lo < WINDOW:
+        if boundary[lo - 1]:
+            if not view.punct[lo - 1]:
+                lo -= 1  # a boundary word ("since", "after") belongs to the clause it opens
             break
         lo -= 1
     hi = end
-    while hi < sent.end and hi - end < WINDOW and not _is_boundary(doc[hi], lang):
+    while hi < s_hi and hi - end < WINDOW and not boundary[hi]:
         hi += 1
-    before = [t.norm_ for t in doc[lo:start]]
-    after = [t.norm_ for t in doc[end:hi]]
     best: tuple[int, str] | None = None
     index = _cue_index(lang)
-    whole = [t.norm_ for t in doc[sent.start:start]]
-    for words, side in ((before, "before"), (after, "after"), (whole, "sentence")):
-        for i, word in enumerate(words):
-            for order, cue in _cues_starting(index, word):
+    for first, last_, side in ((lo, start, "before"), (end, hi, "after"), (s_lo, start, "sentence")):
+        words = norms[first:last_]
+        for pos in cue_at[bisect.bisect_left(cue_at, first):bisect.bisect_left(cue_at, last_)]:
+            i = pos - first
+            for order, cue in _cues_starting(index, words[i]):
                 if best is not None and order >= best[0]:
                     continue
                 if cue.scope not in SIDE_SCOPES[side] or (cue.scope == "topic" and crowd):
                     continue
                 if cue.scope == "next" and i >= NEXT_REACH:
+                    continue
+                if cue.scope == "adjacent" and i + len(cue.tokens) != len(words):
                     continue
                 if (cue.modality == "negated" and side != "after"
                         and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
@@ -458,7 +578,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
                     best = (order, cue.modality)
     if best is not None:
         return best[1]
-    if lang == "ar" and purpose and _purpose(doc, start):
+    if lang == "ar" and purpose and _purpose(view, start):
         return "future"
     return "asserted"
 
@@ -479,8 +599,11 @@ def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[t
 def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
     """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?"""
     n = len(cue.tokens)
-    if i + n > len(words) or not all(_token_fits(words, i + k, t) for k, t in enumerate(cue.tokens)):
+    if i + n > len(words):
         return False
+    for k in range(n):
+        if not _token_fits(words, i + k, cue.tokens[k]):
+            return False
     nxt = words[i + n] if i + n < len(words) else ""
     prev = words[i - 1] if i > 0 else ""
     if lang == "ar" and cue.tokens == ("لا",) and nxt in AR_LA_NOT_NEGATION:
@@ -492,16 +615,15 @@ def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
     return True
 
 
-def _purpose(doc: Doc, start: int) -> bool:
+def _purpose(view: _View, start: int) -> bool:
     """An Arabic verbal noun with the preposition ل (لاستعادة، لتحرير) states a purpose,
     unless it follows "was subjected to" (تعرضت لقصف), which reports the event."""
-    tok = doc[start]
-    text = normalise(tok.text)
-    if text == tok.norm_ or not (text.startswith("ل") or text[1:2] == "ل" and text[:1] in "وف"):
+    text, norm = normalise(view.texts[start]), view.norms[start]
+    if text == norm or not (text.startswith("ل") or text[1:2] == "ل" and text[:1] in "وف"):
         return False
-    if tok.norm_.startswith("ل"):
+    if norm.startswith("ل"):
         return False
-    prev = doc[start - 1].norm_ if start > 0 else ""
+    prev = view.norms[start - 1] if start > 0 else ""
     return not prev.startswith(("تعرض", "يتعرض", "تتعرض", "ادي", "ادت", "اثر"))
 
 
