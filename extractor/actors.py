@@ -191,7 +191,7 @@ def _alias_texts(lang: str) -> list[tuple[str, str, str, bool, bool]]:
             for c in countries:
                 out.append((f"{noun} of {c}", r["key"], c, False, True))
         else:
-            definite = noun.startswith("ال")
+            definite = noun.split()[-1].startswith("ال")  # "الجيش", "قوات الأمن" (a definite construct)
             for d, _ in demonyms:
                 for form in _ar_adjectives(d["adj"], d["plural"])[r["gender"] or "m"]:
                     out.append((f"{noun} {'ال' + form if definite else form}", r["key"], d["country"], False, True))
@@ -316,6 +316,26 @@ def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
                        or (_bare(words[k - 1]), words[k]) in _AR_AGENT_TWO)
 
 
+_EN_HELD = frozenset({"held", "controlled", "occupied", "besieged", "dominated"})
+_AR_HELD_BEFORE = frozenset({"سيطره", "قبضه", "تسيطر", "يسيطر"})  # "لسيطرة X", "تسيطر X" (present: holds)
+
+
+def _holder(words: list[str], i: int, j: int, lang: str) -> bool:
+    """True when the mention only says who holds a place ("the opposition-held town", "held by
+    the rebels", "التي تسيطر عليها المعارضة", "الخاضعة لسيطرة داعش"): it took no part in the event."""
+    if lang == "en":
+        if j + 1 < len(words) and words[j] == "-" and words[j + 1] in _EN_HELD:
+            return True
+        k = i - 1
+        while k >= 0 and words[k] in _EN_DET:
+            k -= 1
+        return k >= 1 and words[k] == "by" and words[k - 1] in _EN_HELD
+    k = i - 1
+    if k >= 1 and words[k] in ("عليها", "عليه"):
+        k -= 1  # "التي تسيطر عليها المعارضة"
+    return k >= 0 and (words[k] in _AR_HELD_BEFORE or _bare(words[k]) in _AR_HELD_BEFORE)
+
+
 def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
     """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
     gap = tuple(words[prev[1]:cur[0]])
@@ -383,6 +403,8 @@ def find_actors(doc: Doc) -> list[Mention]:
     group = 0
     prev: tuple[int, int] | None = None
     for a, b, alias in kept:
+        if _holder(words, a, b, lang):
+            continue
         entry = ents[alias.key]
         span = doc[a:b]
         text = span.text
@@ -412,7 +434,11 @@ def _merge_heads(found: list[tuple[int, int, Alias]], lang: str) -> list[tuple[i
 
 def _override(key: str, country: str, own: str, date: dt.date) -> Override | None:
     for o in _overrides().get(key, []):
-        if (o.country and o.country != country) or (o.actor_country and o.actor_country != own):
+        if o.country and o.country != country:
+            continue
+        if o.actor_country == "none" and own:  # only an actor with no country of its own
+            continue
+        if o.actor_country not in ("", "none") and o.actor_country != own:
             continue
         if (o.start and date < o.start) or (o.end and date >= o.end):
             continue
@@ -581,7 +607,8 @@ def _other_side(a1: tuple[str, int] | None, pool: list[tuple[str, int]]) -> list
     if a1 is None:
         return others
     s1 = _side(a1)
-    others.sort(key=lambda n: (bool(s1) and _side(n) == s1, n[1] == a1[1]))
+    others.sort(key=lambda n: (bool(s1) and _side(n) == s1,
+                               (not s1 or not _side(n)) and n[1] == a1[1]))
     return others
 
 

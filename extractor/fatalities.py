@@ -18,11 +18,12 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from itertools import accumulate
 import re
 from dataclasses import dataclass
 from importlib import resources
 
-from spacy.attrs import IS_SPACE, NORM
+from spacy.attrs import NORM
 from spacy.tokens import Doc
 
 from .normalise import clitic_candidates, normalise
@@ -151,7 +152,7 @@ def _ar_word(norm: str, words: set[str]) -> str:
     return ""
 
 
-_SPACE = (".", (".",), False, False, False)
+_SPACE = (".", (".",), False, False, False, False)
 _INFO: dict[str, dict[int, tuple]] = {}
 _INFO_LIMIT = 200_000
 
@@ -164,15 +165,20 @@ def _token_info(lang: str) -> dict[int, tuple]:
     return info
 
 
-def _describe(norm: str, lang: str) -> tuple[str, tuple[str, ...], bool, bool, bool]:
-    """(norm, readings, negator, may start a count, death cue) of one normalised token."""
+def _describe(norm: str, lang: str) -> tuple[str, tuple[str, ...], bool, bool, bool, bool]:
+    """(norm, readings, negator, may start a count, number-free death cue, death word) of one
+    normalised token; white space (a line break) ends a clause like punctuation."""
+    if norm and not norm.strip():
+        return _SPACE
     ar = lang == "ar"
     readings = _readings(norm) if ar else (norm,)
     first = _first_words(lang)
     maybe = norm[:1].isdigit() or (ar and norm[1:2].isdigit()) or any(r in first for r in readings)
     negators = AR_NEGATORS if ar else EN_NEGATORS
     cues = _NUMBERLESS_CUES_AR if ar else _NUMBERLESS_CUES_EN
-    return (norm, readings, any(r in negators for r in readings), maybe, any(r in cues for r in readings))
+    deaths = (AR_BEFORE | AR_AFTER) if ar else (EN_BEFORE | EN_AFTER)
+    return (norm, readings, any(r in negators for r in readings), maybe, any(r in cues for r in readings),
+            any(r in deaths for r in readings))
 
 
 class _Scanner:
@@ -188,21 +194,23 @@ class _Scanner:
         # Per-token data from the NORM array through a per-norm cache: no Token objects.
         info = _token_info(self.lang)
         strings = doc.vocab.strings
-        rows = doc.to_array([NORM, IS_SPACE]).tolist() if len(doc) else []
         data = []
-        for norm, space in rows:
-            if space:  # a line break ends a clause like punctuation does
-                data.append(_SPACE)
-                continue
+        for norm in (doc.to_array(NORM).tolist() if len(doc) else []):
             row = info.get(norm)
             if row is None:
                 row = info[norm] = _describe(strings[norm], self.lang)
             data.append(row)
-        self.norms = [d[0] for d in data]
-        self.readings = [d[1] for d in data]
-        self.negator = [d[2] for d in data]
-        self.maybe_number = [d[3] for d in data]
-        self.cue = [d[4] for d in data]
+        if data:
+            self.norms, self.readings, self.negator, self.maybe_number, self.cue, death = map(list, zip(*data))
+        else:
+            self.norms, self.readings, self.negator, self.maybe_number, self.cue, death = [], [], [], [], [], []
+        # death words seen up to each token: a count with none nearby is skipped without a scan
+        self.deaths_upto = list(accumulate(death, initial=0))
+
+    def death_near(self, start: int, end: int) -> bool:
+        """A death word within the windows the scans before and after a count look at."""
+        lo, hi = max(0, start - 6), min(len(self.norms), end + 40)
+        return self.deaths_upto[hi] > self.deaths_upto[lo]
 
     def word(self, i: int, words: set[str]) -> str:
         """Token ``i`` as a member of ``words`` (proclitics stripped for Arabic), else ""."""
@@ -458,6 +466,9 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
         i = start
         num = sc.number(i)
         if num is None:
+            continue
+        if not sc.death_near(num.start, num.end):
+            i = num.end if num.kind != "article" else i + 1
             continue
         if sc.negated(num.start):
             i = num.end

@@ -276,3 +276,98 @@ def test_data_errors_are_typed():
 ])
 def test_named_syrian_groups(pipes, lang, text, key):
     assert found(pipes, lang, text)[0].key == key
+
+
+D2020 = dt.date(2020, 5, 5)
+
+
+# (lang, text, event country, expected actor1, expected actor2) through names + assign_roles for a battle
+ORDER_CASES = [
+    ("en", "Afghan forces repelled an attack by Taliban militants.", "Afghanistan",
+     "Taliban", "Military Forces of Afghanistan (2014-2021)"),
+    ("en", "the PMF repelled an IS attack in the desert.", "Iraq",
+     "Islamic State (Iraq)", "Military Forces of Iraq (2018-2022) Popular Mobilization Forces"),
+    ("en", "a police officer was shot dead by IS snipers.", "Iraq",
+     "Islamic State (Iraq)", "Police Forces of Iraq (2018-2022)"),
+    ("en", "pro-Hadi forces and Popular Resistance fighters thwarted attacks of pro-Houthi forces.", "Yemen",
+     "Military Forces of Yemen (2016-) Supreme Political Council", "Military Forces of Yemen (2012-2022)"),
+    ("en", "Houthi forces and Popular Resistance fighters clashed with army troops.", "Yemen",
+     "Military Forces of Yemen (2016-) Supreme Political Council", "Military Forces of Yemen (2012-2022)"),
+    ("en", "TMF in cooperation with Iraqi forces killed 15 IS militants.", "Iraq",
+     "TMF: Tribal Mobilization Forces", "Islamic State (Iraq)"),
+    ("en", "rebels, backed by Turkish soldiers, attacked SDF positions.", "Syria",
+     "Opposition Rebels (Syria)", "QSD: Syrian Democratic Forces"),
+    ("ar", "قتل شاب برصاص قوات الأمن", "Iraq", "Military Forces of Iraq (2018-2022)", "Unidentified Armed Group (Iraq)"),
+    ("ar", "صد الجيش هجوما شنه مسلحو داعش", "Iraq", "Islamic State (Iraq)", "Military Forces of Iraq (2018-2022)"),
+    ("ar", "استهداف مواقع الجيش من قبل مقاتلي المعارضة", "Syria",
+     "Opposition Rebels (Syria)", "Military Forces of Syria (2000-2024)"),
+]
+
+
+@pytest.mark.parametrize("lang,text,country,a1,a2", ORDER_CASES)
+def test_doer_of_a_by_phrase_is_actor1(pipes, lang, text, country, a1, a2):
+    named = actors.names(found(pipes, lang, text), country, D2020)
+    r = actors.assign_roles(named, "Battles", "Armed clash", country)
+    assert (r.actor1, r.actor2) == (a1, a2)
+
+
+@pytest.mark.parametrize("lang,text,kept", [
+    ("en", "a warplane crashed into a market in the opposition-held town", []),
+    ("en", "shelling hit a village held by the rebels", []),
+    ("ar", "في بلدة أريحا التي تسيطر عليها المعارضة", []),
+    ("ar", "في المناطق الخاضعة لسيطرة داعش", []),
+    ("ar", "سيطرت قوات النظام على البلدة", ["قوات النظام"]),  # the one who takes it acts
+])
+def test_who_holds_a_place_is_no_actor(pipes, lang, text, kept):
+    assert [m.text for m in found(pipes, lang, text)] == kept
+
+
+def test_between_x_and_y_are_two_sides(pipes):
+    ms = found(pipes, "en", "clashes between Houthi forces and Security Belt forces")
+    assert len({m.group for m in ms}) == 2
+    ms = found(pipes, "en", "Houthi forces and Security Belt forces attacked")
+    assert len({m.group for m in ms}) == 1
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "Iraqi army and Hezbollah fought IS and the Houthis; Turkish soldiers", ["Iraq", "Lebanon", "Yemen", "Turkey"]),
+    ("en", "civilians and unidentified gunmen", []),
+    ("ar", "القوات التركية والجيش العراقي والقوات التركية", ["Turkey", "Iraq"]),
+])
+def test_countries_of_the_actors(pipes, lang, text, expected):
+    assert actors.countries(found(pipes, lang, text)) == expected
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "Turkish forces and opposition rebels under OPS shelled the village", "Syria",
+     [("Operation Peace Spring", 2)]),
+    ("en", "Russian military police patrolled", "Syria", [("Military Forces of Russia (2000-) Military Police", 8)]),
+    ("en", "a man died in an unidentified regime prison", "Syria",
+     [("Civilians (Syria)", 7), ("Military Forces of Syria (2000-2024) Prison Guards", 1)]),
+    ("en", "federal police forces seized drugs", "Brazil", [("Police Forces of Brazil (2019-) Federal Police", 1)]),
+    ("ar", "أطلق الجنود النار على الشبان", "Palestine",
+     [("Military Forces of Israel (2009-2021)", 8), ("Civilians (Palestine)", 7)]),
+    ("ar", "قوات الأمن الفلسطينية", "Palestine", [("Military Forces of Palestine (1994-)", 1)]),  # not Israel's
+    ("ar", "شنت طائرات حربية روسية غارات", "Syria", [("Military Forces of Russia (2000-)", 8)]),
+])
+def test_names_of_units_and_operations(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected
+
+
+@pytest.mark.parametrize("named,etype,sub,a2", [
+    ([SYR], "Strategic developments", "Looting/property destruction", ("Civilians (Syria)", 7)),
+    ([SYR, IS], "Strategic developments", "Arrests", ("Islamic State (Syria)", 2)),
+    ([SYR, TUR], "Strategic developments", "Change to group/activity", None),
+    ([CIV, POLICE], "Riots", "Mob violence", ("Police Forces of Syria (2000-2024)", 1)),
+    ([CIV], "Riots", "Violent demonstration", None),  # the crowd itself
+])
+def test_actor2_by_sub_event_type(named, etype, sub, a2):
+    r = actors.assign_roles(named, etype, sub, "Syria")
+    assert ((r.actor2, r.inter2) if r.actor2 else None) == a2
+
+
+def test_unidentified_perpetrators_in_mexico_are_gangs():
+    r = actors.assign_roles([("Civilians (Mexico)", 7)], "Violence against civilians", "Attack", "Mexico")
+    assert (r.actor1, r.inter1) == ("Unidentified Gang (Mexico)", 3)
+    r = actors.assign_roles([("Civilians (Brazil)", 7)], "Violence against civilians", "Attack", "Brazil")
+    assert r.actor1 == "Unidentified Armed Group (Brazil)"
