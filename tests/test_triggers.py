@@ -139,6 +139,10 @@ EN_NOT_EVENTS = [
     ("Thousands marked the anniversary of the massacre.", None),
     ("Will the army attack the city?", "question"),
     ("The government should arrest the organisers.", "hypothetical"),
+    ("The rebels are now attempting to capture the city from the militants.", "future"),
+    ("Washington said any operation to retake the city should be led by local forces.", "future"),
+    ("The premier has worked from the east since a rival group seized the capital.", "history"),
+    ("Thousands joined demonstrations in the capital over the past few weeks.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -158,6 +162,10 @@ AR_NOT_EVENTS = [
     ("يسعى الجيش لاستعادة المدينة.", "future"),
     ("قال إن من الواجب قتال الجيش.", "hypothetical"),
     ("رصدت الأجهزة التطورات التي سبقت اندلاع القتال في المنطقة.", "history"),
+    ("ويقيم رئيس الوزراء في الشرق منذ أن بسطت جماعة منافسة سيطرتها على العاصمة.", "history"),
+    ("ويعمل رئيس الوزراء من الشرق منذ سيطرت جماعة منافسة على العاصمة.", "history"),
+    ("ومنذ أيام، نجحت القوات في طرد المسلحين من المدينة.", "history"),
+    ("وصل الوفد إلى المدينة عقب تحريرها من قبضة المسلحين الشهر الماضي.", "history"),
 ]
 
 
@@ -185,6 +193,7 @@ NO_TRIGGER = [
     ("ar", "التقى رئيس التحرير بوفد من هيئة تحرير الشام."),
     ("ar", "استأنفت شركات الطيران رحلاتها إلى المطار."),
     ("ar", "ارتفع المؤشر العام للسوق 136 نقطة."),
+    ("ar", "نشكركم على دعمكم في كل الجبهات حتى استعادة الشرعية في البلاد."),
 ]
 
 
@@ -223,6 +232,31 @@ def test_related_news_box_is_not_an_event(nlp):
     assert triggers.best_type(found) is None
 
 
+PAGE_CHROME = [
+    ("en", "Officials said the town was calm on Monday. Tags airstrike Syria clashes Homs"),
+    ("en", "Get short URL Topic US Missile Attack on Syrian Air Base (200) Officials met on Monday."),
+    ("en", "Fighters walk in a village after clashes north of the city. REUTERS/Name Surname The talks resumed."),
+    ("en", "People inspect the damage after an airstrike on the market (Reuters Photo) Officials met on Monday."),
+    ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
+    ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة. سمات إطلاق نار اشتباكات بيروت"),
+]
+
+
+@pytest.mark.parametrize("lang,text", PAGE_CHROME)
+def test_page_chrome_and_photo_captions_are_not_events(nlp, lang, text):
+    found = triggers.find_triggers(nlp[lang](text))
+    assert found and all(t.modality == "related-news" for t in found)
+
+
+def test_news_after_a_photo_credit_is_still_an_event(nlp):
+    text = ("A man runs after an airstrike on a hospital in the town (TRT World and Agencies) "
+            "A suicide bomber detonated an explosive vest on a bus near the crossing.")
+    found = triggers.find_triggers(nlp["en"](text))
+    modality = {t.text: t.modality for t in found}
+    assert modality["airstrike"] == "related-news"
+    assert triggers.best_type(found).sub_event_type == "Suicide bomb"
+
+
 # -- priority and merge rules ------------------------------------------------------------
 
 PRIORITY_CASES = [
@@ -241,6 +275,25 @@ PRIORITY_CASES = [
     ("ar", "خرجت مظاهرة في المدينة وفرقت الشرطة المحتجين بالغاز المسيل للدموع.", (PRO, "Protest with intervention")),
     ("ar", "تظاهر المئات ثم اقتحموا مبنى المحافظة وأحرقوا سيارات.", (RIO, "Violent demonstration")),
     ("ar", "فجر انتحاري حزاما ناسفا وانفجرت عبوة ناسفة قرب المسجد.", (EXP, "Suicide bomb")),
+    ("en", "Government forces fired 120mm mortars at the positions of the militia near the village.",
+     (EXP, "Shelling/artillery/missile attack")),
+    ("en", "Rebels fired grenade launchers and small arms at the army positions near the town.",
+     (BAT, "Armed clash")),
+    ("en", "Militants threw a hand grenade at soldiers. The soldiers opened gunfire in response.",
+     (BAT, "Armed clash")),
+    ("en", "Gunmen threw a hand grenade at the residence; the guards reacted with gunfire.",
+     (BAT, "Armed clash")),
+    ("en", "The observers recorded 18 explosions involving unknown weapons in both directions of the frontline.",
+     (BAT, "Armed clash")),
+    ("en", "Soldiers targeted a vehicle, likely using ATGMs, near the front.",
+     (EXP, "Shelling/artillery/missile attack")),
+    # ACLED's crowd-size tag: a crowd that clashes, beats or burns without a protest is Mob violence
+    ("en", "Dozens of men clashed with police in the neighbourhood. [size=dozens]", (RIO, "Mob violence")),
+    ("en", "Five persons beat up a man with sticks over a dispute. [size=5]", (RIO, "Mob violence")),
+    ("en", "Residents burnt down the house of a suspected thief. [size=no report]", (RIO, "Mob violence")),
+    ("en", "Hundreds of demonstrators burned tires in the square. [size=hundreds]", (RIO, "Violent demonstration")),
+    ("en", "Workers protested outside the ministry. [size=no report]", (PRO, "Peaceful protest")),
+    ("en", "Protesters blocked the road in both directions.", (PRO, "Peaceful protest")),
 ]
 
 
