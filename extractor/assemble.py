@@ -93,8 +93,9 @@ class Assembler:
     def __init__(self, article: Article, lang: str, doc: Doc, body_start: int):
         self.article, self.lang, self.doc, self.body_start = article, lang, doc, body_start
         self.sents = list(doc.sents)
-        self.places = places_mod.find_places(doc)
         self.actors = actors_mod.find_actors(doc)
+        # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
+        self.places = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
         self.triggers = [t for t in triggers_mod.find_triggers(doc)
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
