@@ -26,7 +26,14 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
 
 
 # What a token's text means for sentence splitting, memoised per orth hash.
-_CLOSER, _ENDS, _NEWLINE = 1, 2, 4
+_CLOSER, _ENDS, _NEWLINE, _COMMA, _CLAUSE, _CLAUSE_FIRST, _CLAUSE_SECOND = 1, 2, 4, 8, 16, 32, 64
+# Arabic news (SOHR round-ups above all) strings many events into one sentence with commas and
+# connectors: "...، في حين ألقى الطيران ...، كذلك أعطبت الفصائل ...، فيما سمع دوي انفجار".
+# A comma followed by one of these starts a new clause, read as a sentence of its own.
+CLAUSE_CONNECTORS = frozenset(normalise(w) for w in (
+    "كما", "كذلك", "وكذلك", "بينما", "وبينما", "فيما", "وفيما", "أيضا", "أيضاً", "عقبه", "تلاه",
+    "وتزامنا", "بالتزامن"))
+CLAUSE_PAIRS = (normalise("في"), normalise("حين"))
 _SHAPES: dict[int, int] = {}
 
 
@@ -37,6 +44,9 @@ def _shape(orth: int, strings) -> int:
             _SHAPES.clear()
         text = strings[orth]
         shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
+        norm = normalise(text)
+        shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
+        shape |= (_CLAUSE_FIRST if norm == CLAUSE_PAIRS[0] else 0) | (_CLAUSE_SECOND if norm == CLAUSE_PAIRS[1] else 0)
         if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
                                      and not ABBREVIATION.match(text)):
             shape |= _ENDS
@@ -47,21 +57,27 @@ def _shape(orth: int, strings) -> int:
 @Language.component("extractor_sentences", assigns=["token.is_sent_start"])
 def split_sentences(doc: Doc) -> Doc:
     """Sentences end at . ! ? ؟ ؛ (closing quotes and brackets stay with them) and at every
-    line break (titles, paragraphs, list items); "U.S." and "Gen." end none.
+    line break (titles, paragraphs, list items); "U.S." and "Gen." end none. A comma followed by
+    a clause connector (، في حين / ، كما / ، فيما ...) starts a new one.
 
     Works on attribute arrays, not Token objects: this runs on every token of every article.
     """
     if not len(doc):
         return doc
     strings = doc.vocab.strings
+    rows = doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).tolist()
     starts = []
     ended = True  # the text so far ends a sentence (nothing read yet)
     newline = False  # the previous token is white space holding a line break
-    for orth, punct, lower in doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).tolist():
+    comma = False  # the previous token is a comma: a clause connector may follow
+    for k, (orth, punct, lower) in enumerate(rows):
         shape = _shape(orth, strings)
-        start = newline or (ended and not punct and not lower) or not starts
+        clause = comma and (shape & _CLAUSE or (
+            shape & _CLAUSE_FIRST and k + 1 < len(rows) and _shape(rows[k + 1][0], strings) & _CLAUSE_SECOND))
+        start = newline or clause or (ended and not punct and not lower) or not starts
         starts.append(1 if start else -1)
         newline = bool(shape & _NEWLINE)
+        comma = bool(shape & _COMMA)
         if start:
             ended = False
         if not shape & _CLOSER:  # 'said "no."' ends after the quote
