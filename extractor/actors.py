@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import compress
 
 import spacy
 from spacy.attrs import NORM
@@ -261,7 +262,7 @@ class Mention(ActorMention):
     """An actor mention with what its sentence says about its role (read by :func:`names`).
 
     ``agent``: named as the doer in a phrase that puts it after the verb or the victim
-    ("repelled an attack by Taliban militants", "shot dead by IS snipers", "an IS attack",
+    ("repelled an attack by Taliban militants", "shot dead by IS snipers", "repelled an IS attack",
     "من قبل داعش", "هجوم شنه مسلحو داعش", "برصاص قوات الأمن"). ``group``: mentions joined
     by "and", a comma, "backed by", "in cooperation with" or "و" are one side and share a
     number ("between X and Y" are two sides).
@@ -272,7 +273,7 @@ class Mention(ActorMention):
 
 
 # Context words (normalised). English agent phrases: "by X" (not "backed by X": an ally),
-# "attack of X", "an X attack"; allies: "X and Y", "X, backed by Y", "X in cooperation with Y".
+# "an X attack" ("thwarted an attack of X" keeps the thwarting side first, as ACLED does); allies: "X and Y", "X, backed by Y", "X in cooperation with Y".
 _EN_DET = frozenset({"the", "a", "an", "suspected", "alleged", "presumed", "reportedly", "some", "several"})
 _EN_ALLY_BY = frozenset({"backed", "supported", "assisted", "aided", "accompanied", "led", "joined",
                          "reinforced", "helped", "escorted", "protected"})
@@ -307,8 +308,6 @@ def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
             k -= 1
         if k >= 0 and words[k] == "by":
             return k == 0 or words[k - 1] not in _EN_ALLY_BY
-        if k >= 1 and words[k] == "of" and words[k - 1] in _EN_ATTACK:
-            return True
         return j < len(words) and words[j] in _EN_ATTACK and i > 0 and words[i - 1] in ("a", "an", "the")
     if k >= 0 and (words[k] in _AR_AGENT_ONE or _bare(words[k]) in _AR_AGENT_ONE):
         return True
@@ -334,6 +333,22 @@ def _holder(words: list[str], i: int, j: int, lang: str) -> bool:
     if k >= 1 and words[k] in ("عليها", "عليه"):
         k -= 1  # "التي تسيطر عليها المعارضة"
     return k >= 0 and (words[k] in _AR_HELD_BEFORE or _bare(words[k]) in _AR_HELD_BEFORE)
+
+
+_EN_SAID = frozenset({"said", "say", "says", "stated", "told"})
+
+
+def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
+    """True when the mention is where the news came from ("according to the police", "Police said
+    the motive was unclear"), not a party: only police as speakers, armies often report their own acts."""
+    if lang != "en":
+        return False
+    k = i - 1
+    while k >= 0 and words[k] in _EN_DET:
+        k -= 1
+    if k >= 1 and words[k] == "to" and words[k - 1] == "according":
+        return True
+    return key == "police" and j < len(words) and words[j] in _EN_SAID
 
 
 def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
@@ -372,12 +387,14 @@ def find_actors(doc: Doc) -> list[Mention]:
     table, longest = _hashed(lang)
     hashes = doc.to_array(NORM).tolist() if len(doc) else []
     found: list[tuple[int, int, Alias]] = []
-    i, n = 0, len(hashes)
-    while i < n:
-        size = longest.get(hashes[i])
-        if size is None:
-            i += 1
+    n = len(hashes)
+    sizes = list(map(longest.get, hashes))
+    i = 0
+    for start in compress(range(n), sizes):  # only where an alias starts: a C-level scan
+        if start < i:
             continue
+        i = start
+        size = sizes[i]
         hit = None
         for k in range(min(size, n - i), 0, -1):
             alias = table.get(tuple(hashes[i:i + k]))
@@ -388,7 +405,6 @@ def find_actors(doc: Doc) -> list[Mention]:
             hit = (i, i + k, alias)
             break
         if hit is None:
-            i += 1
             continue
         if not (lang == "en" and _hyphenated_en(doc, i)):
             found.append(hit)
@@ -396,14 +412,13 @@ def find_actors(doc: Doc) -> list[Mention]:
     kept = [h for h in _merge_heads(found, lang) if h[2].alone]
     if not kept:
         return []
-    strings = doc.vocab.strings
-    words = [strings[h] for h in hashes]
+    words = list(map(doc.vocab.strings.__getitem__, hashes))
     ents = entries()
     out: list[Mention] = []
     group = 0
     prev: tuple[int, int] | None = None
     for a, b, alias in kept:
-        if _holder(words, a, b, lang):
+        if _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
         entry = ents[alias.key]
         span = doc[a:b]
@@ -465,6 +480,10 @@ def _fill(template: str, country: str) -> str:
     return template.replace(" ({country})", "").replace(" of {country}", "").replace("{country}", "")
 
 
+# Forces of a breakaway state inside the country it broke from: ACLED codes them as state forces (1).
+_BREAKAWAY = frozenset({("Artsakh", "Azerbaijan")})
+
+
 def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tuple[str, int]:
     """The ACLED name and inter code of mention ``m`` in an event in ``event_country`` on ``event_date``.
 
@@ -495,7 +514,7 @@ def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tupl
         inter = entry.inter
     else:
         name, inter = _fill(entry.name, where), entry.inter
-    if inter == 1 and own and event_country and own != event_country:
+    if inter == 1 and own and event_country and own != event_country and (own, event_country) not in _BREAKAWAY:
         inter = EXTERNAL
     return name, inter
 
@@ -600,22 +619,37 @@ def _side(n: tuple[str, int]) -> int:
     return getattr(n, "side", 0)
 
 
-def _other_side(a1: tuple[str, int] | None, pool: list[tuple[str, int]]) -> list[tuple[str, int]]:
-    """Candidates for actor2, best first: another side than actor1 when the text says who is
-    allied ("X and Y ... attack of Z"), then another kind of actor (police beside the army is one side)."""
+PRO_GOVERNMENT = "Militia (Pro-Government)"
+
+
+def _other_side(a1: tuple[str, int] | None, pool: list[tuple[str, int]]) -> tuple[list, list]:
+    """(opponents, allies) of actor1 among the other actors, best first.
+
+    Allies: named on actor1's side ("X and Y ... attack of Z"), or a pro-government militia
+    beside state forces. Opponents come in mention order, another kind of actor first when
+    the text does not say who is allied (police beside the army is one side).
+    """
     others = [n for n in pool if a1 is None or n[0] != a1[0]]
     if a1 is None:
-        return others
+        return others, []
     s1 = _side(a1)
-    others.sort(key=lambda n: (bool(s1) and _side(n) == s1,
-                               (not s1 or not _side(n)) and n[1] == a1[1]))
-    return others
+    state = {1, 8}
+
+    def allied(n: tuple[str, int]) -> bool:
+        if s1 and _side(n) == s1:
+            return True
+        return (a1[1] in state and n[0] == PRO_GOVERNMENT) or (a1[0] == PRO_GOVERNMENT and n[1] in state)
+
+    opponents = [n for n in others if not allied(n)]
+    opponents.sort(key=lambda n: (not s1 or not _side(n)) and n[1] == a1[1])
+    return opponents, [n for n in others if allied(n)]
 
 
 # Strategic developments whose actor2, when no other armed actor is named, is the civilians
 # acted upon (the crops looted, the people arrested); movements and other activity have none.
 _SD_CIVILIAN_TARGET = frozenset({"Looting/property destruction", "Arrests"})
 _SD_ONE_SIDED = frozenset({"Change to group/activity"})
+IED = "Remote explosive/landmine/IED"
 
 
 def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: str,
@@ -646,6 +680,8 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         a1 = (_fill("Rioters ({country})", country), RIOTERS_INTER)
         crowd = named[0] if named and named[0][1] == CIVILIANS_INTER else None
         targets = armed + [n for n in civilians if n is not crowd]
+        if not targets and sub_event_type == "Mob violence":
+            targets = [_generic("civilians", country)]  # a mob attacks someone
         a2 = targets[0] if targets else None
         rest = []
     elif event_type == "Violence against civilians":
@@ -654,16 +690,20 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         rest = [n for n in armed if n != a1]
     else:
         pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
+        if sub_event_type == IED and pool and pool[0][1] in (1, 8) and not getattr(pool[0], "agent", False):
+            pool = [unidentified] + pool  # forces named in a bomb report are its target; the bomber is unknown
         a1 = pool[0] if pool else (unidentified if event_type != "Strategic developments" else None)
-        others = _other_side(a1, pool)
+        opponents, allies = _other_side(a1, pool)
         if event_type == "Battles":
-            a2 = others[0] if others else (unidentified if a1 != unidentified else None)
+            a2 = (opponents + allies)[0] if opponents + allies else (unidentified if a1 != unidentified else None)
         elif event_type == "Strategic developments" and sub_event_type in _SD_ONE_SIDED:
             a2 = None
         elif event_type == "Strategic developments" and sub_event_type in _SD_CIVILIAN_TARGET:
-            a2 = others[0] if others else (civilians[0] if civilians else _generic("civilians", country))
+            a2 = opponents[0] if opponents else (civilians[0] if civilians else _generic("civilians", country))
+        elif event_type == "Strategic developments" and sub_event_type == "Disrupted weapons use":
+            a2 = opponents[0] if opponents else unidentified
         else:
-            a2 = others[0] if others else (civilians[0] if civilians else None)
+            a2 = opponents[0] if opponents else (civilians[0] if civilians else None)
         rest = [n for n in pool if n not in (a1, a2)]
     if a1 is None:
         return Roles()

@@ -18,10 +18,11 @@ from __future__ import annotations
 import csv
 import functools
 import io
-from itertools import accumulate
 import re
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate, compress
+from operator import itemgetter
 
 from spacy.attrs import NORM
 from spacy.tokens import Doc
@@ -153,6 +154,8 @@ def _ar_word(norm: str, words: set[str]) -> str:
 
 
 _SPACE = (".", (".",), False, False, False, False)
+_UNSEEN = object()
+_NORM_OF, _READINGS_OF, _NEGATOR_OF, _MAYBE_OF, _CUE_OF, _DEATH_OF = (itemgetter(k) for k in range(6))
 _INFO: dict[str, dict[int, tuple]] = {}
 _INFO_LIMIT = 200_000
 
@@ -191,21 +194,23 @@ class _Scanner:
         self.table, self.longest = number_words(self.lang)
         self._numbers: dict[int, Number | None] = {}
         self.first_words = _first_words(self.lang)
-        # Per-token data from the NORM array through a per-norm cache: no Token objects.
+        # Per-token data from the NORM array through a per-norm cache, with C-level map() passes:
+        # no Token objects and no Python loop over every token (news repeats its words).
         info = _token_info(self.lang)
-        strings = doc.vocab.strings
-        data = []
-        for norm in (doc.to_array(NORM).tolist() if len(doc) else []):
-            row = info.get(norm)
-            if row is None:
-                row = info[norm] = _describe(strings[norm], self.lang)
-            data.append(row)
-        if data:
-            self.norms, self.readings, self.negator, self.maybe_number, self.cue, death = map(list, zip(*data))
-        else:
-            self.norms, self.readings, self.negator, self.maybe_number, self.cue, death = [], [], [], [], [], []
+        hashes = doc.to_array(NORM).tolist() if len(doc) else []
+        data = list(map(info.get, hashes))
+        if None in data:
+            strings = doc.vocab.strings
+            for k, row in enumerate(data):
+                if row is None:
+                    data[k] = info[hashes[k]] = _describe(strings[hashes[k]], self.lang)
+        self.norms = list(map(_NORM_OF, data))
+        self.readings = list(map(_READINGS_OF, data))
+        self.negator = list(map(_NEGATOR_OF, data))
+        self.maybe_number = list(map(_MAYBE_OF, data))
+        self.cue = list(map(_CUE_OF, data))
         # death words seen up to each token: a count with none nearby is skipped without a scan
-        self.deaths_upto = list(accumulate(death, initial=0))
+        self.deaths_upto = list(accumulate(map(_DEATH_OF, data), initial=0))
 
     def death_near(self, start: int, end: int) -> bool:
         """A death word within the windows the scans before and after a count look at."""
@@ -223,9 +228,12 @@ class _Scanner:
 
     def number(self, i: int) -> Number | None:
         """The count starting at token ``i``, if any (memoised: the scans ask again)."""
-        if i not in self._numbers:
-            self._numbers[i] = self._number(i)
-        return self._numbers[i]
+        if i < 0 or i >= len(self.maybe_number) or not self.maybe_number[i]:
+            return None
+        found = self._numbers.get(i, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._numbers[i] = self._number(i)
+        return found
 
     def _number(self, i: int) -> Number | None:
         norms, n = self.norms, len(self.norms)
@@ -460,7 +468,7 @@ def find_fatalities(doc: Doc) -> list[Fatalities]:
     out: list[Fatalities] = []
     used: set[int] = set()
     i = 0
-    for start in [k for k, maybe in enumerate(sc.maybe_number) if maybe]:
+    for start in compress(range(len(sc.norms)), sc.maybe_number):
         if start < i:
             continue
         i = start
@@ -554,7 +562,7 @@ def _numberless(sc: _Scanner, used: set[int]) -> list[Fatalities]:
     """Deaths stated without a number: "killed him", "مقتل شخص", "لقي مصرعه", "سقوط قتلى"."""
     out: list[Fatalities] = []
     lang, n = sc.lang, len(sc.norms)
-    for i in [k for k, cue in enumerate(sc.cue) if cue]:
+    for i in compress(range(n), sc.cue):
         if i in used or sc.negated(i):
             continue
         if sc.ar:

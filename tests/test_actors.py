@@ -289,8 +289,9 @@ ORDER_CASES = [
      "Islamic State (Iraq)", "Military Forces of Iraq (2018-2022) Popular Mobilization Forces"),
     ("en", "a police officer was shot dead by IS snipers.", "Iraq",
      "Islamic State (Iraq)", "Police Forces of Iraq (2018-2022)"),
+    # "an attack of X" is no by-phrase: the side that thwarts it stays first (ACLED's Yemen coding)
     ("en", "pro-Hadi forces and Popular Resistance fighters thwarted attacks of pro-Houthi forces.", "Yemen",
-     "Military Forces of Yemen (2016-) Supreme Political Council", "Military Forces of Yemen (2012-2022)"),
+     "Military Forces of Yemen (2012-2022)", "Military Forces of Yemen (2016-) Supreme Political Council"),
     ("en", "Houthi forces and Popular Resistance fighters clashed with army troops.", "Yemen",
      "Military Forces of Yemen (2016-) Supreme Political Council", "Military Forces of Yemen (2012-2022)"),
     ("en", "TMF in cooperation with Iraqi forces killed 15 IS militants.", "Iraq",
@@ -371,3 +372,37 @@ def test_unidentified_perpetrators_in_mexico_are_gangs():
     assert (r.actor1, r.inter1) == ("Unidentified Gang (Mexico)", 3)
     r = actors.assign_roles([("Civilians (Brazil)", 7)], "Violence against civilians", "Attack", "Brazil")
     assert r.actor1 == "Unidentified Armed Group (Brazil)"
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "military forces of Artsakh fired at military forces of Azerbaijan", "Azerbaijan",
+     [("Military Forces of Artsakh (2007-)", 1), ("Military Forces of Azerbaijan (2003-)", 1)]),
+    ("en", "US forces stopped a patrol", "Syria", [("Global Coalition Against Daesh", 8)]),
+    ("en", "US forces stopped a patrol", "Yemen", [("Military Forces of the United States (2017-2021)", 8)]),
+    ("en", "a laborer was shot dead by NPA militants. Police said the motive was unclear.", "Philippines",
+     [("NPA: New People's Army", 2), ("Civilians (Philippines)", 7)]),
+    ("en", "according to the police, gunmen attacked the bank", "Brazil", [("Unidentified Armed Group (Brazil)", 3)]),
+])
+def test_names_in_context(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected
+
+
+PGM = "Militia (Pro-Government)", 3
+AFG = "Military Forces of Afghanistan (2014-2021)", 1
+IED = "Remote explosive/landmine/IED"
+
+
+@pytest.mark.parametrize("named,etype,sub,a1,a2", [
+    # a bomb that hits soldiers: the bomber is unknown, the soldiers are actor2
+    ([AFG], "Explosions/Remote violence", IED,
+     ("Unidentified Armed Group (Syria)", 3), AFG),
+    ([IS, AFG], "Explosions/Remote violence", IED, IS, AFG),
+    # a pro-government militia is on the state's side: the rebels are the other side
+    ([SYR, PGM, IS], "Battles", "Armed clash", SYR, IS),
+    ([SYR, PGM], "Strategic developments", "Looting/property destruction", SYR, CIV),
+    ([SYR], "Strategic developments", "Disrupted weapons use", SYR, ("Unidentified Armed Group (Syria)", 3)),
+    ([CIV], "Riots", "Mob violence", ("Rioters (Syria)", 5), CIV),
+])
+def test_actor1_and_actor2(named, etype, sub, a1, a2):
+    r = actors.assign_roles(named, etype, sub, "Syria")
+    assert ((r.actor1, r.inter1), (r.actor2, r.inter2)) == (a1, a2)
