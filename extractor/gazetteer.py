@@ -718,6 +718,10 @@ class Gazetteer:
         self._country_codes: dict[str, str] | None = None
         # per language, token norm hash -> match piece (filled by places._match)
         self.piece_cache: dict[str, dict[int, str]] = {}
+        # (candidates, key) -> context-free scores and dominant town (filled by places._choose)
+        self.score_cache: dict[tuple, tuple] = {}
+        # token ORTH hash -> (capitalised, lower-case text, Latin first letter) (places._match)
+        self.orth_cache: dict[int, tuple[bool, str, bool]] = {}
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

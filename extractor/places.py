@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH, SENT_START
+from spacy.attrs import IS_ASCII, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
@@ -188,38 +188,54 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     """Longest gazetteer names over the token norms, left to right."""
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
-    arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START]).view(np.int64).tolist()
+    arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_TITLE, IS_UPPER, IS_ASCII,
+                        IS_LOWER]
+                       ).view(np.int64).tolist()
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
     if len(cache) > 500_000:
         cache.clear()
-    pieces = []
-    for row in arr:
-        p = cache.get(row[0])
-        if p is None:
-            p = cache[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
-        pieces.append(p)
+    get = cache.get
+    pieces = [get(row[0]) for row in arr]
+    if None in pieces:  # words not seen before (rare once warm)
+        for k, row in enumerate(arr):
+            if pieces[k] is None:
+                pieces[k] = cache[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
     n = len(pieces)
+    # Where a match may begin, found in one pass without Python work per other token: a name's
+    # first word or an article; in English only a word that is not lower case can start a name
+    # (or a spelling variant), an article "al-" being the exception.
+    if lang == "ar":
+        positions = [k for k, p in enumerate(pieces) if p in starts or p in _START_ARTICLES]
+    else:
+        positions = [k for k, p in enumerate(pieces) if arr[k][8] != 1 or p in _START_ARTICLES]
 
     def upper(j: int) -> bool:
-        return strings[arr[j][1] & _MASK][:1].isupper()
+        # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
+        row = arr[j]
+        if row[5] == 1 or row[6] == 1:
+            return True
+        return row[8] != 1 and strings[row[1] & _MASK][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
         return strings[arr[j][1] & _MASK].lower()
 
     def latin(j: int) -> bool:
-        return lang != "ar" or strings[arr[j][1] & _MASK][:1].isascii()
+        return lang != "ar" or arr[j][7] == 1
 
     out: list[_Mention] = []
     i = 0
-    while i < n:
-        first = i
+    for pos in positions:
+        if pos < i:
+            continue  # inside the previous match
+        i = first = pos
         if pieces[i] in _START_ARTICLES and i + 1 < n:
             # "al-Shura" / "Al Qaim": the article may begin the span
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in gz.LATIN_ARTICLES:
                 first = j
         if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][4] == 1
+                                            or arr[i][8] == 1
                                             or not pieces[i].isalpha()
                                             or pieces[i] in gz.LATIN_ARTICLES):
             i += 1  # the common case, decided without touching the token's text
@@ -393,11 +409,17 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     contexts = [context(k) for k in range(len(mentions))]
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
+    # A name whose candidates all lie in one country is chosen the same way whatever the
+    # countries' shares: the second round only relabels it.
+    one_country = [len({ents[c][CC] for c in m.candidates}) == 1 for m in mentions]
     for _round in range(2):
         share = _country_share(ents, mentions, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
-        results = []
-        for m, ctx in zip(mentions, contexts):
+        previous, results = results, []
+        for k, (m, ctx) in enumerate(zip(mentions, contexts)):
+            if _round and one_country[k]:
+                results.append(_relabel(ents, m, previous[k], share))
+                continue
             key = (m.candidates, m.want, ctx)
             if key not in memo:
                 memo[key] = _choose(gaz, m, ctx, share, named, hinted)
@@ -500,6 +522,18 @@ def _strength(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int 
         out[e[CC]] += 1.0 + m.located + (m.words > 1) + (
             e[POP] >= 100_000 or e[KIND] == "admin1" or e[ID].startswith("overlay:"))
     return out
+def _relabel(ents: list[tuple], m: _Mention, r: tuple[int | None, str, str],
+             share: dict[str, float]) -> tuple[int | None, str, str]:
+    """A one-country name's first-round result with the label the final shares give it."""
+    idx, how, reason = r
+    if idx is None or how not in ("unique", "population", "country context") \
+            or ents[idx][KIND] == "country":
+        return r
+    if share.get(ents[idx][CC], 0.0) >= 0.3:
+        return idx, "country context", reason
+    return idx, "unique" if len(m.candidates) == 1 else "population", reason
+
+
 def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
                    named: Counter[str], hinted: frozenset[str] = frozenset()) -> dict[str, float]:
     """Each country's share of the doc: named countries count double, places and the caller's
@@ -581,6 +615,33 @@ def _dominant(ents: list[tuple], candidates: tuple[int, ...]) -> int | None:
     return top if pop >= _DOMINANT_RATIO * max(rival, 1) else None
 
 
+def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
+                   ) -> tuple[tuple[float, ...], int | None]:
+    """The context-free part of each candidate's score, and the dominant town (cached: the same
+    names recur in every text)."""
+    cache = gaz.score_cache
+    hit = cache.get((candidates, key))
+    if hit is not None:
+        return hit
+    ents = gaz.entries
+    out = []
+    for c in candidates:
+        e = ents[c]
+        s = _KIND_PRIOR.get(e[KIND], 0.0)
+        if e[KIND] == "admin1" and key == gz.name_key(gaz.admin1.get(e[A1], {}).get("acled") or "-"):
+            s += 1.0  # written exactly as ACLED spells the province ("Dar'a", "Idleb")
+        if gaz.countries.get(e[CC], {}).get("region"):
+            s += 0.5  # a country ACLED covers: where conflict news is about
+        s += math.log10(e[POP] + 1) / 7.0
+        if e[ID].startswith("overlay:"):
+            s += 0.5  # curated for conflict reporting
+        out.append(s)
+    if len(cache) > 200_000:
+        cache.clear()
+    hit = cache[(candidates, key)] = (tuple(out), _dominant(ents, candidates))
+    return hit
+
+
 def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             named: Counter[str] = Counter(), hinted: frozenset[str] = frozenset()
             ) -> tuple[int | None, str, str]:
@@ -589,8 +650,9 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
     if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country":
         return m.candidates[0], "unique", ""  # the commonest mention: skip the scoring
     scored: list[tuple[float, str, int]] = []
-    dominant = _dominant(ents, m.candidates)
-    for c in m.candidates:
+    static, dominant = _static_scores(gaz, m.candidates, m.key)
+    dom_cc = ents[dominant][CC] if dominant is not None else None
+    for c, base in zip(m.candidates, static):
         e = ents[c]
         s, why = 0.0, "unique" if len(m.candidates) == 1 else "population"
         cshare = share.get(e[CC], 0.0)
@@ -607,15 +669,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
                        or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
             s, why = s + 3.0, f"cue word asks for {m.want}"
-        s += _KIND_PRIOR.get(e[KIND], 0.0)
-        if e[KIND] == "admin1" and m.key == gz.name_key(gaz.admin1.get(e[A1], {}).get("acled") or "-"):
-            s += 1.0  # written exactly as ACLED spells the province ("Dar'a", "Idleb")
-        if gaz.countries.get(e[CC], {}).get("region"):
-            s += 0.5  # a country ACLED covers: where conflict news is about
-        s += math.log10(e[POP] + 1) / 7.0
-        if e[ID].startswith("overlay:"):
-            s += 0.5  # curated for conflict reporting
-        if dominant is not None and e[CC] == ents[dominant][CC] and not named[e[CC]]:
+        s += base
+        if e[CC] == dom_cc and not named[e[CC]]:
             # a country the text names in passing ("US dollar") must not pull a well-known town
             # to a hamlet there; a country named for the place ("Sidon, Mississippi") still does.
             # Every entry of the town's country gains, so its province still beats it.
@@ -662,7 +717,7 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     idx, how, reason = r
     if idx is None:
         return Place(start, end, text, resolved=False, reason=reason)
-    if m.reference:
+    if m.reference and gaz.entries[idx][KIND] != "country":
         how = f"reference point: {how}"  # the place before "north of" is the event's
     e = gaz.entries[idx]
     country = gaz.countries.get(e[CC], {})
