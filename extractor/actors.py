@@ -25,7 +25,7 @@ from importlib import resources
 from itertools import compress
 
 import spacy
-from spacy.attrs import NORM
+from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
@@ -298,7 +298,7 @@ def _bare(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in _AR_PROCLITIC else word
 
 
-def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
+def _agent(words: _Words, i: int, j: int, lang: str) -> bool:
     """True when the mention at tokens [i, j) is named as the doer in a by-phrase or an attack noun."""
     k = i - 1
     if lang == "en":
@@ -319,7 +319,7 @@ _EN_HELD = frozenset({"held", "controlled", "occupied", "besieged", "dominated"}
 _AR_HELD_BEFORE = frozenset({"سيطره", "قبضه", "تسيطر", "يسيطر"})  # "لسيطرة X", "تسيطر X" (present: holds)
 
 
-def _holder(words: list[str], i: int, j: int, lang: str) -> bool:
+def _holder(words: _Words, i: int, j: int, lang: str) -> bool:
     """True when the mention only says who holds a place ("the opposition-held town", "held by
     the rebels", "التي تسيطر عليها المعارضة", "الخاضعة لسيطرة داعش"): it took no part in the event."""
     if lang == "en":
@@ -338,7 +338,7 @@ def _holder(words: list[str], i: int, j: int, lang: str) -> bool:
 _EN_SAID = frozenset({"said", "say", "says", "stated", "told"})
 
 
-def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
+def _source(words: _Words, i: int, j: int, key: str, lang: str) -> bool:
     """True when the mention is where the news came from ("according to the police", "Police said
     the motive was unclear"), not a party: only police as speakers, armies often report their own acts."""
     if lang != "en":
@@ -351,11 +351,11 @@ def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
     return key == "police" and j < len(words) and words[j] in _EN_SAID
 
 
-def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
+def _allied(words: _Words, prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
     """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
-    gap = tuple(words[prev[1]:cur[0]])
-    if len(gap) > 3:
+    if cur[0] - prev[1] > 3:
         return False
+    gap = tuple(words[k] for k in range(prev[1], cur[0]))
     before = prev[0] - 1
     if lang == "en":
         while before >= 0 and words[before] in _EN_DET:
@@ -369,10 +369,22 @@ def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first
     return gap in _AR_ALLY_GAPS
 
 
-def _hyphenated_en(doc: Doc, i: int) -> bool:
-    """True when an English mention is hyphen-joined to a word before it ("anti-Houthi", "TURK-IS")."""
-    return (i >= 2 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_
-            and doc[i - 2].norm_ not in _EN_HYPHEN_OK)
+class _Words:
+    """Norm strings of a Doc's tokens, looked up only where context is read (around mentions)."""
+
+    __slots__ = ("hashes", "strings", "seen")
+
+    def __init__(self, hashes: list[int], strings) -> None:
+        self.hashes, self.strings, self.seen = hashes, strings, {}
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def __getitem__(self, k: int) -> str:
+        word = self.seen.get(k)
+        if word is None:
+            word = self.seen[k] = self.strings[self.hashes[k]]
+        return word
 
 
 def find_actors(doc: Doc) -> list[Mention]:
@@ -381,53 +393,63 @@ def find_actors(doc: Doc) -> list[Mention]:
     A generic head noun next to a named group is merged into it ("Taliban militants",
     "مسلحو داعش"), so one group is one mention. Each mention says whether it is named as
     the doer in a by-phrase (``agent``) and which mentions are one side (``group``).
-    Matching reads the NORM attribute array: no Token object is made except at a hit.
+    Matching reads attribute arrays (NORM, IDX, LENGTH, ORTH, SPACY): no Token object is made.
     """
     lang = doc.lang_
     table, longest = _hashed(lang)
-    hashes = doc.to_array(NORM).tolist() if len(doc) else []
-    found: list[tuple[int, int, Alias]] = []
-    n = len(hashes)
+    if not len(doc):
+        return []
+    hashes = doc.to_array(NORM).tolist()
     sizes = list(map(longest.get, hashes))
+    if not any(sizes):
+        return []
+    n = len(hashes)
+    strings = doc.vocab.strings
+    # (doc.text would make a Token object per token: texts are rebuilt from ORTH and SPACY)
+    idx, length, orth, space = doc.to_array([IDX, LENGTH, ORTH, SPACY]).T.tolist()
+    words = _Words(hashes, strings)
+
+    def text_of(a: int, b: int) -> str:
+        return "".join(strings[orth[k]] + (" " if space[k] and k < b - 1 else "") for k in range(a, b))
+
+    found: list[tuple[int, int, Alias]] = []
     i = 0
     for start in compress(range(n), sizes):  # only where an alias starts: a C-level scan
         if start < i:
             continue
         i = start
-        size = sizes[i]
         hit = None
-        for k in range(min(size, n - i), 0, -1):
+        for k in range(min(sizes[i], n - i), 0, -1):
             alias = table.get(tuple(hashes[i:i + k]))
             if alias is None:
                 continue
-            if alias.exact and any(doc[i + off].text != text for off, text in alias.exact):
+            if alias.exact and any(strings[orth[i + off]] != t for off, t in alias.exact):
                 continue
             hit = (i, i + k, alias)
             break
         if hit is None:
             continue
-        if not (lang == "en" and _hyphenated_en(doc, i)):
+        # an English mention hyphen-joined to the word before it ("anti-Houthi", "TURK-IS") is part
+        # of another word, except after "pro-"
+        if not (lang == "en" and i >= 2 and words[i - 1] == "-" and idx[i - 2] + length[i - 2] == idx[i - 1]
+                and words[i - 2] not in _EN_HYPHEN_OK):
             found.append(hit)
         i = hit[1]
-    kept = [h for h in _merge_heads(found, lang) if h[2].alone]
-    if not kept:
-        return []
-    words = list(map(doc.vocab.strings.__getitem__, hashes))
     ents = entries()
     out: list[Mention] = []
     group = 0
     prev: tuple[int, int] | None = None
-    for a, b, alias in kept:
-        if _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
+    for a, b, alias in _merge_heads(found, lang):
+        if not alias.alone or _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
         entry = ents[alias.key]
-        span = doc[a:b]
-        text = span.text
+        start_char, end_char = idx[a], idx[b - 1] + length[b - 1]
+        mention_text = text_of(a, b)
         agent = _agent(words, a, b, lang)
-        if prev is None or agent or not _allied(words, prev, (a, b), text, lang):
+        if prev is None or agent or not _allied(words, prev, (a, b), mention_text, lang):
             group += 1
         prev = (a, b)
-        out.append(Mention(start=span.start_char, end=span.end_char, text=text, key=entry.key,
+        out.append(Mention(start=start_char, end=end_char, text=mention_text, key=entry.key,
                            name=entry.name, inter=entry.inter, country=alias.country or entry.country,
                            role_hint=entry.role, agent=agent, group=group))
     return out
