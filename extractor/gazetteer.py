@@ -630,6 +630,12 @@ def _read(path: Path) -> dict:
     return obj
 
 
+def read_built(path: Path) -> dict:
+    """A built gazetteer file as is (no rebuild); raises :class:`StaleGazetteerError` when it
+    was built by another version or is damaged, FileNotFoundError when it is missing."""
+    return _read(Path(path))
+
+
 def _imports(directory: Path) -> list[dict]:
     d = directory / IMPORTS_DIR
     return [_read_import(p) for p in sorted(d.glob("*.pickle"))] if d.is_dir() else []

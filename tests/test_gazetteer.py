@@ -160,3 +160,63 @@ def test_overlay_aliases_all_find_their_target(real):
     # means every overlay alias attached to a real entry
     gaz = gz.open_gazetteer(str(real))
     assert gaz.lookup(gz.name_key("Al-Bukamal")) and gaz.lookup(gz.name_key("عين الأسد"))
+
+
+# ------------------------------------------------------------------ stale caches
+
+def _fake_build(fixture_base):
+    def build(directory=None, progress=lambda _m: None):
+        directory = Path(directory)
+        progress("building (fixture)")
+        gz.save(fixture_base, directory / gz.BASE_FILE)
+        gz.save(gz.finish(fixture_base), directory / gz.GAZETTEER_FILE)
+        return directory / gz.GAZETTEER_FILE
+    return build
+
+
+@pytest.mark.parametrize("stale", [
+    b"not a pickle at all",
+    b"",
+    "old-format",
+    "old-fingerprint",
+])
+def test_stale_cache_is_rebuilt_on_first_use(tmp_path, fixture_base, monkeypatch, capsys, stale):
+    path = tmp_path / gz.GAZETTEER_FILE
+    if isinstance(stale, bytes):
+        path.write_bytes(stale)
+    else:
+        old = gz.finish(fixture_base)
+        field = "format" if stale == "old-format" else "fingerprint"
+        old["manifest"][field] = 3 if field == "format" else "0" * 16
+        gz.save(old, path)
+    with pytest.raises(gz.StaleGazetteerError):
+        gz.read_built(path)
+    monkeypatch.setattr(gz, "build", _fake_build(fixture_base))
+    gz.load.cache_clear()
+    try:
+        data = gz.load(str(tmp_path))
+    finally:
+        gz.load.cache_clear()
+    assert data["manifest"]["fingerprint"] == gz.fingerprint()
+    assert gz.read_built(path)["manifest"]["format"] == gz.FORMAT_VERSION
+    assert "rebuilding it once" in capsys.readouterr().err
+
+
+def test_cli_check_reports_stale_cache(cache):
+    old = gz.read_built(cache / gz.GAZETTEER_FILE)
+    old["manifest"]["fingerprint"] = "0" * 16
+    gz.save(old, cache / gz.GAZETTEER_FILE)
+    result = CliRunner().invoke(app, ["check", "--cache", str(cache)])
+    assert result.exit_code == 1 and "stale" in result.output
+
+
+def test_fingerprint_follows_shipped_data(monkeypatch):
+    before = gz.fingerprint()
+    gz.fingerprint.cache_clear()
+    monkeypatch.setattr(gz, "FORMAT_VERSION", gz.FORMAT_VERSION + 100)
+    try:
+        assert gz.fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        gz.fingerprint.cache_clear()
+    assert gz.fingerprint() == before

@@ -63,7 +63,12 @@ def check(
         raise typer.Exit(1)
     start = time.perf_counter()
     try:
-        gaz = gazetteer.open_gazetteer(str(directory))
+        # read as is: `check` reports a stale file instead of rebuilding it
+        gaz = gazetteer.Gazetteer(gazetteer.read_built(path))
+    except gazetteer.StaleGazetteerError as exc:
+        typer.echo(f"stale: {exc}; it is rebuilt on first use, or now by `extractor gazetteer "
+                   "build`", err=True)
+        raise typer.Exit(1) from exc
     except gazetteer.GazetteerError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
