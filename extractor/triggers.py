@@ -126,6 +126,9 @@ CLAUSE_WORDS = {
 # Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
 AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
 AR_QAD_PAST = frozenset({normalise("تم")})
+EN_SINCE_TIME = EN_MONTHS | frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
+    "today", "dawn", "morning", "midnight", "noon", "last", "early", "late"})
 
 
 class LexiconError(ExtractorError):
@@ -612,6 +615,8 @@ def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
         return False  # قد + past tense ("كانت قد استعادت") reports a done deed
     if lang == "en" and cue.tokens == ("may",) and (prev.isdigit() or nxt.isdigit()):
         return False  # the month: "on 3 May 2020"
+    if lang == "en" and cue.tokens == ("since",) and (nxt in EN_SINCE_TIME or nxt[:1].isdigit()):
+        return False  # "since Friday the army has shelled": a time span reaching the news, not background
     return True
 
 

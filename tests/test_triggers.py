@@ -208,6 +208,11 @@ def test_asserted_event_beside_a_negated_clause_stays_asserted(nlp):
     assert by_text == {"Clashes": "asserted", "killed": "negated"}
 
 
+def test_since_a_day_reaches_the_news(nlp):
+    found = triggers.find_triggers(nlp["en"]("Since Friday government forces have shelled the town."))
+    assert [t.modality for t in found] == ["asserted"]
+
+
 def test_qad_before_a_past_verb_reports_a_done_deed(nlp):
     found = triggers.find_triggers(nlp["ar"]("كانت القوات قد استعادت السيطرة على البلدة."))
     assert [t.modality for t in found] == ["asserted"]
