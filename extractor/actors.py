@@ -131,6 +131,8 @@ def entries() -> dict[str, Entry]:
         where = f"common/actors.csv:{lineno}"
         if r["role"] not in ROLES or not r["inter"].isdigit() or int(r["inter"]) not in INTER_LABELS:
             raise ActorDataError(f"{where}: bad role {r['role']!r} or inter {r['inter']!r}")
+        if r["force"] and r["force"] not in ("military", "police", "government"):
+            raise ActorDataError(f"{where}: bad force {r['force']!r} (military, police or government)")
         out[r["key"]] = Entry(r["key"], r["name"], int(r["inter"]), r["role"], r["force"],
                               r["suffix"], r["country"])
     return out
@@ -191,12 +193,19 @@ def _alias_texts(lang: str) -> list[tuple[str, str, str, bool, bool]]:
                 out.append((f"{d['demonym']} {noun}", r["key"], d["country"], False, True))
             for c in countries:
                 out.append((f"{noun} of {c}", r["key"], c, False, True))
+                if noun in _EN_POSSESSIVE_NOUNS:
+                    out.append((f"{c}'s {noun}", r["key"], c, False, True))
         else:
             definite = noun.split()[-1].startswith("ال")  # "الجيش", "قوات الأمن" (a definite construct)
             for d, _ in demonyms:
                 for form in _ar_adjectives(d["adj"], d["plural"])[r["gender"] or "m"]:
                     out.append((f"{noun} {'ال' + form if definite else form}", r["key"], d["country"], False, True))
     return out
+
+
+# Force nouns also written after a country's possessive ("Zambia's army", "Israel's military").
+_EN_POSSESSIVE_NOUNS = frozenset({"army", "military", "armed forces", "forces", "troops", "soldiers", "police",
+                                  "air force", "navy", "government", "security forces"})
 
 
 @functools.cache
@@ -336,19 +345,34 @@ def _holder(words: _Words, i: int, j: int, lang: str) -> bool:
 
 
 _EN_SAID = frozenset({"said", "say", "says", "stated", "told"})
+_EN_SPEAKER = frozenset({"spokesman", "spokesperson", "spokeswoman", "source", "sources", "statement", "official",
+                         "officials", "spokesmen"})
+_AR_SPEAKER = frozenset({"مصدر", "مصادر", "مصدران", "مصدرين", "مسؤول", "مسؤولون", "مسؤولين", "مسؤولان", "متحدث",
+                         "الناطق", "ناطق", "المتحدث"})
+_AR_ACCORDING = frozenset({"بحسب", "حسب", "وفق", "وفقا", "باسم", "لسان"})
 
 
 def _source(words: _Words, i: int, j: int, key: str, lang: str) -> bool:
-    """True when the mention is where the news came from ("according to the police", "Police said
-    the motive was unclear"), not a party: only police as speakers, armies often report their own acts."""
-    if lang != "en":
-        return False
+    """True when the mention is where the news came from, not a party: "according to the police",
+    "Police said the motive was unclear", "an army spokesman", "military sources", "مصادر في
+    الشرطة", "الناطق باسم الجيش", "بحسب الجيش". Only police are dropped as bare speakers ("Police
+    said"): armies often report their own acts ("the army said it killed ...")."""
     k = i - 1
-    while k >= 0 and words[k] in _EN_DET:
-        k -= 1
-    if k >= 1 and words[k] == "to" and words[k - 1] == "according":
+    if lang == "en":
+        while k >= 0 and words[k] in _EN_DET:
+            k -= 1
+        if k >= 1 and words[k] == "to" and words[k - 1] == "according":
+            return True
+        if j < len(words) and words[j] in _EN_SPEAKER:
+            return True
+        return key == "police" and j < len(words) and words[j] in _EN_SAID
+    if k < 0:
+        return False
+    if words[k] in _AR_ACCORDING or _bare(words[k]) in _AR_ACCORDING:
         return True
-    return key == "police" and j < len(words) and words[j] in _EN_SAID
+    if words[k] in _AR_SPEAKER or _bare(words[k]) in _AR_SPEAKER:
+        return True  # "مصادر الشرطة", "ومصدران بالشرطة"
+    return k >= 1 and words[k] in ("في", "من", "ب") and (words[k - 1] in _AR_SPEAKER or _bare(words[k - 1]) in _AR_SPEAKER)
 
 
 def _allied(words: _Words, prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
@@ -502,6 +526,7 @@ def _fill(template: str, country: str) -> str:
     return template.replace(" ({country})", "").replace(" of {country}", "").replace("{country}", "")
 
 
+_FORCE_NOUNS = {"military": "Military Forces", "police": "Police Forces", "government": "Government"}
 # Forces of a breakaway state inside the country it broke from: ACLED codes them as state forces (1).
 _BREAKAWAY = frozenset({("Artsakh", "Azerbaijan")})
 
@@ -531,7 +556,7 @@ def actor_name(m: ActorMention, event_country: str, event_date: dt.date) -> tupl
         name, inter = o.name, o.inter or entry.inter
     elif entry.force:
         form, years = _regime(where, event_date)
-        noun = "Military Forces" if entry.force == "military" else "Police Forces"
+        noun = _FORCE_NOUNS[entry.force]
         name = " ".join(x for x in (f"{noun} of {form}" if form else noun, years, entry.suffix) if x)
         inter = entry.inter
     else:

@@ -41,7 +41,7 @@ _UNKNOWN_TOLL = {"number", "عدد"}
 # English closed sets (normalised, lower case).
 EN_BEFORE = {"kill", "kills", "killed", "killing", "execute", "executes", "executed", "executing",
              "massacred", "massacring", "slaughtered", "murdered", "murdering", "assassinated",
-             "lives", "bodies", "body", "toll", "dead", "lost"}
+             "lives", "bodies", "body", "toll", "dead", "lost", "beheaded", "beheading", "lynched", "lynching"}
 EN_AFTER = {"killed", "dead", "death", "died", "slain", "executed", "perished", "murdered", "assassinated",
             "beheaded", "lynched", "fatalities", "deaths", "bodies", "die"}
 EN_SKIP = {"at", "least", "more", "than", "over", "about", "around", "approximately", "nearly",
@@ -563,7 +563,14 @@ def _numberless(sc: _Scanner, used: set[int]) -> list[Fatalities]:
     out: list[Fatalities] = []
     lang, n = sc.lang, len(sc.norms)
     for i in compress(range(n), sc.cue):
-        if i in used or sc.negated(i):
+        if sc.negated(i):
+            continue
+        if not sc.ar and i > 0 and sc.norms[i] in ("killed", "dead") and sc.norms[i - 1] in EN_PRONOUN_ONE:
+            # "leaving him killed and injuring a number of ...": the death word is his, even when a
+            # combined reading took it for the later count
+            out.append(_record(sc, i - 1, i + 1, 1, "en:pronoun-killed:exact"))
+            continue
+        if i in used:
             continue
         if sc.ar:
             if sc.word(i, AR_PRONOUN_ONE):
@@ -648,7 +655,8 @@ def _bombers(sc: _Scanner, i: int) -> int:
 
 _NUMBERLESS_CUES_AR = (AR_PRONOUN_ONE | AR_PRONOUN_MANY | AR_PLURAL_DEATHS
                        | {"مقتل", "مصرع", "قتل", "استشهاد", "استشهد", "اغتيال", "اعدام", "وفاه"})
-_NUMBERLESS_CUES_EN = {"killed", "killing", "kill", "executed", "murdered", "died", "death", "bomber", "bombers"}
+_NUMBERLESS_CUES_EN = {"killed", "killing", "kill", "executed", "murdered", "died", "death", "dead", "bomber",
+                       "bombers"}
 AR_BOMBERS_TWO = {"انتحاريان", "انتحاريين"}
 SUICIDE_BOMBERS = {"bomber", "bombers", "انتحاري", "انتحاريا"} | AR_BOMBERS_TWO
 _NUMBERLESS_CUES_AR = _NUMBERLESS_CUES_AR | SUICIDE_BOMBERS

@@ -406,3 +406,27 @@ IED = "Remote explosive/landmine/IED"
 def test_actor1_and_actor2(named, etype, sub, a1, a2):
     r = actors.assign_roles(named, etype, sub, "Syria")
     assert ((r.actor1, r.inter1), (r.actor2, r.inter2)) == (a1, a2)
+
+
+@pytest.mark.parametrize("lang,text,kept", [
+    ("en", "an army spokesman said IS attacked", ["IS"]),
+    ("en", "military sources said gunmen attacked", ["gunmen"]),
+    ("en", "the army said it killed 5 militants", ["the army", "militants"]),  # an army reports its own acts
+    ("ar", "هاجم انتحاريان الحمام حسبما قالت مصادر في الشرطة", ["انتحاريان"]),
+    ("ar", "وقال الناطق باسم الجيش إن داعش هاجم", ["داعش"]),
+    ("ar", "قتل ثلاثة بحسب الجيش", []),
+    ("ar", "وقال رئيس البلدية ومصدران بالشرطة إن مهاجما انتحاريا فجر سترته", ["مهاجما انتحاريا"]),
+])
+def test_sources_are_no_actors(pipes, lang, text, kept):
+    assert [m.text for m in found(pipes, lang, text)] == kept
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "the Afghan government released prisoners", "Afghanistan", [("Government of Afghanistan (2014-2021)", 1)]),
+    ("en", "elements of Zambia's army were spotted", "Democratic Republic of Congo",
+     [("Military Forces of Zambia (2011-)", 8)]),
+    ("ar", "أعلنت الحكومة العراقية", "Iraq", [("Government of Iraq (2018-2022)", 1)]),
+    ("ar", "أعلنت الحكومة خطة", "Iraq", []),  # a bare "government" names nobody
+])
+def test_governments_and_possessives(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected

@@ -53,6 +53,8 @@ EN_CASES = [
     ("forces killed a suspected commander and his son in the village", 2),
     ("clashes resulted in the death of the commander of the unit", 1),
     ("ISIS also lost 15 fighters in the attack", 15),
+    ("attacked the house of an officer, leaving him killed and injuring a number of his family", 1),
+    ("militiamen shot and killed 4 civilians in Ngoupou and beheaded a man in Bahema", 5),
     ("A man died by drowning. Another three men were found dead. 4 fatalities.", 4),  # a toll, not more
     ("killed more than 50 people. The attack killed 15 civilians and 27 fighters with another 10 bodies", 52),
     ("a suicide bomber blew himself up at a checkpoint, killing 5 soldiers", 6),  # the bomber counts
