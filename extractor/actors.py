@@ -30,7 +30,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
-from .normalise import normalise
+from .normalise import clitic_candidates, normalise
 from .records import ActorMention
 
 INTER_LABELS: dict[int, str] = {
@@ -247,9 +247,23 @@ def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
         # Acronyms written in capitals (IS, SDF) are also common words once lower-cased.
         exact = tuple((i, w) for i, w in enumerate(words)
                       if lang == "en" and len(w) >= 2 and w.isupper() and w.isalpha())
-        table[norms] = Alias(key, country, generic, alone, exact)
+        alias = table[norms] = Alias(key, country, generic, alone, exact)
         longest[norms[0]] = max(longest.get(norms[0], 0), len(norms))
+        if lang == "ar":
+            # A later word may reach the Doc with its proclitic stripped ("للرئيس" -> "الرئيس") when
+            # another lexicon knows the bare word: its readings are keys too.
+            for variant in _clitic_variants(norms):
+                table.setdefault(variant, alias)
     return table, longest
+
+
+def _clitic_variants(norms: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The n-gram with one later word read without its proclitic, for each such word and reading."""
+    out = []
+    for k in range(1, len(norms)):
+        for reading in clitic_candidates(norms[k])[1:]:
+            out.append(norms[:k] + (reading,) + norms[k + 1:])
+    return out
 
 
 @functools.cache
@@ -692,6 +706,14 @@ def _other_side(a1: tuple[str, int] | None, pool: list[tuple[str, int]]) -> tupl
     return opponents, [n for n in others if allied(n)]
 
 
+def _as_forces(n: tuple[str, int]) -> tuple[str, int]:
+    """"Government of X (years)" as "Military Forces of X (years)" (ACLED names governments only in
+    non-violent strategic developments), keeping the side and position."""
+    if not n[0].startswith("Government of "):
+        return n
+    return Named("Military Forces of " + n[0][len("Government of "):], n[1], _side(n), getattr(n, "pos", 0))
+
+
 # Strategic developments whose actor2, when no other armed actor is named, is the civilians
 # acted upon (the crops looted, the people arrested); movements and other activity have none.
 _SD_CIVILIAN_TARGET = frozenset({"Looting/property destruction", "Arrests"})
@@ -714,6 +736,8 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
     assoc_actor_2 ("; "-joined). Looting and arrests with no other armed actor target
     civilians; a change to a group's activity has no actor2.
     """
+    if event_type != "Strategic developments":  # a government fights through its forces
+        named = [_as_forces(n) for n in named]
     armed = [n for n in named if n[1] in ARMED]
     civilians = [n for n in named if n[1] == CIVILIANS_INTER]
     unidentified = _generic("unidentified", country)
