@@ -270,6 +270,13 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         if best is None and english and first == i and i > 0 and arr[i][4] != 1:
             best = _skeleton_match(gaz, pieces, arr, i, upper, lower)
             fuzzy = best is not None
+        elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
+                and arr[i][4] != 1 and i + 1 < n and upper(i + 1):
+            # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
+            # spelling variant of the whole capitalised name (Tall Tamr)
+            longer = _skeleton_match(gaz, pieces, arr, i, upper, lower)
+            if longer is not None and longer[0] > best[0] and _cues(pieces, lang, i, longer[0])[2]:
+                best, fuzzy = longer, True  # a guess needs a cue; else the exact word stands
         if best is None:
             i += 1
             continue
@@ -432,12 +439,14 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                       if c is not None and ents[c][KIND] != "country")
     strength = _strength(gaz, mentions, results, keep, named, hinted)
     out = []
-    for m, r, k in zip(mentions, results, keep):
+    for m, r, k, ctx in zip(mentions, results, keep, contexts):
         if not k or _lonely(gaz, m, r[0], support, named, hinted, strength):
             continue
         if m.fuzzy:
-            # a spelling guess stands only inside a province the text names
-            if r[0] is None or r[1] not in _CONTAINED:
+            # a spelling guess stands only inside a province the text names, or for a town
+            # big enough to be what the writer meant ("Tooz Khurmato district")
+            if r[0] is None or (r[1] not in _CONTAINED and ents[r[0]][POP] < _SMALL_PLACE
+                                and ents[r[0]][A1] not in ctx.near_a1 | ctx.far_a1 | ctx.container):
                 continue
             r = (r[0], f"spelling variant, {r[1]}", r[2])
         out.append(_place(doc, gaz, m, r))
@@ -477,6 +486,16 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
         if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
             continue
         e = ents[c]
+        after = _province_after(mentions, results, ents, k)
+        if after and e[A1] != after and not e[ID].startswith("overlay:") \
+                and (e[CC] != after.split(".")[0] and not named[e[CC]] or e[POP] < _SMALL_PLACE):
+            # "Nahiyat Yathrib in Saladin province" is not Medina; "Fakkeh in al-Hasakeh"
+            inside = [x for x in m.candidates if ents[x][A1] == after and ents[x][KIND] == "city"]
+            if inside:
+                out[k] = (max(inside, key=lambda x: ents[x][POP]), "admin1 named nearby", "")
+            else:
+                out[k] = (None, "", f"not in the gazetteer under the province named after it ({after})")
+            continue
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
         near = {province_at[j] for j in range(lo, hi) if j != k and province_at[j]}
@@ -505,6 +524,18 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
         else:
             out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
     return out
+
+
+def _province_after(mentions: list[_Mention], results: list[tuple[int | None, str, str]],
+                    ents: list[tuple], k: int) -> str:
+    """The admin1 code of a province named right after mention ``k`` ("X in Y province",
+    "X, Y", "X (Y)"), or ""."""
+    if k + 1 >= len(mentions) or mentions[k + 1].start_tok - mentions[k].end_tok > 2:
+        return ""
+    nxt = results[k + 1][0]
+    if nxt is None or ents[nxt][KIND] != "admin1" or mentions[k + 1].reference:
+        return ""
+    return ents[nxt][A1]
 
 
 def _strength(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],

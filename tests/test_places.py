@@ -341,3 +341,20 @@ def test_capital_city_beats_its_namesake_province(pipes, gaz):
     # "Damascus" names the province Damascus and the capital city: the city wins
     place = one(find(pipes, gaz, "Protests in Damascus on Friday.", "en"), "Damascus")
     assert (place.kind, place.geo_precision) == ("city", 1)
+
+
+def test_place_outside_the_province_named_right_after_it_is_unresolved(pipes, gaz):
+    # "Nahiyat Yathrib in Saladin province" is not Medina: no Tripoli lies in Ninewa
+    found = find(pipes, gaz, "Shelling hit Tripoli in Ninewa province.", "en")
+    tripoli = one(found, "Tripoli")
+    assert not tripoli.resolved and "province named after it" in tripoli.reason
+    assert one(found, "Ninewa").admin1 == "Ninewa"
+
+
+def test_spelling_variant_beats_a_shorter_exact_word(pipes, gaz):
+    text = "Regime forces looted homes in the town of Tal Tamer in the countryside of Al-Hasakeh."
+    tal = one(find(pipes, gaz, text, "en"), "Tal Tamer")
+    assert (tal.location, tal.admin1) == ("Tall Tamr", "Al-Hasakeh")
+    assert tal.how.startswith("spelling variant")
+    # without a cue the guess is not made and the exact short name is not stretched
+    assert not any(p.text == "Tal Tamer" for p in find(pipes, gaz, "Tal Tamer was calm.", "en"))
