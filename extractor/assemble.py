@@ -1,10 +1,10 @@
 """Assemble event rows from the mentions found in one article.
 
-Events are found per sentence: a sentence with an asserted trigger is a candidate;
-place, date and actors attach from the same sentence first, then the sentences
-before it in the same paragraph, then the title and lead. Candidates of the same
-day, place and actors merge (ACLED's unit of an event), and remote violence by a
-side of a battle on the same day and place merges into the battle.
+Events are found per sentence (clause, for Arabic round-ups): a sentence with an
+asserted trigger is a candidate; place and date attach from the same sentence first,
+then the sentences before it in the same paragraph, the event just before, the title
+and lead; actors come from the sentence. Candidates of the same day and place that can
+be one engagement merge (ACLED's unit of an event). docs/coding.md has every rule.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو)?\s*")
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
-# Confidence factors by where a field came from (see docs/confidence.md).
+# Confidence factors by where a field came from (see docs/coding.md).
 PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7}
 DATE_FACTOR = {"sentence": 1.0, "paragraph": 0.9, "previous event": 0.9, "lead": 0.85,
                "publication": 0.75}
