@@ -299,6 +299,9 @@ PRIORITY_CASES = [
     ("en", "Hundreds of demonstrators burned tires in the square. [size=hundreds]", (RIO, "Violent demonstration")),
     ("en", "Workers protested outside the ministry. [size=no report]", (PRO, "Peaceful protest")),
     ("en", "Protesters blocked the road in both directions.", (PRO, "Peaceful protest")),
+    ("en", "Soldiers stopped protesters from setting up tents and took down the demonstration tents.",
+     (PRO, "Protest with intervention")),
+    ("ar", "منعت قوات الأمن المتظاهرين من الوصول إلى مبنى البرلمان.", (PRO, "Protest with intervention")),
 ]
 
 
