@@ -36,7 +36,7 @@ PUNCT = {",", ".", ";", ":", "(", ")", "!", "?", "،", "؛", "؟", "\"", "«", "
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 LARGE_COMBINED = 50  # a combined toll this large implies many deaths: code 10, not 3
 UNKNOWN_COMBINED = 10  # "killed and injured a number of": ACLED's coding of an unknown toll
-_UNKNOWN_TOLL = {"number", "عدد"}
+_UNKNOWN_TOLL = {"number"}  # English reports (ACLED's); Arabic "عدد من القتلى والجرحى" stays 3 (in-house gold)
 
 # English closed sets (normalised, lower case).
 EN_BEFORE = {"kill", "kills", "killed", "killing", "execute", "executes", "executed", "executing",
@@ -447,8 +447,9 @@ def _record(sc: _Scanner, a: int, b: int, count: int, rule: str) -> Fatalities:
 def _combined_count(sc: _Scanner, num: Number) -> int:
     """Deaths implied by a combined killed-and-wounded figure (plural deaths, number unknown).
 
-    "killing and injuring a number of fighters" / "مقتل وإصابة عدد من": ACLED codes such
-    unknown tolls as 10 (the codebook's "3 or 10 by context": a count of its own is not given).
+    "killing and injuring a number of fighters": ACLED's English notes code such unknown tolls
+    as 10 (the codebook's "3 or 10 by context"); the in-house Arabic gold codes "سقوط عدد من
+    القتلى والجرحى" as 3, so the Arabic count word keeps the plural-deaths value.
     """
     if num.kind == "article" or num.value < 3:
         return 1
@@ -690,6 +691,8 @@ def _head(f: Fatalities) -> tuple[str, bool]:
             continue
         if (w,) in number_words("en")[0] or (w,) in number_words("ar")[0]:
             continue
+        if "-" in w and all((part,) in number_words("en")[0] for part in w.split("-") if part):
+            continue  # "thirty-five" is one word of the text
         if w in _HEAD_STOP:
             break
         return (w[2:] if w.startswith("ال") else w), additive

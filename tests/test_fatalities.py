@@ -56,6 +56,7 @@ EN_CASES = [
     ("attacked the house of an officer, leaving him killed and injuring a number of his family", 1),
     ("militiamen shot and killed 4 civilians in Ngoupou and beheaded a man in Bahema", 5),
     ("A man died by drowning. Another three men were found dead. 4 fatalities.", 4),  # a toll, not more
+    ("Thirty-five people were killed on Monday. The strike was killing at least 12 people", 12),  # lowest
     ("killed more than 50 people. The attack killed 15 civilians and 27 fighters with another 10 bodies", 52),
     ("a suicide bomber blew himself up at a checkpoint, killing 5 soldiers", 6),  # the bomber counts
     ("6 fighters were killed by direct fire and 3 were killed by IEDs", 9),
@@ -84,7 +85,7 @@ AR_CASES = [
     ("قتل 12 شخصا على الأقل عندما هاجم انتحاريان حمام سباحة", 14),  # the bombers count
     ("قال إن 31 شخصا قتلوا. وقال سكان إن 27 شخصا على الاقل قتلوا", 27),  # two estimates: lowest
     ("قتل 25 مقاتلا من المعارضة. وأفاد المرصد عن مقتل تسعة من قوات النظام", 34),
-    ("أسفر عن مقتل وإصابة عدد من المسلحين", 10),  # unknown combined toll
+    ("أسفر عن مقتل وإصابة عدد من المسلحين", 3),  # combined, some died (in-house gold: 3)
     ("قتل ثلاثة جنود", 3),
     ("مقتل ٣ مدنيين", 3),
     ("مقتل خمسة عشر مسلحا", 15),
