@@ -305,6 +305,15 @@ def _index(lang: str) -> dict[str, list[tuple[Entry, tuple[Step, ...]]]]:
 
 def _match_at(norms: list[str], i: int, steps: tuple[Step, ...]) -> int:
     """End of the shortest match of ``steps`` starting at token ``i``, or -1."""
+    if None not in steps:  # most patterns have no gap: a plain walk, no recursion
+        end = i + len(steps)
+        if end > len(norms):
+            return -1
+        for k in range(1, len(steps)):  # the index already matched the first word
+            if norms[i + k] not in steps[k]:
+                return -1
+        return end
+
     def go(k: int, j: int) -> int:
         if k == len(steps):
             return j
@@ -339,26 +348,32 @@ class _View:
     hidden: list[tuple[int, int]]  # character ranges of related-news boxes and page chrome
 
 
-# Per language: orth hash -> (norm hash, text, norm, clause boundary?, may start a cue?).
+# Per language: a key from the orth and norm hashes -> (norm hash, text, norm, clause boundary?, may start a
+# cue?). Keyed by both hashes because another pipeline (another known-word set) may norm a word
+# otherwise.
 _TOKENS: dict[str, dict[int, tuple[int, str, str, bool, bool]]] = {}
 CACHE_LIMIT = 200_000
+MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: multiplication wraps, stays one-to-one
 
 
-def _token_info(doc: Doc, lang: str, orths: list[int], norm_keys: list[int]) -> list[tuple]:
-    """What modality needs of each token, memoised per orth hash (news repeats words)."""
+def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
+    """What matching and modality need of each token, memoised (news repeats words); ``rows``
+    is the Doc's attribute array with ORTH and NORM as its first two columns."""
     cache = _TOKENS.setdefault(lang, {})
     if len(cache) >= CACHE_LIMIT:
         cache.clear()
-    strings = doc.vocab.strings
-    index = _cue_index(lang)
-    out = []
-    for orth, norm_key in zip(orths, norm_keys):
-        info = cache.get(orth)
-        if info is None or info[0] != norm_key:  # another pipeline may norm the word otherwise
-            word, norm = strings[orth], strings[norm_key]
-            info = cache[orth] = (norm_key, word, norm, _is_boundary(word, norm, lang),
-                                  bool(_cues_starting(index, norm)))
-        out.append(info)
+    # orth XOR a multiple of norm (a plain XOR is 0 whenever the norm is the text itself)
+    keys = (rows[:, 0] ^ (rows[:, 1] * MIX)).tolist()
+    out = list(map(cache.get, keys))
+    if None in out:
+        strings = doc.vocab.strings
+        index = _cue_index(lang)
+        orths, norm_keys = rows[:, 0].tolist(), rows[:, 1].tolist()
+        for k, info in enumerate(out):
+            if info is None:
+                word, norm = strings[orths[k]], strings[norm_keys[k]]
+                out[k] = cache[keys[k]] = (norm_keys[k], word, norm, _is_boundary(word, norm, lang),
+                                           bool(_cues_starting(index, norm)))
     return out
 
 
@@ -369,7 +384,7 @@ def _view(doc: Doc, rows=None, infos=None) -> _View:
     if rows is None:
         rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
     if infos is None:
-        infos = _token_info(doc, lang, rows[:, 0].tolist(), rows[:, 1].tolist())
+        infos = _token_info(doc, lang, rows)
     texts = [i[1] for i in infos]
     # doc.text would build a Token object per token; the words and their spaces give the same.
     text = "".join([w + " " if sp else w for w, sp in zip(texts, rows[:, 5].tolist())])
@@ -414,7 +429,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     if lang not in {"ar", "en"} or not len(doc):
         return []
     rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
-    infos = _token_info(doc, lang, rows[:, 0].tolist(), rows[:, 1].tolist())
+    infos = _token_info(doc, lang, rows)
     found = _matches([i[2] for i in infos], lang)
     if not found:
         return []
