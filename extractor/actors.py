@@ -358,6 +358,15 @@ def _holder(words: _Words, i: int, j: int, lang: str) -> bool:
     return k >= 0 and (words[k] in _AR_HELD_BEFORE or _bare(words[k]) in _AR_HELD_BEFORE)
 
 
+# Nouns after which "civilian" is an adjective, not a person.
+_EN_CIVILIAN_THINGS = frozenset({"houses", "house", "homes", "home", "car", "cars", "vehicle", "vehicles", "areas", "area",
+                                 "casualties", "targets", "target", "infrastructure", "facilities", "facility",
+                                 "neighborhoods", "neighbourhoods", "neighborhood", "neighbourhood", "buildings",
+                                 "building", "property", "properties", "objects", "population", "populations",
+                                 "deaths", "death", "toll", "airport", "aircraft", "plane", "flights", "court",
+                                 "courts", "government", "administration", "defense", "defence", "sites",
+                                 "site", "life", "lives", "harm", "protection", "clothes", "clothing", "dress",
+                                 "status", "authorities", "officials", "side", "part", "parts", "zones", "zone"})
 _EN_SAID = frozenset({"said", "say", "says", "stated", "told"})
 _EN_SPEAKER = frozenset({"spokesman", "spokesperson", "spokeswoman", "source", "sources", "statement", "official",
                          "officials", "spokesmen"})
@@ -378,6 +387,8 @@ def _source(words: _Words, i: int, j: int, key: str, lang: str) -> bool:
         if k >= 1 and words[k] == "to" and words[k - 1] == "according":
             return True
         if j < len(words) and words[j] in _EN_SPEAKER:
+            return True
+        if j < len(words) and words[j] == "reported":  # "HPG reported that ...": the source of a note
             return True
         return key == "police" and j < len(words) and words[j] in _EN_SAID
     if k < 0:
@@ -480,6 +491,8 @@ def find_actors(doc: Doc) -> list[Mention]:
     for a, b, alias in _merge_heads(found, lang):
         if not alias.alone or _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
+        if lang == "en" and b - a == 1 and words[a] == "civilian" and b < n and words[b] in _EN_CIVILIAN_THINGS:
+            continue  # "civilian houses": an adjective
         entry = ents[alias.key]
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]
         mention_text = text_of(a, b)
@@ -594,15 +607,17 @@ class Named(tuple):
     """``(name, inter)`` of one actor of an event, compared and unpacked as that pair.
 
     ``side`` is the coordination group of its first mention (0 = unknown: mentions not
-    made by :func:`find_actors`); ``pos`` the index of that mention in the event's list.
+    made by :func:`find_actors`); ``pos`` the index of that mention in the event's list;
+    ``agent`` whether it was named as the doer in a by-phrase.
     """
 
     side: int
     pos: int
+    agent: bool
 
-    def __new__(cls, name: str, inter: int, side: int = 0, pos: int = 0) -> Named:
+    def __new__(cls, name: str, inter: int, side: int = 0, pos: int = 0, agent: bool = False) -> Named:
         self = super().__new__(cls, (name, inter))
-        self.side, self.pos = side, pos
+        self.side, self.pos, self.agent = side, pos, agent
         return self
 
 
@@ -625,7 +640,7 @@ def names(mentions: Iterable[ActorMention], event_country: str, event_date: dt.d
         m = listed[k]
         name, inter = actor_name(m, event_country, event_date)
         if (name, inter) not in out:
-            out.append(Named(name, inter, getattr(m, "group", 0), k))
+            out.append(Named(name, inter, getattr(m, "group", 0), k, getattr(m, "agent", False)))
     if any(n[0] == OPERATION_PEACE_SPRING for n in out):
         out = [n for n in out if n[0] == OPERATION_PEACE_SPRING or not n[0].startswith(_OPS_MEMBERS)]
     return out
@@ -711,7 +726,8 @@ def _as_forces(n: tuple[str, int]) -> tuple[str, int]:
     non-violent strategic developments), keeping the side and position."""
     if not n[0].startswith("Government of "):
         return n
-    return Named("Military Forces of " + n[0][len("Government of "):], n[1], _side(n), getattr(n, "pos", 0))
+    return Named("Military Forces of " + n[0][len("Government of "):], n[1], _side(n), getattr(n, "pos", 0),
+                 getattr(n, "agent", False))
 
 
 # Strategic developments whose actor2, when no other armed actor is named, is the civilians

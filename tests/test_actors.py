@@ -448,3 +448,19 @@ def test_alias_words_read_without_their_clitic():
     pipe = nlp.blank("ar", actors.vocabulary("ar") | {"الرئيس"})
     ms = actors.find_actors(pipe("هاجمت القوات الموالية للرئيس هادي المدينة"))
     assert [(m.text, m.key, m.country) for m in ms] == [("القوات الموالية للرئيس هادي", "military", "Yemen")]
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("Taliban militants shot and killed 1 civilian", ["Taliban militants", "civilian"]),
+    ("forces fired mortar shells at civilian houses, killing 1 woman", ["woman"]),
+    ("HPG reported that Turkish military forces conducted airstrikes against PKK targets",
+     ["Turkish military forces", "PKK"]),
+])
+def test_english_civilians_and_note_sources(pipes, text, kept):
+    assert [m.text for m in found(pipes, "en", text)] == kept
+
+
+def test_a_bomb_planted_by_a_force_keeps_it_actor1(pipes):
+    ms = found(pipes, "en", "a landmine planted by pro-Houthi forces exploded as a civilian car passed, killing one")
+    r = actors.assign_roles(actors.names(ms, "Yemen", D2020), "Explosions/Remote violence", IED, "Yemen")
+    assert r.actor1 == "Military Forces of Yemen (2016-) Supreme Political Council"
