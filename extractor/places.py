@@ -22,7 +22,7 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from spacy.attrs import IS_ASCII, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, NORM, ORTH, SENT_START
@@ -432,14 +432,14 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 memo[key] = _choose(gaz, m, ctx, share, named, hinted)
             results.append(memo[key])
         choice = [r[0] for r in results]
-    results = _consistent(gaz, mentions, results, named, hinted)
+    results, renamed = _consistent(gaz, mentions, results, named, hinted)
     keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
                       if c is not None and ents[c][KIND] != "country")
     strength = _strength(gaz, mentions, results, keep, named, hinted)
     out = []
-    for m, r, k, ctx in zip(mentions, results, keep, contexts):
+    for n, (m, r, k, ctx) in enumerate(zip(mentions, results, keep, contexts)):
         if not k or _lonely(gaz, m, r[0], support, named, hinted, strength):
             continue
         if m.fuzzy:
@@ -449,20 +449,28 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                                 and ents[r[0]][A1] not in ctx.near_a1 | ctx.far_a1 | ctx.container):
                 continue
             r = (r[0], f"spelling variant, {r[1]}", r[2])
-        out.append(_place(doc, gaz, m, r))
+        place = _place(doc, gaz, m, r)
+        if n in renamed and place.resolved:
+            place = replace(place, location=renamed[n][0], entry_id=renamed[n][1], kind="city",
+                            geo_precision=max(2, place.geo_precision or 2))
+        out.append(place)
     return out
 
 
 _SMALL_PLACE = 50_000
+_NAMESAKE = "not in the gazetteer under the province named nearby: coded to its nearby place"
 
 
 def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
-                named: Counter[str], hinted: frozenset[str]) -> list[tuple[int | None, str, str]]:
-    """Second look at each place against the provinces chosen around it.
+                named: Counter[str], hinted: frozenset[str]
+                ) -> tuple[list[tuple[int | None, str, str]], dict[int, tuple[str, str]]]:
+    """Second look at each place against the provinces chosen around it; also returns the
+    mentions coded to a nearby place under their own name (mention index -> name, entry id).
 
     A small town of an Arab country placed outside the province the text names right next to it
     ("بلدة المنصورة بسهل الغاب في ريف حماة" with only a Raqqa namesake in the gazetteer) is a
-    village the gazetteer lacks: unresolved, so the named province stands for the event. A place
+    village the gazetteer lacks: it keeps its name and takes the nearby place that named the
+    province ("ريف حماة": Hama) with geo_precision 2. A place
     listed right after a place of another country that the text never names ("الحواش والقاهرة"
     in rural Hama) is a namesake too: its candidate in the list's country, else unresolved.
     """
@@ -481,6 +489,7 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
         else:
             province_at.append(None)
     out = list(results)
+    renamed: dict[int, tuple[str, str]] = {}
     for k, (m, r) in enumerate(zip(mentions, results)):
         c = r[0]
         if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
@@ -507,8 +516,19 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
                 if inside:
                     out[k] = (max(inside, key=lambda x: ents[x][POP]), "admin1 named nearby", "")
                 else:
-                    out[k] = (None, "", "not in the gazetteer under the province named nearby "
-                              f"({', '.join(sorted(same))})")
+                    # the village is where the text says, the gazetteer lacks it: its name with
+                    # the province's nearby place (ACLED codes an unlocatable village so, GP 2)
+                    # the nearest place of the text that named the province and has coordinates
+                    refs = [j for j in range(len(mentions)) if province_at[j] in same
+                            and _codable(gaz, results[j][0])]
+                    if refs:
+                        ref = min(refs, key=lambda j: abs(j - k))
+                        out[k] = (results[ref][0], _NAMESAKE, "")
+                        # its own id: the namesake's, placed in the province ("gn:1@SY.10")
+                        renamed[k] = (e[NAME], f"{e[ID]}@{province_at[ref]}")
+                    else:
+                        out[k] = (None, "", "not in the gazetteer under the province named "
+                                  f"nearby ({', '.join(sorted(same))})")
                 continue
         prev = k - 1
         if prev < 0 or mentions[prev].end_tok < m.start_tok - 1 or results[prev][0] is None:
@@ -523,7 +543,19 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
             out[k] = (max(inside, key=lambda x: ents[x][POP]), "listed with places of its country", "")
         else:
             out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
-    return out
+    return out, renamed
+
+
+def _codable(gaz: Gazetteer, idx: int | None) -> bool:
+    """An entry that yields coordinates: a town, or a province or district with a known seat."""
+    if idx is None:
+        return False
+    e = gaz.entries[idx]
+    if e[KIND] == "admin1":
+        return gaz.admin1.get(e[A1], {}).get("capital", -1) >= 0
+    if e[KIND] == "admin2":
+        return f"{e[A1]}|{e[ADMIN2]}" in gaz.admin2_seat
+    return e[KIND] in ("city", "site")
 
 
 def _province_after(mentions: list[_Mention], results: list[tuple[int | None, str, str]],

@@ -291,13 +291,21 @@ def test_hints_never_become_places(pipes, gaz):
     assert places.find_places(doc, gazetteer=gaz, hints=("Yemen",)) == []
 
 
-def test_village_outside_the_province_named_next_to_it_is_unresolved(pipes, gaz):
+def test_village_outside_the_province_named_next_to_it_keeps_its_name_in_that_province(pipes, gaz):
     # the fixture's only المنصورة is in Raqqa; the sentence places it in rural Hama
     found = find(pipes, gaz, "تستمر الاشتباكات في أطراف بلدة المنصورة بسهل الغاب في ريف حماة", "ar")
     mansura = one(found, "المنصورة")
-    assert not mansura.resolved and "province named nearby" in mansura.reason
     hama = one(found, "حماة")
     assert (hama.admin1, hama.geo_precision) == ("Hama", 2)
+    assert (mansura.location, mansura.admin1, mansura.geo_precision) == ("Al Mansurah", "Hama", 2)
+    assert (mansura.latitude, mansura.longitude) == (hama.latitude, hama.longitude)
+    assert "province named nearby" in mansura.how and mansura.entry_id.endswith("@SY.10")
+
+
+def test_village_outside_a_province_with_no_coordinates_is_unresolved(pipes, gaz):
+    found = find(pipes, gaz, "اشتباكات في بلدة المنصورة بسهل الغاب", "ar")
+    mansura = one(found, "المنصورة")
+    assert not mansura.resolved and "province named nearby" in mansura.reason
 
 
 def test_name_listed_with_villages_of_another_country_is_not_that_capital(pipes, gaz):
