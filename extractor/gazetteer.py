@@ -534,6 +534,7 @@ _SKELETON_DIGRAPHS = (("kh", "k"), ("gh", "k"), ("q", "k"), ("dh", "d"), ("th", 
 _VOWELS = re.compile(r"[aeiou]")
 
 
+@functools.lru_cache(maxsize=100_000)
 def skeleton(key: str) -> str:
     """Consonant skeleton of a Latin key: transliterations of one Arabic name disagree on vowels
     and on kh/gh/q and dh/th (Saraqib/Saraqab, Akhtarin/Aghtrin, Dhiban/Thiban)."""

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from spacy.attrs import IS_ASCII, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, IS_ASCII, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
@@ -78,6 +78,8 @@ class _Mention:
     located: bool  # a cue word, a locative clitic (بالرقة) or a place just before it
     fuzzy: bool = False  # matched by consonant skeleton only (Saraqab for Saraqib)
     reference: bool = False  # "X north of Y": Y only says where X is
+    text: str = ""  # the token's text for a one-token name (no Span needed for the record)
+    start_char: int = 0
 
 
 @functools.cache
@@ -189,7 +191,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
     arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_TITLE, IS_UPPER, IS_ASCII,
-                        IS_LOWER]
+                        IS_LOWER, IDX]
                        ).view(np.int64).tolist()
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
@@ -300,7 +302,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         # "قرية X شمال العاصمة دمشق", "X, 20 km north of Y": Y is the reference point
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
             arr[t][4] == 1 for t in range(out[-1].end_tok, i + 1))
-        out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference))
+        out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
+                            strings[arr[i][1] & _MASK] if end - i == 1 else "", arr[i][9]))
         i = end
     return out
 
@@ -775,8 +778,11 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
 
 
 def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> Place:
-    span = doc[m.start_tok:m.end_tok]  # Doc.text would join every token: use the span only
-    start, end, text = span.start_char, span.end_char, span.text
+    if m.text:  # one token: its text and offset came with the match (a Span costs more)
+        start, end, text = m.start_char, m.start_char + len(m.text), m.text
+    else:
+        span = doc[m.start_tok:m.end_tok]  # Doc.text would join every token: the span only
+        start, end, text = span.start_char, span.end_char, span.text
     idx, how, reason = r
     if idx is None:
         return Place(start, end, text, resolved=False, reason=reason)
