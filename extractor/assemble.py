@@ -26,6 +26,7 @@ from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
 ARMED_INTER = {1, 2, 3, 4, 8}
+STATE_FORCES, NON_STATE_ARMED = 1, {2, 3, 4}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).
@@ -298,18 +299,20 @@ class Assembler:
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a
 
     def typed(self, c: Candidate) -> tuple[str, str]:
-        """(event_type, sub_event_type) of a candidate, target-dependent verbs decided by actors."""
+        """(event_type, sub_event_type) of a candidate, decided with its actors where the
+        codebook says who was involved decides: an attack is a battle only between two armed
+        sides; an arrest by a non-state group is an abduction."""
         trig = triggers_mod.best_type(c.triggers)
-        if not trig.needs_target:
-            return trig.event_type, trig.sub_event_type
-        kinds = {m.inter for m in c.actors}
-        armed = [m for m in c.actors if m.inter in ARMED_INTER]
-        distinct_armed = {m.key for m in armed}
-        if CIVILIANS in kinds and len(distinct_armed) <= 1:
+        armed = {m.key for m in c.actors if m.inter in ARMED_INTER}
+        if trig.needs_target:
+            if len(armed) >= 2:
+                return "Battles", "Armed clash"
             return "Violence against civilians", "Attack"
-        if armed:
-            return "Battles", "Armed clash"
-        return "Violence against civilians", "Attack"
+        if trig.sub_event_type == "Arrests":
+            inters = {m.inter for m in c.actors}
+            if inters & NON_STATE_ARMED and STATE_FORCES not in inters:
+                return "Violence against civilians", "Abduction/forced disappearance"
+        return trig.event_type, trig.sub_event_type
 
     def roles(self, c: Candidate, typed: tuple[str, str]) -> actors_mod.Roles:
         """The actor columns by the codebook's roles for the event type."""
