@@ -372,6 +372,9 @@ class _Context:
     container: frozenset[str]  # admin1 codes of "X (Y, Z)" / "X, Z" units right after the name
 
 
+_NO_CONTEXT = _Context(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
 def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
              hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
@@ -416,7 +419,9 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             last = nxt.end_tok
         return _Context(near1, far1, near2, far2, frozenset(container))
 
-    contexts = [context(k) for k in range(len(mentions))]
+    # a country name has nothing to choose (the commonest mention): no context needed
+    contexts = [_NO_CONTEXT if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country"
+                else context(k) for k, m in enumerate(mentions)]
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
     # A name whose candidates all lie in one country is chosen the same way whatever the
