@@ -267,11 +267,15 @@ def _clitic_variants(norms: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 @functools.cache
-def _hashed(lang: str) -> tuple[dict[tuple[int, ...], Alias], dict[int, int]]:
-    """The lexicon keyed by spaCy string hashes of the norms, to match on ``doc.to_array(NORM)``."""
-    table, longest = lexicon(lang)
-    return ({tuple(hash_string(w) for w in k): v for k, v in table.items()},
-            {hash_string(w): n for w, n in longest.items()})
+def _hashed(lang: str) -> tuple[dict[tuple[int, ...], Alias], dict[int, tuple[int, ...]]]:
+    """The lexicon keyed by spaCy string hashes of the norms, to match on ``doc.to_array(NORM)``,
+    and per first word the n-gram lengths it starts, longest first."""
+    table, _ = lexicon(lang)
+    hashed = {tuple(hash_string(w) for w in k): v for k, v in table.items()}
+    sizes: dict[int, set[int]] = {}
+    for key in hashed:
+        sizes.setdefault(key[0], set()).add(len(key))
+    return hashed, {h: tuple(sorted(ks, reverse=True)) for h, ks in sizes.items()}
 
 
 def vocabulary(lang: str) -> set[str]:
@@ -321,7 +325,7 @@ def _bare(word: str) -> str:
     return word[1:] if len(word) > 3 and word[0] in _AR_PROCLITIC else word
 
 
-def _agent(words: _Words, i: int, j: int, lang: str) -> bool:
+def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
     """True when the mention at tokens [i, j) is named as the doer in a by-phrase or an attack noun."""
     k = i - 1
     if lang == "en":
@@ -342,7 +346,7 @@ _EN_HELD = frozenset({"held", "controlled", "occupied", "besieged", "dominated"}
 _AR_HELD_BEFORE = frozenset({"سيطره", "قبضه", "تسيطر", "يسيطر"})  # "لسيطرة X", "تسيطر X" (present: holds)
 
 
-def _holder(words: _Words, i: int, j: int, lang: str) -> bool:
+def _holder(words: list[str], i: int, j: int, lang: str) -> bool:
     """True when the mention only says who holds a place ("the opposition-held town", "held by
     the rebels", "التي تسيطر عليها المعارضة", "الخاضعة لسيطرة داعش"): it took no part in the event."""
     if lang == "en":
@@ -375,7 +379,7 @@ _AR_SPEAKER = frozenset({"مصدر", "مصادر", "مصدران", "مصدرين
 _AR_ACCORDING = frozenset({"بحسب", "حسب", "وفق", "وفقا", "باسم", "لسان"})
 
 
-def _source(words: _Words, i: int, j: int, key: str, lang: str) -> bool:
+def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
     """True when the mention is where the news came from, not a party: "according to the police",
     "Police said the motive was unclear", "an army spokesman", "military sources", "مصادر في
     الشرطة", "الناطق باسم الجيش", "بحسب الجيش". Only police are dropped as bare speakers ("Police
@@ -400,7 +404,7 @@ def _source(words: _Words, i: int, j: int, key: str, lang: str) -> bool:
     return k >= 1 and words[k] in ("في", "من", "ب") and (words[k - 1] in _AR_SPEAKER or _bare(words[k - 1]) in _AR_SPEAKER)
 
 
-def _allied(words: _Words, prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
+def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
     """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
     if cur[0] - prev[1] > 3:
         return False
@@ -418,22 +422,22 @@ def _allied(words: _Words, prev: tuple[int, int], cur: tuple[int, int], first_te
     return gap in _AR_ALLY_GAPS
 
 
-class _Words:
-    """Norm strings of a Doc's tokens, looked up only where context is read (around mentions)."""
+# Norm strings by hash, shared by all Docs (news repeats its words): one C-level map() per Doc
+# instead of a StringStore lookup per token. Bounded like the NORM component's cache.
+_WORDS: dict[int, str] = {}
+_WORDS_LIMIT = 200_000
 
-    __slots__ = ("hashes", "strings", "seen")
 
-    def __init__(self, hashes: list[int], strings) -> None:
-        self.hashes, self.strings, self.seen = hashes, strings, {}
-
-    def __len__(self) -> int:
-        return len(self.hashes)
-
-    def __getitem__(self, k: int) -> str:
-        word = self.seen.get(k)
-        if word is None:
-            word = self.seen[k] = self.strings[self.hashes[k]]
-        return word
+def _words(hashes: list[int], strings) -> list[str]:
+    """The norm strings of a Doc's tokens."""
+    words = list(map(_WORDS.get, hashes))
+    if None in words:
+        if len(_WORDS) >= _WORDS_LIMIT:
+            _WORDS.clear()
+        for k, w in enumerate(words):
+            if w is None:
+                words[k] = _WORDS[hashes[k]] = strings[hashes[k]]
+    return words
 
 
 def find_actors(doc: Doc) -> list[Mention]:
@@ -448,15 +452,15 @@ def find_actors(doc: Doc) -> list[Mention]:
     table, longest = _hashed(lang)
     if not len(doc):
         return []
-    hashes = doc.to_array(NORM).tolist()
+    # one attribute array for matching and for the texts and offsets of what is found
+    hashes, idx, length, orth, space = doc.to_array([NORM, IDX, LENGTH, ORTH, SPACY]).T.tolist()
     sizes = list(map(longest.get, hashes))
     if not any(sizes):
         return []
     n = len(hashes)
     strings = doc.vocab.strings
     # (doc.text would make a Token object per token: texts are rebuilt from ORTH and SPACY)
-    idx, length, orth, space = doc.to_array([IDX, LENGTH, ORTH, SPACY]).T.tolist()
-    words = _Words(hashes, strings)
+    words = _words(hashes, strings)
 
     def text_of(a: int, b: int) -> str:
         return "".join(strings[orth[k]] + (" " if space[k] and k < b - 1 else "") for k in range(a, b))
@@ -468,7 +472,9 @@ def find_actors(doc: Doc) -> list[Mention]:
             continue
         i = start
         hit = None
-        for k in range(min(sizes[i], n - i), 0, -1):
+        for k in sizes[i]:
+            if i + k > n:
+                continue
             alias = table.get(tuple(hashes[i:i + k]))
             if alias is None:
                 continue
