@@ -440,7 +440,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 memo[key] = _choose(gaz, m, ctx, share, named, hinted)
             results.append(memo[key])
         choice = [r[0] for r in results]
-    results, renamed = _consistent(gaz, mentions, results, named, hinted)
+    results, renamed = _consistent(doc, gaz, mentions, results, named, hinted)
     keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
@@ -469,7 +469,18 @@ _SMALL_PLACE = 50_000
 _NAMESAKE = "not in the gazetteer under the province named nearby: coded to its nearby place"
 
 
-def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
+def _listed(doc: Doc, prev: _Mention, m: _Mention) -> bool:
+    """``m`` follows ``prev`` in a list: "الحواش والقاهرة", "X, Y", "X and Y"."""
+    if prev.end_tok == m.start_tok:
+        return True
+    return prev.end_tok == m.start_tok - 1 and doc[prev.end_tok].text.lower() in _LIST_WORDS
+
+
+_LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
+
+
+def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+                results: list[tuple[int | None, str, str]],
                 named: Counter[str], hinted: frozenset[str]
                 ) -> tuple[list[tuple[int | None, str, str]], dict[int, tuple[str, str]]]:
     """Second look at each place against the provinces chosen around it; also returns the
@@ -503,16 +514,18 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
         if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
             continue
         e = ents[c]
-        after = _province_after(mentions, results, ents, k)
+        after = _province_after(mentions, province_at, k)
         if after and e[A1] != after and not e[ID].startswith("overlay:") \
                 and (e[CC] != after.split(".")[0] and not named[e[CC]] or e[POP] < _SMALL_PLACE):
             # "Nahiyat Yathrib in Saladin province" is not Medina; "Fakkeh in al-Hasakeh"
             inside = [x for x in m.candidates if ents[x][A1] == after and ents[x][KIND] == "city"]
             if inside:
                 out[k] = (max(inside, key=lambda x: ents[x][POP]), "admin1 named nearby", "")
-            else:
+                continue
+            if e[CC] != after.split(".")[0]:
                 out[k] = (None, "", f"not in the gazetteer under the province named after it ({after})")
-            continue
+                continue
+            # a namesake in the same country: the rule below codes it to that province
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
         near = {province_at[j] for j in range(lo, hi) if j != k and province_at[j]}
@@ -539,7 +552,7 @@ def _consistent(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[in
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
         prev = k - 1
-        if prev < 0 or mentions[prev].end_tok < m.start_tok - 1 or results[prev][0] is None:
+        if prev < 0 or results[prev][0] is None or not _listed(doc, mentions[prev], m):
             continue
         pe = ents[results[prev][0]]
         if pe[KIND] == "country" or pe[CC] == e[CC] or named[e[CC]] or e[CC] in hinted:
@@ -566,16 +579,12 @@ def _codable(gaz: Gazetteer, idx: int | None) -> bool:
     return e[KIND] in ("city", "site")
 
 
-def _province_after(mentions: list[_Mention], results: list[tuple[int | None, str, str]],
-                    ents: list[tuple], k: int) -> str:
+def _province_after(mentions: list[_Mention], province_at: list[str | None], k: int) -> str:
     """The admin1 code of a province named right after mention ``k`` ("X in Y province",
-    "X, Y", "X (Y)"), or ""."""
+    "X, Y", "X in Dar'a countryside"), or ""."""
     if k + 1 >= len(mentions) or mentions[k + 1].start_tok - mentions[k].end_tok > 2:
         return ""
-    nxt = results[k + 1][0]
-    if nxt is None or ents[nxt][KIND] != "admin1" or mentions[k + 1].reference:
-        return ""
-    return ents[nxt][A1]
+    return province_at[k + 1] or ""
 
 
 def _strength(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
@@ -661,6 +670,9 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     if e[KIND] in ("country", "admin1") or named[e[CC]] or e[CC] in hinted or support[e[CC]] > 1 \
             or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
         return False
+    if m.near or any(gaz.entries[c][KIND] == "admin1" and gaz.entries[c][CC] == e[CC]
+                     for c in m.candidates):
+        return False  # "in Dar'a countryside": a province's name or a "near" cue is no stray word
     own = strength[e[CC]]
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))

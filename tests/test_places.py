@@ -312,7 +312,15 @@ def test_name_listed_with_villages_of_another_country_is_not_that_capital(pipes,
     found = find(pipes, gaz, "سيطرت القوات على قريتي الزيارة والقاهرة في ريف حماة", "ar")
     assert one(found, "الزيارة").country == "Syria"
     cairo = one(found, "والقاهرة")
+    assert not cairo.resolved and cairo.country == ""  # rural Hama follows: not in Hama
+    found = find(pipes, gaz, "قصفت قوات النظام في سوريا قريتي الزيارة والقاهرة", "ar")
+    cairo = one(found, "والقاهرة")
     assert not cairo.resolved and "listed with places in SY" in cairo.reason
+
+
+def test_in_is_not_a_list(pipes, gaz):
+    found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
+    assert one(found, "Idlib").resolved
 
 
 @pytest.mark.parametrize("text,lang,event,reference", [
@@ -366,3 +374,16 @@ def test_spelling_variant_beats_a_shorter_exact_word(pipes, gaz):
     assert tal.how.startswith("spelling variant")
     # without a cue the guess is not made and the exact short name is not stretched
     assert not any(p.text == "Tal Tamer" for p in find(pipes, gaz, "Tal Tamer was calm.", "en"))
+
+
+@pytest.mark.parametrize("word", ["May", "Federal", "Colonia", "White House", "Tin", "Police"])
+def test_common_words_are_stop_keys(word):
+    # "Federal University" is not Buenos Aires, "White House" is not Casablanca (Dar el Beida)
+    assert gz.name_key(word) in gz.stop_keys()
+
+
+def test_place_before_a_province_capital_named_after_it_is_checked(pipes, gaz):
+    # "Tal Ahmar in Dar'a countryside": a namesake elsewhere is not the place
+    found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
+    assert not one(found, "Tripoli").resolved
+    assert one(found, "Idlib").admin1 == "Idleb"
