@@ -499,8 +499,8 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     province_at: list[str | None] = []
     for m, r in zip(mentions, results):
         c = r[0]
-        if c is None or ents[c][KIND] == "country":
-            province_at.append(None)
+        if c is None or ents[c][KIND] == "country" or _weak(gaz, m, r, named, hinted):
+            province_at.append(None)  # a common word ("Tahrir") names no province
         elif m.reference:
             province_at.append(None)  # "X north of Damascus": X is often in the next province
         elif ents[c][KIND] in ("admin1", "admin2") or m.near or r[1] == "provincial capital of the same name":
@@ -670,9 +670,6 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     if e[KIND] in ("country", "admin1") or named[e[CC]] or e[CC] in hinted or support[e[CC]] > 1 \
             or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
         return False
-    if m.near or any(gaz.entries[c][KIND] == "admin1" and gaz.entries[c][CC] == e[CC]
-                     for c in m.candidates):
-        return False  # "in Dar'a countryside": a province's name or a "near" cue is no stray word
     own = strength[e[CC]]
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))
