@@ -589,12 +589,11 @@ def _province_after(mentions: list[_Mention], province_at: list[str | None], k: 
 
 def _strength(gaz: Gazetteer, mentions: list[_Mention], results: list[tuple[int | None, str, str]],
               keep: list[bool], named: Counter[str], hinted: frozenset[str]) -> Counter[str]:
-    """How strongly the text is about each country: named countries 2, hints 1, each place 1
+    """How strongly the text is about each country: named countries 2, each place 1
     plus 1 for a cue or clitic that says it is a place, a second word, a big town or a province."""
     ents = gaz.entries
+    # the caller's hints (actors' countries) are left out: "Israeli airstrikes ... in Dar'a"
     out: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
-    for cc in hinted:
-        out[cc] += 1.0
     for m, r, k in zip(mentions, results, keep):
         if not k or r[0] is None or ents[r[0]][KIND] == "country":
             continue

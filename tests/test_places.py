@@ -387,3 +387,10 @@ def test_place_before_a_province_capital_named_after_it_is_checked(pipes, gaz):
     found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
     assert not one(found, "Tripoli").resolved
     assert one(found, "Idlib").admin1 == "Idleb"
+
+
+def test_hints_do_not_outweigh_a_placed_town(pipes, gaz):
+    # "Israeli airstrikes ... in Az Ziyarah": the actors' country is no reason to drop the place
+    doc = pipes["en"]("Israeli airstrikes hit positions in Az Ziyarah.")
+    found = places.find_places(doc, gazetteer=gaz, hints=("Israel",))
+    assert one(found, "Az Ziyarah").country == "Syria"
