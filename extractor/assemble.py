@@ -239,8 +239,10 @@ class Assembler:
         """The towns listed together with the candidate's own town ("قرى X وY وZ", "X, Y and Z")."""
         if cand.place_from != "sentence" or cand.place.kind != "city":
             return [cand.place]
+        # A village known only by name, coded to its province ("gn:...@SY.10", precision 2),
+        # is still a location of its own.
         towns = [p for p in self._in(self.places, cand.sentences[0])
-                 if p.resolved and p.kind == "city" and p.geo_precision == 1]
+                 if p.resolved and p.kind == "city" and (p.geo_precision == 1 or "@" in p.entry_id)]
         runs: list[list[Place]] = []
         for p in towns:
             gap = self.doc.text[runs[-1][-1].end:p.start] if runs else None
