@@ -8,6 +8,7 @@ be one engagement merge (ACLED's unit of an event). docs/coding.md has every rul
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -101,17 +102,29 @@ class Assembler:
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
-        self.dates = dates_mod.find_dates(doc.text, lang, article.published)
+        self.text = doc.text  # built from the tokens on every access: read it once
+        self.dates = dates_mod.find_dates(self.text, lang, article.published)
+        # Mentions grouped by sentence once: articles have hundreds of sentences.
+        self.starts = [sent.start_char for sent in self.sents]
+        self.places_by, self.actors_by, self.triggers_by, self.fatalities_by, self.dates_by = (
+            self.per_sentence(x) for x in
+            (self.places, self.actors, self.triggers, self.fatalities, self.dates))
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
 
     # -- per-sentence lookups -------------------------------------------------
-    def _in(self, items, sent: Span):
-        return [x for x in items if sent.start_char <= x.start < sent.end_char]
+    def per_sentence(self, items: list) -> list[list]:
+        """``items`` (with a ``start`` offset) grouped by the sentence they start in."""
+        out: list[list] = [[] for _ in self.sents]
+        for x in items:
+            k = bisect.bisect_right(self.starts, x.start) - 1
+            if k >= 0:
+                out[k].append(x)
+        return out
 
     def dates_in(self, i: int) -> list[DateMention]:
-        return self._in(self.dates, self.sents[i])
+        return self.dates_by[i]
 
     def paragraph_before(self, i: int) -> list[int]:
         """Indices of up to LOOKBACK earlier body sentences in the same paragraph, nearest first."""
@@ -138,17 +151,17 @@ class Assembler:
             # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden.
             return min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (p.geo_precision - 1))
 
-        own = best(self._in(self.places, self.sents[i]))
+        own = best(self.places_by[i])
         if own:
             return own, "sentence"
         for j in self.paragraph_before(i):
-            p = best(self._in(self.places, self.sents[j]))
+            p = best(self.places_by[j])
             if p:
                 return p, "paragraph"
         if prev is not None and prev.last == i - 1:
             return prev.place, "previous event"
         for j in self.lead():
-            p = best(self._in(self.places, self.sents[j]))
+            p = best(self.places_by[j])
             if p:
                 return p, "title" if self.sents[j].start_char < self.body_start else "lead"
         return None
@@ -175,19 +188,19 @@ class Assembler:
         return None
 
     def is_report_date(self, d: DateMention) -> bool:
-        before = self.doc.text[max(0, d.start - REPORT_REACH):d.start]
+        before = self.text[max(0, d.start - REPORT_REACH):d.start]
         return bool(REPORT_VERB.search(before))
 
     # -- assembly -------------------------------------------------------------
     def run(self) -> Extraction:
         cands: list[Candidate] = []
         for i, sent in enumerate(self.sents):
-            trigs = self._in(self.triggers, sent)
+            trigs = self.triggers_by[i]
             if not trigs:
-                deaths = self._in(self.fatalities, sent)
+                deaths = self.fatalities_by[i]
                 if deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i):
                     # "Three soldiers were killed." continues the event before it.
-                    cands[-1].fatalities += deaths
+                    cands[-1].fatalities = cands[-1].fatalities + deaths
                     cands[-1].sentences.append(sent)
                     cands[-1].last = i
                 continue
@@ -232,7 +245,7 @@ class Assembler:
                 trigs = [t for t in trigs if t is not trig and self.date_for(i, t, prev)[0] != stale]
                 continue
             return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
-                             self._in(self.actors, sent), self._in(self.fatalities, sent), last=i)
+                             list(self.actors_by[i]), list(self.fatalities_by[i]), last=i)
         return None
 
     def listed_with(self, cand: Candidate) -> list[Place]:
@@ -241,11 +254,11 @@ class Assembler:
             return [cand.place]
         # A village known only by name, coded to its province ("gn:...@SY.10", precision 2),
         # is still a location of its own.
-        towns = [p for p in self._in(self.places, cand.sentences[0])
+        towns = [p for p in self.places_by[cand.last]
                  if p.resolved and p.kind == "city" and (p.geo_precision == 1 or "@" in p.entry_id)]
         runs: list[list[Place]] = []
         for p in towns:
-            gap = self.doc.text[runs[-1][-1].end:p.start] if runs else None
+            gap = self.text[runs[-1][-1].end:p.start] if runs else None
             if gap is not None and LIST_GAP.fullmatch(gap):
                 runs[-1].append(p)
             else:
