@@ -9,7 +9,6 @@ be one engagement merge (ACLED's unit of an event). docs/coding.md has every rul
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace

@@ -6,7 +6,6 @@ dataset that fails its own schema); `validate` uses 1 for an invalid dataset.
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
 from pathlib import Path
