@@ -46,8 +46,7 @@ def extract_all(items: Iterable[Article | Rejection], workers: int = 1
                 ) -> Iterator[Extraction | Rejection]:
     """Extractions (or rejections) in input order, using ``workers`` processes."""
     if workers <= 1:
-        for item in items:
-            yield item if isinstance(item, Rejection) else extract_safely(item)
+        yield from map(_dispatch, items)
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
