@@ -357,8 +357,6 @@ class Assembler:
             language=self.lang, confidence=round(min(1.0, confidence), 3),
             evidence=" ".join(self.article.text[body_start:body_end].split()),
             evidence_start=body_start, evidence_end=body_end,
-            explain={"event_type": trig.rule, "place": f"{c.place.how} ({c.place_from})",
-                     "event_date": f"{c.date.rule} ({c.date_from})"},
         )
         event.notes = describe(event)
         return event

@@ -6,7 +6,7 @@ analysed, so each emitted field can say where it came from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ class Trigger:
     sub_event_type: str
     strength: float  # 0..1, how strongly the phrase alone signals the type
     rule: str = ""  # lexicon entry id
-    # The type depends on who was hit ("attacked", "killed", هاجم): the assembler codes
-    # Battles/Armed clash when the target is an armed actor, else Violence against civilians.
+    # The type depends on who was involved ("attacked", "killed", هاجم): the assembler codes
+    # Battles/Armed clash between two armed sides, else Violence against civilians/Attack.
     needs_target: bool = False
     # "asserted" for a reported event; otherwise why it is not one: "negated", "future",
     # "hypothetical", "threat", "history", "question", "related-news".
@@ -150,4 +150,3 @@ class Event:
     evidence: str = ""
     evidence_start: int = 0
     evidence_end: int = 0
-    explain: dict[str, str] = field(default_factory=dict)  # field -> rule that set it

@@ -57,19 +57,6 @@ PRIORITY: list[tuple[str, str]] = [
     ("Strategic developments", "Other"),
 ]
 
-SUB_TYPES: dict[str, list[str]] = {}
-for _etype, _sub in PRIORITY:
-    SUB_TYPES.setdefault(_etype, []).append(_sub)
-
-DISORDER: dict[str, str] = {
-    sub: ("Strategic developments" if etype == "Strategic developments"
-          else "Political violence; Demonstrations" if sub == "Excessive force against protesters"
-          else "Demonstrations" if sub in {"Protest with intervention", "Peaceful protest",
-                                          "Violent demonstration"}
-          else "Political violence")
-    for etype, sub in PRIORITY
-}
-
 RANK = {pair: i for i, pair in enumerate(PRIORITY)}
 MODALITIES = ("asserted", "negated", "future", "hypothetical", "threat", "history", "question",
               "related-news")

@@ -345,12 +345,16 @@ def test_strategic_developments_are_ranked_by_strength():
 
 def test_priority_tables_are_consistent():
     assert len(triggers.PRIORITY) == 25 and len(set(triggers.PRIORITY)) == 25
-    assert sum(len(v) for v in triggers.SUB_TYPES.values()) == 25
-    assert set(triggers.DISORDER) == {sub for _, sub in triggers.PRIORITY}
-    assert triggers.DISORDER["Excessive force against protesters"] == "Political violence; Demonstrations"
-    assert triggers.DISORDER["Mob violence"] == "Political violence"
-    assert triggers.DISORDER["Peaceful protest"] == "Demonstrations"
-    assert triggers.DISORDER["Arrests"] == "Strategic developments"
+    # the priority table names exactly the schema's (event_type, sub_event_type) pairs, the one
+    # place disorder_type is defined
+    from extractor import contract
+
+    taxonomy = contract.sub_event_map()
+    assert {(e, s) for s, (e, _) in taxonomy.items()} == set(triggers.PRIORITY)
+    assert taxonomy["Excessive force against protesters"][1] == "Political violence; Demonstrations"
+    assert taxonomy["Mob violence"][1] == "Political violence"
+    assert taxonomy["Peaceful protest"][1] == "Demonstrations"
+    assert taxonomy["Arrests"][1] == "Strategic developments"
     assert triggers.PRIORITY[0] == (BAT, "Government regains territory")
     assert triggers.PRIORITY[-1] == (SD, "Other")
 
