@@ -20,6 +20,7 @@ from . import dates as dates_mod
 from . import fatalities as fatalities_mod
 from . import places as places_mod
 from . import triggers as triggers_mod
+from . import unlisted as unlisted_mod
 from .errors import ArticleError
 from .nlp import SUPPORTED_LANGUAGES, get_nlp
 from .normalise import detect_language
@@ -38,7 +39,7 @@ REPORT_VERB = re.compile(
     r"\b(?:said|says|told|reported|announced|stated|added|confirmed)\b(?![^.,]*\b(?:that)\b)[^.]*$"
     r"|(?:^|\s)(?:قال|قالت|أفاد|افاد|أفادت|افادت|أعلن|اعلن|أعلنت|اعلنت|ذكر|ذكرت|أكد|اكد|أكدت|اكدت|أوضح|اوضح)"
     r"(?![^،.]*\s(?:إن|ان|أن|إنه|انه|أنه))[^.]*$")
-LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو)?\s*")
+LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*")
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
@@ -96,7 +97,9 @@ class Assembler:
         self.sents = list(doc.sents)
         self.actors = actors_mod.find_actors(doc)
         # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
-        self.places = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
+        found = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
+        # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
+        self.places = sorted(found + unlisted_mod.find_unlisted(doc, found), key=lambda p: p.start)
         self.triggers = [t for t in triggers_mod.find_triggers(doc)
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
@@ -375,4 +378,6 @@ def describe(e: Event) -> str:
     text = f"{when}, {e.sub_event_type.lower()} by {who}{against} in {where}."
     if e.fatalities:
         text += f" {e.fatalities} {'fatality' if e.fatalities == 1 else 'fatalities'} reported."
+    if p and p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX):
+        text += f" Location {p.how}."  # the name to geocode later
     return text

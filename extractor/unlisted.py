@@ -1,0 +1,266 @@
+"""Places the gazetteer does not list: villages and neighbourhoods named after a cue word.
+
+Round-ups name villages that no PyPI gazetteer has ("قرى الحواش والعنكاوي والزقوم بسهل الغاب
+في ريف حماة", "حي الواسطي جنوبي مدينة كركوك"). ACLED codes such an event to a representative
+place it can find: here the place that the same sentence names for the village (the province,
+"rural X", the city), at geo_precision 2 (3 when only the province is known); a city district
+keeps precision 1 and is named "City - District" as ACLED names neighbourhoods. The village's
+own name is kept, transliterated, as the location so that events at different villages stay
+apart (ACLED: one event per location) and users can geocode them later; its Arabic spelling
+and the place whose coordinates it took are in ``Place.how`` (and in the row's notes).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from .normalise import normalise
+from .records import Place
+
+# Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
+# Source: common Arabic news usage (SOHR-style round-ups); the cue words of place_cues.tsv.
+_VILLAGE_CUES = {"قرية": 1, "بلدة": 1, "قريتي": 2, "بلدتي": 2, "قرى": 0, "بلدات": 0,
+                 "قريه": 1, "بلده": 1}
+_DISTRICT_CUES = {"حي": 1, "حيي": 2, "احياء": 0}
+_CUES = {normalise(k): (n, False) for k, n in _VILLAGE_CUES.items()}
+_CUES.update({normalise(k): (n, True) for k, n in _DISTRICT_CUES.items()})
+_PROCLITICS = ("وب", "فب", "ول", "و", "ف", "ب", "ل")
+# First words of compound names ("أم حوش", "دير حافر"), transliterated as ACLED spells them.
+_COMPOUND = {"ام": "Umm", "ابو": "Abu", "ابي": "Abi", "عين": "Ain", "تل": "Tal", "دير": "Deir",
+             "كفر": "Kafr", "خربه": "Khirbet", "بيت": "Beit", "جسر": "Jisr", "راس": "Ras",
+             "بير": "Bir", "بئر": "Bir", "وادي": "Wadi", "جبل": "Jabal", "مزرعه": "Mazraat",
+             "بني": "Bani", "معره": "Maarat", "قصر": "Qasr", "حمام": "Hammam", "سهل": "Sahl",
+             "مخيم": "Mukhayyam"}
+# Words that follow a cue but are no name ("قرية بمحافظة حلب", "بلدة في ريف").
+_NOT_NAMES = frozenset(normalise(w) for w in (
+    "في", "من", "على", "الى", "إلى", "عن", "قرب", "بالقرب", "التي", "الذي", "تابعة", "التابعة",
+    "محافظة", "ريف", "منطقة", "مدينة", "قرية", "بلدة", "اخرى", "أخرى", "مجاورة", "المجاورة",
+    "عدة", "عديدة", "بعض", "كل", "جميع", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
+    "شرقي", "غربي", "واحدة", "صغيرة", "كبيرة", "هذه", "هذا", "تلك", "ذلك", "نفسها", "ال",
+    "محيط", "أطراف", "ضواحي", "مناطق", "مدن", "قرى", "بلدات", "أحياء", "مخيم", "مخيمات",
+    "سهل", "جبل", "وادي", "طريق", "الطريق", "اوتوستراد", "الحدود", "حدود"))
+ENTRY_PREFIX = "unlisted:"  # entry ids of these places: one per name and province
+REACH = 12  # tokens after the last name in which the place that locates it is looked for
+
+
+def find_unlisted(doc: Doc, found: list[Place]) -> list[Place]:
+    """Village and neighbourhood names after a cue word that ``found`` (the gazetteer's
+    mentions) did not resolve, each coded to the place the sentence names for it.
+
+    Arabic only (English names are matched by the gazetteer or not at all). A name with no
+    resolved place in its sentence to locate it is not returned: ACLED codes nothing it
+    cannot place.
+    """
+    if doc.lang_ != "ar":
+        return []
+    resolved = [p for p in found if p.resolved]
+    taken = [(p.start, p.end) for p in resolved]
+    out: list[Place] = []
+    for tok in doc:
+        cue = _CUES.get(_bare(tok.norm_)) or _CUES.get(_bare(normalise(tok.text)))
+        if cue is None:
+            continue
+        count, district = cue
+        names = _names_after(doc, tok.i + 1, count)
+        if not names:
+            continue
+        anchor = _anchor(doc, found, resolved, tok.i, names[-1][1], district)
+        if anchor is None:
+            continue
+        for first, stop in names:
+            span = doc[first:stop]
+            start, end = span.start_char, span.end_char
+            if any(s < end and start < e for s, e in taken):
+                continue  # the gazetteer placed it
+            if span.text.startswith("و") and first != names[0][0]:
+                start += 1
+            text = doc.text[start:end]
+            out.append(_coded(text, start, end, anchor, district))
+            taken.append((start, end))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _bare(norm: str) -> str:
+    """A cue word without a proclitic ("بقرية" -> "قريه")."""
+    if norm in _CUES:
+        return norm
+    for p in _PROCLITICS:
+        if norm.startswith(p) and norm[len(p):] in _CUES:
+            return norm[len(p):]
+    return norm
+
+
+def _is_name(tok) -> bool:
+    t = normalise(tok.text)
+    return (tok.is_alpha and len(t) >= 2 and t not in _NOT_NAMES and not tok.is_stop
+            and _bare(t) not in _CUES and tok.norm_ == t)
+
+
+def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
+    """Token ranges of the names listed from token ``i``: one, two, or a و-list."""
+    names: list[tuple[int, int]] = []
+    while i < len(doc):
+        tok = doc[i]
+        joined = bool(names)
+        if joined:
+            if not (tok.text.startswith("و") and len(tok.text) > 2):
+                break
+            rest = normalise(tok.text[1:])
+            if rest in _NOT_NAMES or _bare(rest) in _CUES:
+                break
+        elif not _is_name(tok):
+            break
+        stop = i + 1
+        head = normalise(tok.text[1:] if joined else tok.text)
+        if head in _COMPOUND and stop < len(doc) and doc[stop].is_alpha \
+                and normalise(doc[stop].text) not in _NOT_NAMES:
+            stop += 1
+        names.append((i, stop))
+        i = stop
+        if count and len(names) == count:
+            break
+    return names
+
+
+def _anchor(doc: Doc, found: list[Place], resolved: list[Place], cue_i: int, after_i: int,
+            district: bool) -> Place | None:
+    """The place that locates the names: the first one named in or right after the list (a
+    town, "ريف X", a province; a district or plain the gazetteer cannot place stands for its
+    province), else the nearest one before the cue in the same sentence. A neighbourhood
+    needs a town."""
+    sent = doc[cue_i].sent
+    lo, hi = sent.start_char, sent.end_char
+    cue_end = doc[cue_i].idx + len(doc[cue_i])
+    reach_end = doc[min(len(doc), after_i + REACH) - 1].idx + 1
+
+    def usable(p: Place) -> Place | None:
+        if district:
+            return p if p.resolved and p.kind == "city" and p.latitude is not None else None
+        if p.resolved:
+            return p if p.kind != "country" and p.geo_precision and p.latitude is not None else None
+        return _province_place(resolved, p) if p.admin1 else None
+
+    for p in found:
+        if cue_end <= p.start < min(hi, reach_end):
+            got = usable(p)
+            if got is not None:
+                return got
+    if district:
+        return None
+    before = [p for p in resolved if lo <= p.start < doc[cue_i].idx and usable(p)]
+    return before[-1] if before else None
+
+
+def _province_place(resolved: list[Place], p: Place) -> Place | None:
+    """A place of the text in the province of ``p`` (a district the gazetteer cannot place),
+    its provincial capital first, at precision 2 at least."""
+    same = [q for q in resolved if q.admin1 == p.admin1 and q.country == p.country
+            and q.kind != "country" and q.latitude is not None and q.geo_precision]
+    if not same:
+        return None
+    best = min(same, key=lambda q: (q.location != q.admin1 and q.kind != "admin1", q.geo_precision))
+    return replace(best, geo_precision=max(2, best.geo_precision))
+
+
+def _coded(text: str, start: int, end: int, anchor: Place, district: bool) -> Place:
+    latin = transliterate(text)
+    key = normalise(text)
+    if district:
+        location, precision = f"{anchor.location} - {latin}", 1
+        what = "neighbourhood"
+    else:
+        location, precision = latin, max(2, anchor.geo_precision or 2)
+        what = "village"
+    return replace(
+        anchor, start=start, end=end, text=text, location=location, geo_precision=precision,
+        entry_id=f"{ENTRY_PREFIX}{key}@{anchor.country}/{anchor.admin1}",
+        how=f"not in the gazetteer ({what} {text}): coordinates of {anchor.location}")
+
+
+# ------------------------------------------------------------ transliteration
+_SUN = frozenset("تثدذرزسشصضطظلن")
+_LETTERS = {"ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d", "ذ": "dh",
+            "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d", "ط": "t", "ظ": "z",
+            "ع": "'", "غ": "gh", "ف": "f", "ق": "q", "ك": "k", "ل": "l", "م": "m", "ن": "n",
+            "ه": "h", "ء": "'", "ئ": "'", "ؤ": "'", "پ": "p", "چ": "ch", "ڤ": "v", "گ": "g"}
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
+
+
+def transliterate(name: str) -> str:
+    """A Latin spelling of an Arabic place name in the style of ACLED's location names
+    ("المشيك" -> "Al-Mushayk", "الزقوم" -> "Az-Zaqum", "أبو دشير" -> "Abu Dashir").
+
+    Short vowels are not written in Arabic, so they are guessed: a vowel after a first
+    consonant followed by another, the diminutive pattern CCيC read as CuCayC, the article
+    assimilated to a sun letter. Good enough to recognise and geocode a name, not a standard.
+    """
+    words = _DIACRITICS.sub("", name).split()
+    out: list[str] = []
+    for w in words:
+        folded = normalise(w)
+        if folded in _COMPOUND:
+            out.append(_COMPOUND[folded])
+            continue
+        glued = "ابو" if folded.startswith("ابو") and len(folded) > 5 else None
+        if glued and len(words) == 1:
+            out.append(_COMPOUND[glued])
+            w = w[len(glued):]
+        out.append(_word(w))
+    return " ".join(x for x in out if x)
+
+
+def _word(w: str) -> str:
+    prefix = ""
+    if w.startswith("ال") and len(w) > 3:
+        w = w[2:]
+        first = _LETTERS.get(w[0], "l")
+        prefix = f"A{first}-" if w[0] in _SUN else "Al-"
+    body = "".join(_units(w)).lstrip("'")
+    return prefix + body[:1].upper() + body[1:]
+
+
+_LONG = "اآى"
+
+
+def _units(w: str) -> list[str]:
+    """Latin pieces of one word without its article; vowels guessed as the docstring says."""
+    end = w[:-1] if w.endswith("ة") else w
+    tail = ("h" if end.endswith("ا") else "a") if w.endswith("ة") else ""
+    if len(end) == 4 and end[2] == "ي" and not tail and not any(c in _LONG + "أإي" for c in end[:2] + end[3]):
+        # The diminutive CuCayC of village names (Mushayk, Huwayz, Duwayr).
+        c1, c2, c3 = (_LETTERS.get(c, "w" if c == "و" else "") for c in (end[0], end[1], end[3]))
+        return [c1, "u", c2, "ay", c3]
+    pieces: list[tuple[str, bool]] = []  # (latin, is a consonant)
+    for k, ch in enumerate(end):
+        prev_c = bool(pieces) and pieces[-1][1]
+        nxt = w[k + 1] if k + 1 < len(w) else ""
+        if ch in _LONG:
+            pieces.append(("a", False))
+        elif ch in "أإ" and k == 0:
+            pieces.append(("i" if ch == "إ" else "a", False))
+        elif ch in "وي":
+            before_vowel = bool(nxt) and nxt in _LONG + "ة"
+            if prev_c and not before_vowel:
+                pieces.append(("u" if ch == "و" else "i", False))
+            elif ch == "ي":
+                if prev_c:
+                    pieces.append(("i", False))
+                pieces.append(("y", True))
+            else:
+                pieces.append(("w", True))
+        elif ch in "أإ":
+            pieces.append(("'", True))
+        else:
+            pieces.append((_LETTERS.get(ch, ""), True))
+    if len(pieces) > 1 and pieces[0][1] and pieces[1][1]:
+        pieces.insert(1, ("a", False))  # no Arabic word starts with two consonants
+    k = 2
+    while k < len(pieces):  # nor has three in a row
+        if pieces[k][1] and pieces[k - 1][1] and pieces[k - 2][1]:
+            pieces.insert(k, ("a", False))
+        k += 1
+    if tail:
+        pieces.append((tail, False))
+    return [p for p, _ in pieces]
