@@ -29,6 +29,9 @@ from .records import ActorMention, Article, DateMention, Event, Fatalities, Plac
 ARMED_INTER = {1, 2, 3, 4, 8}
 STATE_FORCES, NON_STATE_ARMED = 1, {2, 3, 4}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+# Remote violence from different platforms (aircraft, ground artillery) is two events at one
+# place and day (ACLED: one event per sub-event type, place, day and actors).
+SEPARATE_TACTICS = {"Air/drone strike", "Shelling/artillery/missile attack"}
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).
 MAX_AGE_DAYS = 10
@@ -39,7 +42,8 @@ REPORT_VERB = re.compile(
     r"\b(?:said|says|told|reported|announced|stated|added|confirmed)\b(?![^.,]*\b(?:that)\b)[^.]*$"
     r"|(?:^|\s)(?:قال|قالت|أفاد|افاد|أفادت|افادت|أعلن|اعلن|أعلنت|اعلنت|ذكر|ذكرت|أكد|اكد|أكدت|اكدت|أوضح|اوضح)"
     r"(?![^،.]*\s(?:إن|ان|أن|إنه|انه|أنه))[^.]*$")
-LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*")
+# Between two listed places: "X, Y", "X and Y", "X وY", "بلدة X وقرية Y".
+LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*(?:و?(?:قرية|بلدة|مدينة|بلدات|قرى)\s+)?")
 CIVILIANS, UNIDENTIFIED = 7, 3
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
@@ -150,8 +154,14 @@ class Assembler:
             if not usable:
                 return None
             # Nearest to the trigger, a vaguer place counting as farther away: "an ambush near
-            # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden.
-            return min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (p.geo_precision - 1))
+            # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden. A village the
+            # gazetteer lacks is as precise as its name, whatever coordinates it borrowed
+            # ("بلدة المزاريب قرب مدينة درعا" is in Al-Muzayrib).
+            chosen = min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (
+                0 if p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) else p.geo_precision - 1))
+            # A neighbourhood of the chosen town is the same place, told more precisely.
+            inside = [p for p in usable if p.location.startswith(f"{chosen.location} - ")]
+            return inside[0] if inside else chosen
 
         own = best(self.places_by[i])
         if own:
@@ -211,13 +221,12 @@ class Assembler:
                 continue
             listed = self.listed_with(cand)
             if len(listed) > 1:  # one event per location (ACLED), the toll split evenly
-                cands += [replace(cand, place=p, share=(k, len(listed)), sentences=[sent],
-                                  triggers=list(trigs), actors=list(cand.actors),
-                                  fatalities=list(cand.fatalities)) for k, p in enumerate(listed)]
+                cands += self.per_place(cand, listed, sent)
             elif cands and self.continues(cands[-1], cand, i):
                 self.absorb(cands[-1], cand)
             else:
                 cands.append(cand)
+            cands += self.other_events(i, sent, cand, {p.entry_id for p in listed})
         merged = self.merge(cands)
         # A strategic development with no actor named has no actor1: not coded.
         events = [e for e in map(self.to_event, merged)
@@ -269,6 +278,42 @@ class Assembler:
         distinct = list({p.entry_id: p for p in run}.values())
         return distinct if len(distinct) > 1 else [cand.place]
 
+    @staticmethod
+    def per_place(cand: Candidate, listed: list[Place], sent: Span) -> list[Candidate]:
+        """One candidate per listed place, the toll split evenly."""
+        return [replace(cand, place=p, share=(k, len(listed)), sentences=[sent],
+                        triggers=list(cand.triggers), actors=list(cand.actors),
+                        fatalities=list(cand.fatalities)) for k, p in enumerate(listed)]
+
+    def other_events(self, i: int, sent: Span, cand: Candidate, covered: set[str]
+                     ) -> list[Candidate]:
+        """Events of another tactic at other places of the same sentence: "clashes around
+        villages A and B, accompanied by barrel bombs on villages C and D" is a battle at A and
+        B and air strikes on C and D. Same day; the death counts stay with the main event."""
+        if cand.place_from != "sentence":
+            return []
+        main = triggers_mod.best_type(cand.triggers)
+        # The triggers that point at each other place of the sentence, in text order.
+        groups: dict[str, tuple[Place, list[Trigger]]] = {}
+        for t in sorted(cand.triggers, key=lambda t: t.start):
+            if t.needs_target or t.strength < triggers_mod.WEAK or t.event_type not in VIOLENT:
+                continue
+            found = self.place_for(i, t)
+            if found is None or found[1] != "sentence" or found[0].geo_precision == 3:
+                continue
+            groups.setdefault(found[0].entry_id, (found[0], []))[1].append(t)
+        out: list[Candidate] = []
+        for entry_id, (place, same) in groups.items():
+            kind = triggers_mod.best_type(same)
+            if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
+                continue
+            other = replace(cand, triggers=same, place=place, sentences=[sent],
+                            actors=list(cand.actors), fatalities=[], share=(0, 1))
+            listed = self.listed_with(other)
+            covered |= {p.entry_id for p in listed}
+            out += self.per_place(other, listed, sent) if len(listed) > 1 else [other]
+        return out
+
     def continues(self, prev: Candidate, cand: Candidate, i: int) -> bool:
         """A sentence naming no place of its own, on the same day, continues the event before it
         ("... attacked a checkpoint near Al Qaim. Three soldiers were killed in the fighting.")."""
@@ -308,9 +353,11 @@ class Assembler:
     def same_event(self, a: Candidate, b: Candidate) -> bool:
         """Types that one engagement can show (battle and its remote violence, a strike and its
         victims) and actor sets that do not contradict (one names no actor, or one's are the other's)."""
-        ta, tb = self.typed(a)[0], self.typed(b)[0]
+        (ta, sa), (tb, sb) = self.typed(a), self.typed(b)
         if ta != tb and not {ta, tb} <= VIOLENT and not {ta, tb} <= {"Protests", "Riots"}:
             return False
+        if sa != sb and {sa, sb} <= SEPARATE_TACTICS:
+            return False  # helicopters' barrel bombs and the army's shelling: two events
         named_a = {m.key for m in a.actors if m.inter != CIVILIANS}
         named_b = {m.key for m in b.actors if m.inter != CIVILIANS}
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a

@@ -22,7 +22,7 @@ from .records import Place
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
 # Source: common Arabic news usage (SOHR-style round-ups); the cue words of place_cues.tsv.
 _VILLAGE_CUES = {"قرية": 1, "بلدة": 1, "قريتي": 2, "بلدتي": 2, "قرى": 0, "بلدات": 0,
-                 "قريه": 1, "بلده": 1}
+                 "ضاحية": 1}
 _DISTRICT_CUES = {"حي": 1, "حيي": 2, "احياء": 0}
 _CUES = {normalise(k): (n, False) for k, n in _VILLAGE_CUES.items()}
 _CUES.update({normalise(k): (n, True) for k, n in _DISTRICT_CUES.items()})
@@ -32,7 +32,7 @@ _COMPOUND = {"ام": "Umm", "ابو": "Abu", "ابي": "Abi", "عين": "Ain", "
              "كفر": "Kafr", "خربه": "Khirbet", "بيت": "Beit", "جسر": "Jisr", "راس": "Ras",
              "بير": "Bir", "بئر": "Bir", "وادي": "Wadi", "جبل": "Jabal", "مزرعه": "Mazraat",
              "بني": "Bani", "معره": "Maarat", "قصر": "Qasr", "حمام": "Hammam", "سهل": "Sahl",
-             "مخيم": "Mukhayyam"}
+             "مخيم": "Mukhayyam", "دار": "Dar"}
 # Words that follow a cue but are no name ("قرية بمحافظة حلب", "بلدة في ريف").
 _NOT_NAMES = frozenset(normalise(w) for w in (
     "في", "من", "على", "الى", "إلى", "عن", "قرب", "بالقرب", "التي", "الذي", "تابعة", "التابعة",
@@ -227,12 +227,15 @@ _LONG = "اآى"
 def _units(w: str) -> list[str]:
     """Latin pieces of one word without its article; vowels guessed as the docstring says."""
     end = w[:-1] if w.endswith("ة") else w
-    tail = ("h" if end.endswith("ا") else "a") if w.endswith("ة") else ""
+    tail = ("h" if end.endswith("ا") else "ah") if w.endswith("ة") else ""
     if len(end) == 4 and end[2] == "ي" and not tail and not any(c in _LONG + "أإي" for c in end[:2] + end[3]):
         # The diminutive CuCayC of village names (Mushayk, Huwayz, Duwayr).
         c1, c2, c3 = (_LETTERS.get(c, "w" if c == "و" else "") for c in (end[0], end[1], end[3]))
         return [c1, "u", c2, "ay", c3]
     pieces: list[tuple[str, bool]] = []  # (latin, is a consonant)
+    if end[:1] == "ع" and end[1:2] in ("ي", "و"):
+        pieces += [("a", False), ("i" if end[1] == "ي" else "u", False)]  # عين Ain, عيشة Aisha
+        end, w = end[2:], w[2:]
     for k, ch in enumerate(end):
         prev_c = bool(pieces) and pieces[-1][1]
         nxt = w[k + 1] if k + 1 < len(w) else ""
