@@ -49,7 +49,7 @@ LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or d
 
 # Confidence factors by where a field came from (see docs/coding.md).
 PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7}
-DATE_FACTOR = {"sentence": 1.0, "paragraph": 0.9, "previous event": 0.9, "lead": 0.85,
+DATE_FACTOR = {"sentence": 1.0, "report": 0.8, "paragraph": 0.9, "previous event": 0.9, "lead": 0.85,
                "publication": 0.75}
 
 
@@ -184,7 +184,9 @@ class Assembler:
         if own:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
-            return min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start))), "sentence"
+            best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
+            # Only the statement's day dates the sentence: the event may be earlier.
+            return best, "report" if self.is_report_date(best) else "sentence"
         for j in self.paragraph_before(i):
             if self.dates_in(j):
                 ranked = sorted(self.dates_in(j), key=self.is_report_date)
