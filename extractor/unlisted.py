@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from .normalise import normalise
+from .normalise import clitic_candidates, normalise
 from .records import Place
 
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
@@ -94,8 +94,9 @@ def _bare(norm: str) -> str:
 
 def _is_name(tok) -> bool:
     t = normalise(tok.text)
-    return (tok.is_alpha and len(t) >= 2 and t not in _NOT_NAMES and not tok.is_stop
-            and _bare(t) not in _CUES and tok.norm_ == t)
+    # No reading of the word without a proclitic is a common word ("بمحافظة", "بمدينة").
+    return (tok.is_alpha and len(t) >= 2 and not tok.is_stop and tok.norm_ == t
+            and not any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(t)))
 
 
 def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
@@ -108,7 +109,7 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
             if not (tok.text.startswith("و") and len(tok.text) > 2):
                 break
             rest = normalise(tok.text[1:])
-            if rest in _NOT_NAMES or _bare(rest) in _CUES:
+            if any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(rest)):
                 break
         elif not _is_name(tok):
             break
@@ -228,10 +229,16 @@ def _units(w: str) -> list[str]:
     """Latin pieces of one word without its article; vowels guessed as the docstring says."""
     end = w[:-1] if w.endswith("ة") else w
     tail = ("h" if end.endswith("ا") else "ah") if w.endswith("ة") else ""
-    if len(end) == 4 and end[2] == "ي" and not tail and not any(c in _LONG + "أإي" for c in end[:2] + end[3]):
-        # The diminutive CuCayC of village names (Mushayk, Huwayz, Duwayr).
+    if len(end) == 4 and end[2] == "ي" and (not tail or end[1] == "و") \
+            and not any(c in _LONG + "أإي" for c in end[:2] + end[3]):
+        # The diminutive CuCayC(ah) of village names (Mushayk, Duwayr, Huwayjah); without و a
+        # CCيCة word is as often CaCiCah (Shari'ah), which the general rule reads.
         c1, c2, c3 = (_LETTERS.get(c, "w" if c == "و" else "") for c in (end[0], end[1], end[3]))
-        return [c1, "u", c2, "ay", c3]
+        return [c1, "u", c2, "ay", c3] + ([tail] if tail else [])
+    if len(end) == 4 and end[1] == "ا" and not any(c in _LONG + "وي" for c in end[2:]):
+        # The participle CaCiC(ah): حافر Hafir, قاهرة Qahirah.
+        return [_LETTERS.get(end[0], "").lstrip("'") or "", "a", _LETTERS.get(end[2], ""), "i",
+                _LETTERS.get(end[3], "")] + ([tail] if tail else [])
     pieces: list[tuple[str, bool]] = []  # (latin, is a consonant)
     if end[:1] == "ع" and end[1:2] in ("ي", "و"):
         pieces += [("a", False), ("i" if end[1] == "ي" else "u", False)]  # عين Ain, عيشة Aisha

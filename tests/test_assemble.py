@@ -1,0 +1,74 @@
+"""Assembly rules (docs/coding.md) on short written articles; needs the real gazetteer.
+
+The village names are invented so that no gazetteer has them: they exercise the rule for
+places the gazetteer lacks, not a lookup.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor.assemble import extract
+from extractor.records import Article
+
+PUBLISHED = dt.date(2015, 8, 9)
+
+
+def events(text: str, lang: str = "ar"):
+    return extract(Article(id="t", text=text, language=lang, published=PUBLISHED)).events
+
+
+def test_round_up_codes_one_row_per_unlisted_village(real_gazetteer):
+    got = events("ألقى الطيران المروحي براميل متفجرة على قرى السنديانة والبرغلية والمقصورة "
+                 "بسهل الغاب في ريف حماة الشمالي الغربي.")
+    assert sorted(e.place.location for e in got) == ["Al-Barghaliyah", "Al-Maqsurah", "As-Sandiyanah"]
+    assert {(e.sub_event_type, e.place.admin1, e.place.geo_precision) for e in got} == {
+        ("Air/drone strike", "Hama", 2)}
+    assert all("not in the gazetteer" in e.notes and e.place.text in e.notes for e in got)
+
+
+def test_another_tactic_on_other_villages_of_the_sentence_is_its_own_event(real_gazetteer):
+    got = events("تستمر الاشتباكات العنيفة بين قوات النظام والفصائل المعارضة في محيط قريتي "
+                 "السنديانة والبرغلية في ريف حماة، ترافقت مع قصف الطيران المروحي بالبراميل "
+                 "المتفجرة لمناطق في قرى المقصورة والكرمشية بريف حماة الشمالي.")
+    kinds = {(e.place.location, e.event_type) for e in got}
+    assert kinds == {("As-Sandiyanah", "Battles"), ("Al-Barghaliyah", "Battles"),
+                     ("Al-Maqsurah", "Explosions/Remote violence"),
+                     ("Al-Karmashiyah", "Explosions/Remote violence")}
+    strikes = [e for e in got if e.event_type != "Battles"]
+    assert all(e.fatalities == 0 for e in strikes)  # the toll stays with the main event
+
+
+def test_air_strikes_and_shelling_of_one_village_are_two_events(real_gazetteer):
+    got = events("ألقى الطيران المروحي براميل متفجرة على قرية السنديانة في ريف حماة أمس.\n\n"
+                 "وقصفت قوات النظام بالمدفعية قرية السنديانة في ريف حماة أمس.")
+    assert sorted(e.sub_event_type for e in got) == ["Air/drone strike",
+                                                     "Shelling/artillery/missile attack"]
+
+
+def test_neighbourhood_is_coded_inside_its_city(real_gazetteer):
+    (e,) = events("أصيب ثلاثة أشخاص أمس بانفجار عبوة ناسفة في حي الزهراوي بمدينة كركوك.")
+    assert (e.place.location, e.place.admin1, e.place.geo_precision) == ("Kirkuk - Az-Zahrawi", "Kirkuk", 1)
+    assert e.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_a_village_near_a_town_is_the_village(real_gazetteer):
+    (e,) = events("قتل ثلاثة مدنيين بقصف قوات النظام بصواريخ أرض أرض اليوم بلدة السنديانة قرب مدينة درعا.")
+    assert e.place.location == "As-Sandiyanah" and e.place.admin1 == "Dar'a"
+
+
+@pytest.mark.parametrize("text", [
+    "قال مسؤول إن قرية السنديانة هادئة.",                  # no event
+    "ألقى الطيران براميل متفجرة على قرية السنديانة أمس.",  # nothing locates the village
+])
+def test_no_row_without_an_event_and_a_place(real_gazetteer, text):
+    assert events(text) == []
+
+
+def test_a_date_that_is_only_the_statement_day_lowers_confidence(real_gazetteer):
+    own, said = (events(t, "en") for t in (
+        "Government forces shelled Ramadi on Saturday.",
+        "The army said on Sunday that government forces shelled Ramadi."))
+    assert own[0].event_date == dt.date(2015, 8, 8) and said[0].event_date == dt.date(2015, 8, 9)
+    assert said[0].confidence < own[0].confidence

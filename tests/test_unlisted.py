@@ -1,0 +1,136 @@
+"""Villages and neighbourhoods the gazetteer lacks (extractor/unlisted.py): no gazetteer needed.
+
+The places the gazetteer would have found are given by hand, so each case controls exactly
+which names are known and which place locates the rest.
+"""
+from __future__ import annotations
+
+import pytest
+
+from extractor import nlp
+from extractor.records import Place
+from extractor.unlisted import ENTRY_PREFIX, find_unlisted, transliterate
+
+HAMA = dict(resolved=True, entry_id="gn:170017", kind="city", location="Hama", country="Syria",
+            admin1="Hama", latitude=35.13, longitude=36.75, geo_precision=2)
+KIRKUK = dict(resolved=True, entry_id="gn:94787", kind="city", location="Kirkuk", country="Iraq",
+              admin1="Kirkuk", latitude=35.47, longitude=44.39, geo_precision=1)
+
+
+def doc_of(text: str):
+    return nlp.blank("ar")(text)
+
+
+def place(text: str, name: str, occurrence: int = 0, **fields) -> Place:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(name, start + 1)
+    return Place(start=start, end=start + len(name), text=name, **fields)
+
+
+@pytest.mark.parametrize("arabic, latin", [
+    ("المشيك", "Al-Mushayk"),          # diminutive CuCayC
+    ("الدوير", "Ad-Duwayr"),           # diminutive with و, sun letter
+    ("الزقوم", "Az-Zaqum"),            # article assimilated to a sun letter
+    ("القاهرة", "Al-Qahirah"),         # moon letter; the participle CaCiC; ة as "ah"
+    ("العنكاوي", "Al-Ankawi"),         # final ي read as a vowel
+    ("الزيادية", "Az-Ziyadiyah"),      # ي before a vowel is a consonant
+    ("عين", "Ain"),                    # initial ع before a long vowel
+    ("أم حوش", "Umm Hush"),            # conventional first words
+    ("دير حافر", "Deir Hafir"),
+    ("أبودشير", "Abu Dushayr"),        # أبو glued to the name
+    ("قسطون", "Qastun"),
+    ("الزكاة", "Az-Zakah"),            # ة after a long a
+])
+def test_transliteration(arabic, latin):
+    assert transliterate(arabic) == latin
+
+
+@pytest.mark.parametrize("text", ["", "  "])
+def test_transliteration_of_nothing_is_empty(text):
+    assert transliterate(text) == ""
+
+
+def test_a_list_of_villages_gets_one_place_each_located_by_the_province_after_it():
+    text = "قصف الطيران قرى السنديانة والبرغلية والمقصورة بسهل الغاب في ريف حماة الشمالي."
+    found = [place(text, "حماة", **HAMA)]
+    got = find_unlisted(doc_of(text), found)
+    assert [p.location for p in got] == ["As-Sandiyanah", "Al-Barghaliyah", "Al-Maqsurah"]
+    assert [p.text for p in got] == ["السنديانة", "البرغلية", "المقصورة"]  # no و in the span
+    assert all(text[p.start:p.end] == p.text for p in got)
+    assert {(p.admin1, p.country, p.latitude, p.geo_precision) for p in got} == {("Hama", "Syria", 35.13, 2)}
+    assert len({p.entry_id for p in got}) == 3 and all(p.entry_id.startswith(ENTRY_PREFIX) for p in got)
+    assert "السنديانة" in got[0].how and "Hama" in got[0].how  # the name to geocode later
+
+
+def test_dual_cue_takes_two_names_and_singular_one():
+    text = "قصفت القوات قريتي الكرمة والعريضة وقرية المزرعة الشرقية بريف حماة."
+    got = find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)])
+    assert [p.text for p in got] == ["الكرمة", "العريضة", "المزرعة"]
+
+
+def test_a_province_only_anchor_gives_precision_3():
+    text = "كمين قرب بلدة الحصينة في محافظة حماة."
+    province = dict(HAMA, kind="admin1", geo_precision=3, entry_id="adm1:SY.10")
+    (got,) = find_unlisted(doc_of(text), [place(text, "حماة", **province)])
+    assert got.geo_precision == 3 and got.location == "Al-Hasinah"
+
+
+def test_a_neighbourhood_is_named_city_dash_district_at_precision_1():
+    text = "انفجرت قنبلة في حي الواسطي جنوبي مدينة كركوك."
+    (got,) = find_unlisted(doc_of(text), [place(text, "كركوك", **KIRKUK)])
+    assert got.location == "Kirkuk - Al-Wasti" and got.geo_precision == 1 and got.admin1 == "Kirkuk"
+
+
+def test_an_anchor_before_the_cue_is_used_when_none_follows():
+    text = "في ريف حماة، قصف الطيران قرية الصفصافة."
+    (got,) = find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)])
+    assert got.location == "As-Safsafah"
+
+
+def test_a_district_the_gazetteer_cannot_place_stands_for_its_province():
+    text = "في مدينة حماة هدوء. قصف الطيران قرى التوينة والحويز بسهل الغاب."
+    ghab = dict(resolved=False, kind="admin2", admin1="Hama", country="Syria",
+                entry_id="adm2:SY.10.1", reason="district without a known town")
+    found = [place(text, "حماة", **dict(HAMA, geo_precision=1)), place(text, "الغاب", **ghab)]
+    got = find_unlisted(doc_of(text), found)
+    assert [p.location for p in got] == ["At-Tuwaynah", "Al-Huwayz"]
+    assert {p.geo_precision for p in got} == {2}  # the provincial capital, "rural" precision
+
+
+@pytest.mark.parametrize("text", [
+    "هجوم على قرية بمحافظة حماة.",               # the village is not named
+    "قصف الطيران قرية السنديانة.",                # nothing locates it
+    "قصف الطيران قرية السنديانة في سوريا.",       # a country is no location
+    "سيطر التنظيم على القرية في ريف حماة.",       # "the village", not a cue before a name
+    "انفجرت قنبلة في حي بمدينة كركوك.",
+])
+def test_nothing_is_coded_without_a_name_and_a_place_for_it(text):
+    found = []
+    if "حماة" in text:
+        found.append(place(text, "حماة", **HAMA))
+    if "كركوك" in text:
+        found.append(place(text, "كركوك", **KIRKUK))
+    if "سوريا" in text:
+        found.append(place(text, "سوريا", resolved=True, kind="country", country="Syria",
+                           entry_id="country:SY"))
+    assert find_unlisted(doc_of(text), found) == []
+
+
+def test_names_the_gazetteer_placed_are_left_alone():
+    text = "قصف الطيران قرى الحواش والعنكاوي في ريف حماة."
+    hawash = place(text, "الحواش", **dict(HAMA, location="Al Hawash", entry_id="gn:1@SY.10"))
+    got = find_unlisted(doc_of(text), [hawash, place(text, "حماة", **HAMA)])
+    assert [p.text for p in got] == ["العنكاوي"]
+
+
+def test_a_name_the_gazetteer_could_not_place_is_coded_here():
+    text = "قصف الطيران قرى الحواش والقاهرة في ريف حماة."
+    cairo = place(text, "والقاهرة", resolved=False, reason="listed with places in SY; no namesake there")
+    got = find_unlisted(doc_of(text), [cairo, place(text, "حماة", **HAMA)])
+    assert [p.text for p in got] == ["الحواش", "القاهرة"]
+
+
+def test_english_text_is_left_to_the_gazetteer():
+    doc = nlp.blank("en")("Shelling hit the villages of Foo and Bar in rural Hama.")
+    assert find_unlisted(doc, []) == []
