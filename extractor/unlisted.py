@@ -111,7 +111,7 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
             rest = normalise(tok.text[1:])
             if any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(rest)):
                 break
-        elif not _is_name(tok):
+        elif not (_is_name(tok) or normalise(tok.text) in _COMPOUND):  # أم is also "or"
             break
         stop = i + 1
         head = normalise(tok.text[1:] if joined else tok.text)

@@ -134,3 +134,9 @@ def test_a_name_the_gazetteer_could_not_place_is_coded_here():
 def test_english_text_is_left_to_the_gazetteer():
     doc = nlp.blank("en")("Shelling hit the villages of Foo and Bar in rural Hama.")
     assert find_unlisted(doc, []) == []
+
+
+def test_a_compound_name_may_start_with_a_stop_word():
+    text = "فجر انتحاري نفسه في قرية أم الكروم بريف حماة الشمالي."
+    (got,) = find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)])
+    assert got.text == "أم الكروم" and got.location.startswith("Umm ")
