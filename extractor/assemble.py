@@ -45,6 +45,8 @@ REPORT_VERB = re.compile(
 # Between two listed places: "X, Y", "X and Y", "X وY", "بلدة X وقرية Y".
 LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*(?:و?(?:قرية|بلدة|مدينة|بلدات|قرى)\s+)?")
 CIVILIANS, UNIDENTIFIED = 7, 3
+DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
+TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
@@ -185,8 +187,13 @@ class Assembler:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
             best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
-            # Only the statement's day dates the sentence: the event may be earlier.
-            return best, "report" if self.is_report_date(best) else "sentence"
+            if not self.is_report_date(best):
+                return best, "sentence"
+            # Only the statement's day dates the sentence: the event may be earlier, and the
+            # next sentence of the paragraph often says when ("..., the Observatory said on
+            # Saturday. The fighting broke out late on Friday.").
+            told = self.told_next(i, best)
+            return (told, "paragraph") if told else (best, "report")
         for j in self.paragraph_before(i):
             if self.dates_in(j):
                 ranked = sorted(self.dates_in(j), key=self.is_report_date)
@@ -201,7 +208,22 @@ class Assembler:
             return dates_mod.article_date(body, self.article.published), "publication"
         return None
 
+    def told_next(self, i: int, report: DateMention) -> DateMention | None:
+        """A date of the next sentence of the same paragraph that is not a report date and
+        falls in the few days before ``report``."""
+        last = self.sents[i][-1]
+        if i + 1 >= len(self.sents) or (last.is_space and "\n" in last.text):
+            return None
+        for d in self.dates_in(i + 1):
+            if not self.is_report_date(d) and 0 < (report.date - d.date).days <= TOLD_DAYS:
+                return d
+        return None
+
     def is_report_date(self, d: DateMention) -> bool:
+        """The day a statement was made ("said on Sunday"), or the dateline: the publication
+        day written at the head of the body ("07.04.2017 ...", "December 19 2016 ...")."""
+        if d.start - self.body_start < DATELINE_REACH and d.date == self.article.published:
+            return True
         before = self.text[max(0, d.start - REPORT_REACH):d.start]
         return bool(REPORT_VERB.search(before))
 

@@ -72,3 +72,21 @@ def test_a_date_that_is_only_the_statement_day_lowers_confidence(real_gazetteer)
         "The army said on Sunday that government forces shelled Ramadi."))
     assert own[0].event_date == dt.date(2015, 8, 8) and said[0].event_date == dt.date(2015, 8, 9)
     assert said[0].confidence < own[0].confidence
+
+
+def test_a_statement_day_gives_way_to_the_next_sentence_date(real_gazetteer):
+    (e,) = events("At least 25 rebels were killed in clashes with government forces in Ramadi the "
+                  "army said on Sunday. The clashes began late on Friday.", "en")
+    assert e.event_date == dt.date(2015, 8, 7) and e.time_precision == 1
+
+
+def test_a_dateline_is_not_the_event_date(real_gazetteer):
+    (e,) = events("9 August 2015 Government forces shelled Ramadi the army said. "
+                  "The shelling started on Friday night.", "en")
+    assert e.event_date == dt.date(2015, 8, 7)
+
+
+def test_an_event_date_older_than_the_statement_by_days_is_not_borrowed(real_gazetteer):
+    (e,) = events("Government forces shelled Ramadi the army said on Sunday. "
+                  "The town had been captured on 1 August.", "en")
+    assert e.event_date == dt.date(2015, 8, 9)
