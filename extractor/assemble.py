@@ -103,14 +103,15 @@ class Assembler:
         self.sents = list(doc.sents)
         self.actors = actors_mod.find_actors(doc)
         # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
+        self.text = doc.text  # built from the tokens on every access: read it once
         found = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
-        self.places = sorted(found + unlisted_mod.find_unlisted(doc, found), key=lambda p: p.start)
+        self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
+                             key=lambda p: p.start)
         self.triggers = [t for t in triggers_mod.find_triggers(doc)
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
-        self.text = doc.text  # built from the tokens on every access: read it once
         self.dates = dates_mod.find_dates(self.text, lang, article.published)
         # Mentions grouped by sentence once: articles have hundreds of sentences.
         self.starts = [sent.start_char for sent in self.sents]

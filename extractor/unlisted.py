@@ -27,6 +27,12 @@ _DISTRICT_CUES = {"حي": 1, "حيي": 2, "احياء": 0}
 _CUES = {normalise(k): (n, False) for k, n in _VILLAGE_CUES.items()}
 _CUES.update({normalise(k): (n, True) for k, n in _DISTRICT_CUES.items()})
 _PROCLITICS = ("وب", "فب", "ول", "و", "ف", "ب", "ل")
+_CUE_TEXT = re.compile(
+    "(?<![\\w\u0600-\u06ff])(?:" + "|".join(_PROCLITICS) + ")?(?:"
+    + "|".join(sorted({w for k in (*_VILLAGE_CUES, *_DISTRICT_CUES)
+                       for w in (k, k.replace("ة", "ه"), "أ" + k[1:] if k[0] == "ا" else k)},
+                      key=len, reverse=True))
+    + ")(?![\\w\u0600-\u06ff])")
 # First words of compound names ("أم حوش", "دير حافر"), transliterated as ACLED spells them.
 _COMPOUND = {"ام": "Umm", "ابو": "Abu", "ابي": "Abi", "عين": "Ain", "تل": "Tal", "دير": "Deir",
              "كفر": "Kafr", "خربه": "Khirbet", "بيت": "Beit", "جسر": "Jisr", "راس": "Ras",
@@ -45,21 +51,28 @@ ENTRY_PREFIX = "unlisted:"  # entry ids of these places: one per name and provin
 REACH = 12  # tokens after the last name in which the place that locates it is looked for
 
 
-def find_unlisted(doc: Doc, found: list[Place]) -> list[Place]:
+def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list[Place]:
     """Village and neighbourhood names after a cue word that ``found`` (the gazetteer's
     mentions) did not resolve, each coded to the place the sentence names for it.
 
     Arabic only (English names are matched by the gazetteer or not at all). A name with no
     resolved place in its sentence to locate it is not returned: ACLED codes nothing it
-    cannot place.
+    cannot place. ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the
+    tokens on every access).
     """
     if doc.lang_ != "ar":
         return []
     resolved = [p for p in found if p.resolved]
     taken = [(p.start, p.end) for p in resolved]
     out: list[Place] = []
-    for tok in doc:
-        cue = _CUES.get(_bare(tok.norm_)) or _CUES.get(_bare(normalise(tok.text)))
+    text = doc.text if text is None else text
+    for hit in _CUE_TEXT.finditer(text):
+        # A regex pass over the text finds the few cue words; only they are read as tokens.
+        span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
+        if span is None or len(span) != 1:
+            continue
+        tok = span[0]
+        cue = _CUES.get(_bare(normalise(tok.text)))
         if cue is None:
             continue
         count, district = cue
@@ -76,8 +89,7 @@ def find_unlisted(doc: Doc, found: list[Place]) -> list[Place]:
                 continue  # the gazetteer placed it
             if span.text.startswith("و") and first != names[0][0]:
                 start += 1
-            text = doc.text[start:end]
-            out.append(_coded(text, start, end, anchor, district))
+            out.append(_coded(text[start:end], start, end, anchor, district))
             taken.append((start, end))
     return sorted(out, key=lambda p: p.start)
 
