@@ -45,6 +45,8 @@ REPORT_VERB = re.compile(
 # Between two listed places: "X, Y", "X and Y", "X وY", "بلدة X وقرية Y".
 LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*(?:و?(?:قرية|بلدة|مدينة|بلدات|قرى)\s+)?")
 CIVILIANS, UNIDENTIFIED = 7, 3
+DATELINE_COST = 1000  # a dateline's place is the event's only when the text names no other
+DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
@@ -118,6 +120,7 @@ class Assembler:
         self.places_by, self.actors_by, self.triggers_by, self.fatalities_by, self.dates_by = (
             self.per_sentence(x) for x in
             (self.places, self.actors, self.triggers, self.fatalities, self.dates))
+        self.datelines = {p.start for p in self.places if self.is_dateline(p)}
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -161,7 +164,8 @@ class Assembler:
             # gazetteer lacks is as precise as its name, whatever coordinates it borrowed
             # ("بلدة المزاريب قرب مدينة درعا" is in Al-Muzayrib).
             chosen = min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (
-                0 if p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) else p.geo_precision - 1))
+                0 if p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) else p.geo_precision - 1)
+                + DATELINE_COST * (p.start in self.datelines))
             # A neighbourhood of the chosen town is the same place, told more precisely.
             inside = [p for p in usable if p.location.startswith(f"{chosen.location} - ")]
             return inside[0] if inside else chosen
@@ -176,7 +180,8 @@ class Assembler:
         if prev is not None and prev.last == i - 1:
             return prev.place, "previous event"
         for j in self.lead():
-            p = best(self.places_by[j])
+            # Where the report was filed is no place for an event of another sentence.
+            p = best([p for p in self.places_by[j] if p.start not in self.datelines])
             if p:
                 return p, "title" if self.sents[j].start_char < self.body_start else "lead"
         return None
@@ -208,6 +213,18 @@ class Assembler:
             body = [d for d in self.dates if d.start >= self.body_start]
             return dates_mod.article_date(body, self.article.published), "publication"
         return None
+
+    def is_dateline(self, p: Place) -> bool:
+        """A place that opens a line or sentence as a dateline: "DAMASCUS (Sputnik) ...",
+        "BAGHDAD - ...", "بيروت 26 شوال 1436 هـ ..." (where the report was filed, not where
+        the event happened)."""
+        line_start = self.text.rfind("\n", 0, p.start) + 1
+        k = bisect.bisect_right(self.starts, p.start) - 1
+        opening = max(line_start, self.starts[k] if k >= 0 else 0)
+        if self.text[opening:p.start].strip(" \t\"'“”«»") or p.start < self.body_start:
+            return False
+        return bool(DATELINE_AFTER.match(self.text, p.end)) or (
+            p.text.isupper() and len(p.text) > 3)
 
     def told_next(self, i: int, report: DateMention) -> DateMention | None:
         """A date of the next sentence of the same paragraph that is not a report date and

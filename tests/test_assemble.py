@@ -90,3 +90,14 @@ def test_an_event_date_older_than_the_statement_by_days_is_not_borrowed(real_gaz
     (e,) = events("Government forces shelled Ramadi the army said on Sunday. "
                   "The town had been captured on 1 August.", "en")
     assert e.event_date == dt.date(2015, 8, 9)
+
+
+@pytest.mark.parametrize("text, location", [
+    ("DAMASCUS (Reuters) Government forces shelled the town of Tadmur on Saturday.", "Tadmur"),
+    ("BAGHDAD - Government forces shelled Ramadi on Saturday.", "Ramadi"),
+    # the dateline is the event's place when the text names no other
+    ("RAMADI (Reuters) Government forces shelled rebel positions on Saturday.", "Ramadi"),
+])
+def test_a_dateline_city_is_not_the_event_place(real_gazetteer, text, location):
+    (e,) = events(text, "en")
+    assert e.place.location == location
