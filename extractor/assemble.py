@@ -42,6 +42,7 @@ REPORT_VERB = re.compile(
     r"\b(?:said|says|told|reported|announced|stated|added|confirmed)\b(?![^.,]*\b(?:that)\b)[^.]*$"
     r"|(?:^|\s)(?:قال|قالت|أفاد|افاد|أفادت|افادت|أعلن|اعلن|أعلنت|اعلنت|ذكر|ذكرت|أكد|اكد|أكدت|اكدت|أوضح|اوضح)"
     r"(?![^،.]*\s(?:إن|ان|أن|إنه|انه|أنه))[^.]*$")
+SINCE = re.compile(r"(?:منذ|since)\b", re.IGNORECASE)  # a date mention that starts a state
 # Between two listed places: "X, Y", "X and Y", "X وY", "بلدة X وقرية Y".
 LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*(?:و?(?:قرية|بلدة|مدينة|بلدات|قرى)\s+)?")
 CIVILIANS, UNIDENTIFIED = 7, 3
@@ -192,7 +193,9 @@ class Assembler:
         if own:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
-            best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
+            # The start of a state ("who have held it since March") dates no event: last.
+            best = min(own, key=lambda d: (self.is_since(d), self.is_report_date(d),
+                                           abs(d.start - trig.start)))
             if not self.is_report_date(best):
                 return best, "sentence"
             # Only the statement's day dates the sentence: the event may be earlier, and the
@@ -236,6 +239,10 @@ class Assembler:
             if not self.is_report_date(d) and 0 < (report.date - d.date).days <= TOLD_DAYS:
                 return d
         return None
+
+    def is_since(self, d: DateMention) -> bool:
+        """"since March", "منذ الجمعة": when a state began, not when an event happened."""
+        return bool(SINCE.search(self.text, max(0, d.start - 5), d.start + 6))
 
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication

@@ -101,3 +101,9 @@ def test_an_event_date_older_than_the_statement_by_days_is_not_borrowed(real_gaz
 def test_a_dateline_city_is_not_the_event_place(real_gazetteer, text, location):
     (e,) = events(text, "en")
     assert e.place.location == location
+
+
+def test_since_dates_no_event(real_gazetteer):
+    (e,) = events("Government forces recaptured Ramadi from Islamic State which had held it since "
+                  "March the army said on Sunday.", "en")
+    assert e.event_date == dt.date(2015, 8, 9) and e.sub_event_type == "Government regains territory"
