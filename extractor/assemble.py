@@ -122,6 +122,9 @@ class Assembler:
             self.per_sentence(x) for x in
             (self.places, self.actors, self.triggers, self.fatalities, self.dates))
         self.datelines = {p.start for p in self.places if self.is_dateline(p)}
+        # Sentences that tell an ongoing situation ("protests over the past few weeks").
+        self.vague = {bisect.bisect_right(self.starts, s) - 1
+                      for s, _ in dates_mod.vague_periods(self.text, lang)}
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -299,6 +302,8 @@ class Assembler:
             if date is None:
                 self.unresolved += 1
                 return None
+            if i in self.vague and date[1] not in ("sentence", "report"):
+                return None  # dated only "over the past weeks": a situation, not an event
             published = self.article.published
             if published and (published - date[0].date).days > MAX_AGE_DAYS:
                 stale = date[0]

@@ -120,6 +120,32 @@ def find_dates(text: str, lang: str, published: dt.date | None,
     return sorted(out, key=lambda d: (d.start, d.end))
 
 
+def vague_periods(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of periods vaguer than the codebook codes ("خلال الأسابيع القليلة
+    الماضية", "منذ أشهر", "in recent weeks", "over the past few months", "for years"): an
+    event told only with one of them is an ongoing situation, not a dated event.
+    Offsets are into ``text``."""
+    if lang not in _VAGUE:
+        raise ValueError(f"unsupported language {lang!r}")
+    folded, index = _fold(text)
+    pattern = _VAGUE[lang]
+    return [_original_span(text, index, *m.span()) for m in pattern.finditer(folded)]
+
+
+# Several weeks or more, or an unbounded stretch (issue 5: vaguer than a month is no event).
+_VAGUE = {
+    "ar": re.compile(
+        r"(?:(?:خلال|في|طيله|طوال|على مدى|على مدار)\s+)?(?:ال)?(?:اسابيع|اشهر|شهور|سنوات|اعوام)"
+        r"(?:\s+القليله|\s+العديده)?\s+(?:الماضيه|الاخيره|المنصرمه)"
+        r"|منذ\s+(?:اسابيع|اشهر|شهور|سنوات|اعوام)"),
+    "en": re.compile(
+        r"\b(?:(?:in|over|during|for|throughout)\s+(?:the\s+)?(?:past|last|recent)\s+(?:few\s+|several\s+)?"
+        r"(?:weeks|months|years)|in\s+recent\s+(?:weeks|months|years)|for\s+(?:weeks|months|years)"
+        r"|(?:weeks|months|years)\s+of\s+(?:fighting|clashes|protests|shelling|strikes))\b",
+        re.IGNORECASE),
+}
+
+
 def news_of_the_day(published: dt.date) -> DateMention:
     """The date of an undated event told as the news of the day: publication date, precision 2."""
     return DateMention(0, 0, "", published, SPAN, "publication date")

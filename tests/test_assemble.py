@@ -107,3 +107,12 @@ def test_since_dates_no_event(real_gazetteer):
     (e,) = events("Government forces recaptured Ramadi from Islamic State which had held it since "
                   "March the army said on Sunday.", "en")
     assert e.event_date == dt.date(2015, 8, 9) and e.sub_event_type == "Government regains territory"
+
+
+@pytest.mark.parametrize("text, lang, rows", [
+    ("Protesters rallied in Baghdad in recent weeks against power cuts.", "en", 0),
+    ("Protesters rallied in Baghdad on Saturday as they have in recent weeks.", "en", 1),
+    ("خرج العراقيون في مظاهرات ببغداد خلال الأسابيع القليلة الماضية.", "ar", 0),
+])
+def test_an_event_dated_only_by_a_vague_period_is_a_situation(real_gazetteer, text, lang, rows):
+    assert len(events(text, lang)) == rows

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from extractor.dates import article_date, find_dates, news_of_the_day
+from extractor.dates import article_date, find_dates, news_of_the_day, vague_periods
 from extractor.records import DateMention
 
 WED = dt.date(2025, 3, 12)  # a Wednesday
@@ -193,3 +193,34 @@ def test_folding_equals_the_shared_normaliser():
     every = "".join(chr(c) for lo, hi in ((0x0600, 0x0700), (0xFB50, 0xFE00)) for c in range(lo, hi))
     for text in (every, "قُتِلَ ثلاثةٌ ليلًا في ٣ آذار", "On 9 May 2020, x", ""):
         assert _fold(text)[0] == normalise_ar(text)
+
+
+@pytest.mark.parametrize("text, lang, vague", [
+    ("خرجوا في مظاهرات ببغداد خلال الأسابيع القليلة الماضية.", "ar", "خلال الأسابيع القليلة الماضية"),
+    ("تتعرض البلدة للقصف منذ أشهر.", "ar", "منذ أشهر"),
+    ("تدهور الوضع في الأشهر الأخيرة.", "ar", "في الأشهر الأخيرة"),
+    ("Protests have spread in recent weeks.", "en", "in recent weeks"),
+    ("Shelling over the past few months killed hundreds.", "en", "over the past few months"),
+    ("The town has been besieged for years.", "en", "for years"),
+    ("Months of fighting destroyed the town.", "en", "Months of fighting"),
+])
+def test_vague_periods_are_found(text, lang, vague):
+    (span,) = vague_periods(text, lang)
+    assert text[span[0]:span[1]] == vague
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("قتل ثلاثة أمس في قصف على البلدة.", "ar"),
+    ("الأسبوع الماضي", "ar"),
+    ("last week", "en"),
+    ("in the past 24 hours", "en"),
+    ("two weeks ago", "en"),
+    ("the weekly market", "en"),
+])
+def test_dated_or_short_periods_are_not_vague(text, lang):
+    assert vague_periods(text, lang) == []
+
+
+def test_vague_periods_unknown_language_is_an_error():
+    with pytest.raises(ValueError, match="'fr'"):
+        vague_periods("depuis des mois", "fr")
