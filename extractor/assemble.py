@@ -412,8 +412,9 @@ class Assembler:
             return False
         if sa != sb and {sa, sb} <= SEPARATE_TACTICS:
             return False  # helicopters' barrel bombs and the army's shelling: two events
-        named_a = {m.key for m in a.actors if m.inter != CIVILIANS}
-        named_b = {m.key for m in b.actors if m.inter != CIVILIANS}
+        # "Militants" or "gunmen" contradict no named group: the same fighters, told vaguely.
+        named_a = {m.key for m in a.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
+        named_b = {m.key for m in b.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a
 
     def typed(self, c: Candidate) -> tuple[str, str]:

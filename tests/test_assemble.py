@@ -116,3 +116,10 @@ def test_since_dates_no_event(real_gazetteer):
 ])
 def test_an_event_dated_only_by_a_vague_period_is_a_situation(real_gazetteer, text, lang, rows):
     assert len(events(text, lang)) == rows
+
+
+def test_vague_fighters_do_not_contradict_named_ones(real_gazetteer):
+    got = events("Fierce clashes between gunmen near Ramadi broke out on Saturday. Residents said "
+                 "the clashes in Ramadi pitted Islamic State fighters against the Iraqi army on Saturday.",
+                 "en")
+    assert len(got) == 1 and got[0].event_type == "Battles"
