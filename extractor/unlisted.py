@@ -46,7 +46,9 @@ _NOT_NAMES = frozenset(normalise(w) for w in (
     "عدة", "عديدة", "بعض", "كل", "جميع", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
     "شرقي", "غربي", "واحدة", "صغيرة", "كبيرة", "هذه", "هذا", "تلك", "ذلك", "نفسها", "ال",
     "محيط", "أطراف", "ضواحي", "مناطق", "مدن", "قرى", "بلدات", "أحياء", "مخيم", "مخيمات",
-    "سهل", "جبل", "وادي", "طريق", "الطريق", "اوتوستراد", "الحدود", "حدود"))
+    "سهل", "جبل", "وادي", "طريق", "الطريق", "اوتوستراد", "الحدود", "حدود",
+    "تقع", "يقع", "كانت", "كان", "تضم", "يضم", "يسكنها", "تسكنها", "يقطنها", "تحت", "قريبة",
+    "نائية", "مجاورة", "محاصرة", "قريبه"))
 ENTRY_PREFIX = "unlisted:"  # entry ids of these places: one per name and province
 REACH = 12  # tokens after the last name in which the place that locates it is looked for
 
@@ -106,6 +108,9 @@ def _bare(norm: str) -> str:
 
 def _is_name(tok) -> bool:
     t = normalise(tok.text)
+    # An indefinite nisba after the cue is an adjective ("قرية حدودية", "بلدة كردية").
+    if not t.startswith("ال") and t.endswith("يه") and len(t) >= 5:
+        return False
     # No reading of the word without a proclitic is a common word ("بمحافظة", "بمدينة").
     return (tok.is_alpha and len(t) >= 2 and not tok.is_stop and tok.norm_ == t
             and not any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(t)))

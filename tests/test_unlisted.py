@@ -104,6 +104,8 @@ def test_a_district_the_gazetteer_cannot_place_stands_for_its_province():
     "قصف الطيران قرية السنديانة في سوريا.",       # a country is no location
     "سيطر التنظيم على القرية في ريف حماة.",       # "the village", not a cue before a name
     "انفجرت قنبلة في حي بمدينة كركوك.",
+    "قصف الطيران قرية حدودية في ريف حماة.",      # an adjective, not a name
+    "هاجم مسلحون قرية تقع في ريف حماة.",          # a verb
 ])
 def test_nothing_is_coded_without_a_name_and_a_place_for_it(text):
     found = []
