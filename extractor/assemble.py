@@ -31,6 +31,8 @@ STATE_FORCES, NON_STATE_ARMED = 1, {2, 3, 4}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 # Remote violence from different platforms (aircraft, ground artillery) is two events at one
 # place and day (ACLED: one event per sub-event type, place, day and actors).
+TERRITORY = {"Government regains territory", "Non-state actor overtakes territory",
+             "Non-violent transfer of territory"}
 SEPARATE_TACTICS = {"Air/drone strike", "Shelling/artillery/missile attack"}
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).
@@ -304,6 +306,10 @@ class Assembler:
                 return None
             if i in self.vague and date[1] not in ("sentence", "report"):
                 return None  # dated only "over the past weeks": a situation, not an event
+            if trig.sub_event_type in TERRITORY and date[1] not in ("sentence", "report"):
+                # "IS seized Sirte": who holds a town is background unless the sentence dates it.
+                trigs = [t for t in trigs if t.sub_event_type not in TERRITORY]
+                continue
             published = self.article.published
             if published and (published - date[0].date).days > MAX_AGE_DAYS:
                 stale = date[0]

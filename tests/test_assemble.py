@@ -123,3 +123,13 @@ def test_vague_fighters_do_not_contradict_named_ones(real_gazetteer):
                  "the clashes in Ramadi pitted Islamic State fighters against the Iraqi army on Saturday.",
                  "en")
     assert len(got) == 1 and got[0].event_type == "Battles"
+
+
+@pytest.mark.parametrize("text, rows", [
+    ("Islamic State militants seized the city of Sirte.", 0),             # background
+    ("Islamic State militants seized the city of Sirte on Saturday.", 1),
+])
+def test_a_change_of_territory_needs_its_own_date(real_gazetteer, text, rows):
+    got = events(text, "en")
+    assert len(got) == rows
+    assert all(e.sub_event_type == "Non-state actor overtakes territory" for e in got)
