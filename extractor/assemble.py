@@ -414,6 +414,13 @@ class Assembler:
         """Types that one engagement can show (battle and its remote violence, a strike and its
         victims) and actor sets that do not contradict (one names no actor, or one's are the other's)."""
         (ta, sa), (tb, sb) = self.typed(a), self.typed(b)
+        crowd = {ta, tb} & {"Protests", "Riots"}
+        if crowd and {ta, tb} - crowd == {"Violence against civilians"}:
+            # Security forces killing one of the crowd is the crowd event told twice
+            # (codebook: excessive force against protesters), not an attack of its own.
+            attack = a if ta == "Violence against civilians" else b
+            return all(m.inter in (STATE_FORCES, CIVILIANS) or m.role_hint in ("protester", "rioter")
+                       for m in attack.actors)
         if ta != tb and not {ta, tb} <= VIOLENT and not {ta, tb} <= {"Protests", "Riots"}:
             return False
         if sa != sb and {sa, sb} <= SEPARATE_TACTICS:

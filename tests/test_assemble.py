@@ -133,3 +133,15 @@ def test_a_change_of_territory_needs_its_own_date(real_gazetteer, text, rows):
     got = events(text, "en")
     assert len(got) == rows
     assert all(e.sub_event_type == "Non-state actor overtakes territory" for e in got)
+
+
+def test_security_forces_killing_one_of_the_crowd_is_the_crowd_event(real_gazetteer):
+    got = events("Iraqi soldiers shot dead a teenager near Ramadi on Saturday. The army said "
+                 "rioters threw stones at the soldiers near Ramadi on Saturday.", "en")
+    assert len(got) == 1 and got[0].event_type in ("Riots", "Protests")
+
+
+def test_gunmen_killing_a_protester_stay_an_attack_of_their_own(real_gazetteer):
+    got = events("Islamic State gunmen shot dead a teenager near Ramadi on Saturday. Rioters threw "
+                 "stones at the soldiers near Ramadi on Saturday.", "en")
+    assert sorted(e.event_type for e in got) == ["Riots", "Violence against civilians"]
