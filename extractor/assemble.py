@@ -395,12 +395,33 @@ class Assembler:
         out: list[Candidate] = []
         for c in cands:
             for o in out:
-                if o.date.date == c.date.date and self.same_place(o, c) and self.same_event(o, c):
+                if o.date.date != c.date.date or not self.same_event(o, c):
+                    continue
+                if self.same_place(o, c):
                     self.absorb(o, c)
+                    break
+                closer = self.told_closer(o, c)
+                if closer is not None:
+                    self.absorb(o, c)
+                    o.place, o.place_from = closer.place, closer.place_from
                     break
             else:
                 out.append(c)
         return out
+
+    def told_closer(self, a: Candidate, b: Candidate) -> Candidate | None:
+        """Of two consecutive sentences with the same tactic, the one that names a village or
+        suburb the gazetteer lacks for the other's town ("shelling of Aden ... the shelling of
+        the suburb of Dar Saad north of Aden") tells the same event more precisely."""
+        first, second = (a, b) if a.last < b.last else (b, a)
+        if second.last - first.last != 1 or self.typed(a)[1] != self.typed(b)[1]:
+            return None
+        for closer, town in ((a, b), (b, a)):
+            p, t = closer.place, town.place
+            if (p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) and t.kind == "city"
+                    and t.geo_precision == 1 and (p.latitude, p.longitude) == (t.latitude, t.longitude)):
+                return closer
+        return None
 
     @staticmethod
     def same_place(a: Candidate, b: Candidate) -> bool:

@@ -145,3 +145,11 @@ def test_gunmen_killing_a_protester_stay_an_attack_of_their_own(real_gazetteer):
     got = events("Islamic State gunmen shot dead a teenager near Ramadi on Saturday. Rioters threw "
                  "stones at the soldiers near Ramadi on Saturday.", "en")
     assert sorted(e.event_type for e in got) == ["Riots", "Violence against civilians"]
+
+
+def test_the_next_sentence_may_name_the_suburb_of_the_same_event(real_gazetteer):
+    got = events("قتل 43 مدنيا الأحد عندما قصف المتمردون الحوثيون مدينة عدن. وأصيب أكثر من 100 "
+                 "شخص آخرين في القصف الذي تعرضت له ضاحية الكرمشية شمال مدينة عدن.")
+    assert len(got) == 1
+    (e,) = got
+    assert e.place.text == "الكرمشية" and e.place.admin1 == "Aden" and e.fatalities == 43
