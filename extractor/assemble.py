@@ -84,6 +84,7 @@ class Candidate:
     fatalities: list[Fatalities] = field(default_factory=list)
     last: int = 0  # index of the last sentence read into it
     share: tuple[int, int] = (0, 1)  # k of n places listed for one report ("villages X, Y and Z")
+    kind: tuple[str, str] | None = None  # typed() of the current triggers and actors, cached
 
 
 def extract(article: Article) -> Extraction:
@@ -367,7 +368,7 @@ class Assembler:
             kind = triggers_mod.best_type(same)
             if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
                 continue
-            other = replace(cand, triggers=same, place=place, sentences=[sent],
+            other = replace(cand, triggers=same, place=place, sentences=[sent], kind=None,
                             actors=list(cand.actors), fatalities=[], share=(0, 1))
             listed = self.listed_with(other)
             covered |= {p.entry_id for p in listed}
@@ -382,6 +383,7 @@ class Assembler:
 
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:
+        into.kind = None
         if other.place.geo_precision < into.place.geo_precision:
             into.place, into.place_from = other.place, other.place_from
         into.last = max(into.last, other.last)
@@ -455,6 +457,11 @@ class Assembler:
         """(event_type, sub_event_type) of a candidate, decided with its actors where the
         codebook says who was involved decides: an attack is a battle only between two armed
         sides; an arrest by a non-state group is an abduction."""
+        if c.kind is None:  # merging compares every pair: type each candidate once
+            c.kind = self.typed_now(c)
+        return c.kind
+
+    def typed_now(self, c: Candidate) -> tuple[str, str]:
         trig = triggers_mod.best_type(c.triggers)
         armed = {m.key for m in c.actors if m.inter in ARMED_INTER}
         if trig.needs_target:
