@@ -29,10 +29,11 @@ from .records import ActorMention, Article, DateMention, Event, Fatalities, Plac
 ARMED_INTER = {1, 2, 3, 4, 8}
 STATE_FORCES, NON_STATE_ARMED = 1, {2, 3, 4}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-# Remote violence from different platforms (aircraft, ground artillery) is two events at one
-# place and day (ACLED: one event per sub-event type, place, day and actors).
+# Changes of territory: background unless their own sentence dates them.
 TERRITORY = {"Government regains territory", "Non-state actor overtakes territory",
              "Non-violent transfer of territory"}
+# Remote violence from different platforms (aircraft, ground artillery) is two events at one
+# place and day (ACLED: one event per sub-event type, place, day and actors).
 SEPARATE_TACTICS = {"Air/drone strike", "Shelling/artillery/missile attack"}
 MIN_CONFIDENCE = 0.3  # below it the evidence is too thin for a row (a lone weak trigger)
 # Older happenings told as background: the article's news is at most this old (see docs).

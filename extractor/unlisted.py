@@ -208,11 +208,12 @@ _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 
 def transliterate(name: str) -> str:
     """A Latin spelling of an Arabic place name in the style of ACLED's location names
-    ("المشيك" -> "Al-Mushayk", "الزقوم" -> "Az-Zaqum", "أبو دشير" -> "Abu Dashir").
+    ("المشيك" -> "Al-Mushayk", "الزقوم" -> "Az-Zaqum", "دير حافر" -> "Deir Hafir").
 
     Short vowels are not written in Arabic, so they are guessed: a vowel after a first
-    consonant followed by another, the diminutive pattern CCيC read as CuCayC, the article
-    assimilated to a sun letter. Good enough to recognise and geocode a name, not a standard.
+    consonant followed by another or inside three consonants, the diminutive CCيC read as
+    CuCayC, the participle CاCC as CaCiC, the article assimilated to a sun letter. Good
+    enough to recognise and geocode a name, not a standard.
     """
     words = _DIACRITICS.sub("", name).split()
     out: list[str] = []
