@@ -216,11 +216,10 @@ def _tokenise(lang: str, text: str) -> list[str]:
     return [normalise(t.text) for t in _tokenizer(lang)(text) if not t.is_space]
 
 
-@functools.cache
 def _tokenizer(lang: str):
-    import spacy
+    from .nlp import tokenizer  # one spacy.blank per language and process
 
-    return spacy.blank(lang).tokenizer
+    return tokenizer(lang)
 
 
 def _variants(lang: str, entry: Entry) -> list[list[list[str] | None]]:
