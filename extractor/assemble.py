@@ -21,7 +21,7 @@ from . import fatalities as fatalities_mod
 from . import places as places_mod
 from . import triggers as triggers_mod
 from .errors import ArticleError
-from .nlp import SUPPORTED_LANGUAGES, get_nlp
+from .nlp import SUPPORTED_LANGUAGES, get_nlp, text_of
 from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
@@ -101,7 +101,7 @@ class Assembler:
                          if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
-        self.text = doc.text  # built from the tokens on every access: read it once
+        self.text = text_of(doc)  # doc.text is built from the tokens on every access
         self.dates = dates_mod.find_dates(self.text, lang, article.published)
         # Mentions grouped by sentence once: articles have hundreds of sentences.
         self.starts = [sent.start_char for sent in self.sents]
