@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -63,16 +62,16 @@ def write_corpus(path: Path, base: list[dict], n: int) -> None:
 
 
 def run_child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a child process."""
+    """Wall seconds and peak RSS (MB) of a child process (its own, with its workers)."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, err = proc.communicate()
+    err = proc.stderr.read()
+    _, raw, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
-    status = proc.returncode
+    proc.returncode = status = os.waitstatus_to_exitcode(raw)
     if status not in (0, 3):
         raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak
+    return wall, usage.ru_maxrss / 1024
 
 
 STARTUP = """
@@ -164,8 +163,8 @@ def main() -> None:
             results[name] = (n, wall, peak, floor, tokens)
         stages = stage_shares(base, rounds=max(1, 300 // len(base)))
     n, wall, peak, floor, tokens = results["mixed"]
-    n10, wall10, *_ = results["mixed/10"]
-    na, walla, _, floora, tokensa = results["arabic"]
+    n10, wall10, peak10, *_ = results["mixed/10"]
+    na, walla, peaka, floora, tokensa = results["arabic"]
     work = wall - startup
     rows += [
         ("corpus", f"{n} articles ({len(base)} distinct: bundled seeds"
@@ -179,7 +178,8 @@ def main() -> None:
          f"{na / (walla - startup):.0f} ({na} articles of about 500 words, {tokensa // na} tokens each on average)"),
         ("tokenise-only floor (spacy.blank)", f"{floor:.1f} s"),
         ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
-        ("peak memory (largest child)", f"{peak:.0f} MB"),
+        ("peak memory of the convert process", f"{peak:.0f} MB ({n} articles); {peak10:.0f} MB "
+                                                  f"({n10} articles); Arabic-only {peaka:.0f} MB"),
         ("linearity: time(N) / time(N/10), after start-up", f"{work / (wall10 - startup):.1f}x for 10x articles"),
     ]
     total = sum(stages.values())
