@@ -246,6 +246,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     def latin(j: int) -> bool:
         return lang != "ar" or flags[j][_ASCII] == 1
 
+    index_get = gaz.index.get
     out: list[_Mention] = []
     i = 0
     for pos in positions:
@@ -269,7 +270,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
-        while j < n and count < MAX_TOKENS and pieces[first] in starts:
+        walk = pieces[first] in starts
+        while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
                 j += 1
@@ -286,9 +288,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
             key += p
             words += 1
-            hits = gaz.lookup(key)
-            if hits:
-                best = (j, hits, key, words)
+            hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
+            if hit is not None:
+                best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and arr[i][2] != 1:
             best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
