@@ -62,28 +62,42 @@ def split_sentences(doc: Doc) -> Doc:
     a clause connector (، في حين / ، كما / ، فيما ...) starts a new one.
 
     Works on attribute arrays, not Token objects: this runs on every token of every article.
+    A token starts a sentence after a line break or at a clause, or when the text before it
+    ended one and it is neither punctuation nor lower case. What "ended" means before a token
+    is the previous token's own ending, except after a closing quote or bracket, which passes
+    on the state before it ('said "no."' ends after the quote): only those few tokens are
+    walked one by one.
     """
-    if not len(doc):
+    n = len(doc)
+    if not n:
         return doc
     strings = doc.vocab.strings
-    rows = doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).tolist()
-    starts = []
-    ended = True  # the text so far ends a sentence (nothing read yet)
-    newline = False  # the previous token is white space holding a line break
-    comma = False  # the previous token is a comma: a clause connector may follow
-    for k, (orth, punct, lower) in enumerate(rows):
-        shape = _shape(orth, strings)
-        clause = comma and (shape & _CLAUSE or (
-            shape & _CLAUSE_FIRST and k + 1 < len(rows) and _shape(rows[k + 1][0], strings) & _CLAUSE_SECOND))
-        start = newline or clause or (ended and not punct and not lower) or not starts
-        starts.append(1 if start else -1)
-        newline = bool(shape & _NEWLINE)
-        comma = bool(shape & _COMMA)
-        if start:
-            ended = False
-        if not shape & _CLOSER:  # 'said "no."' ends after the quote
-            ended = bool(shape & _ENDS)
-    doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64"))
+    orths, punct, lower = doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).T
+    get = _SHAPES.get
+    shapes = [get(o) for o in orths.tolist()]
+    if None in shapes:
+        shapes = [_shape(o, strings) if s is None else s for o, s in zip(orths.tolist(), shapes)]
+    shape = numpy.array(shapes, dtype=numpy.int64)
+
+    def has(flag: int) -> numpy.ndarray:
+        return (shape & flag) != 0
+
+    after = numpy.zeros(n, dtype=bool)  # the previous token has the flag
+    newline, comma = after.copy(), after.copy()
+    newline[1:], comma[1:] = has(_NEWLINE)[:-1], has(_COMMA)[:-1]
+    second = numpy.zeros(n, dtype=bool)
+    second[:-1] = has(_CLAUSE_SECOND)[1:]
+    clause = comma & (has(_CLAUSE) | (has(_CLAUSE_FIRST) & second))
+    forced = newline | clause
+    forced[0] = True
+    may = (punct == 0) & (lower == 0)
+    ended = numpy.ones(n, dtype=bool)  # the text before the token ends a sentence
+    ended[1:] = has(_ENDS)[:-1]
+    closers = has(_CLOSER)
+    for k in numpy.flatnonzero(closers[:-1]).tolist():  # in order: chains of closers carry on
+        ended[k + 1] = ended[k] and not (forced[k] or (ended[k] and may[k]))
+    start = forced | (ended & may)
+    doc.from_array([SENT_START], numpy.where(start, 1, -1).astype("int64").astype("uint64"))
     return doc
 
 
