@@ -486,7 +486,8 @@ def validate_file(path: Path, thresholds: dict[str, float] | None = None) -> Rep
 # ---------------------------------------------------------------- writing
 
 CSV_OPTIONS = {"date_format": "%Y-%m-%d", "line_terminator": "\n", "null_value": ""}
-PARQUET_OPTIONS = {"compression": "zstd", "statistics": True}
+# Row groups of a fixed size: a streamed write would otherwise follow its sources' chunks.
+PARQUET_OPTIONS = {"compression": "zstd", "statistics": True, "row_group_size": 100_000}
 
 
 def write_csv(df: pl.DataFrame, path: Path) -> None:

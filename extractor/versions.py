@@ -53,7 +53,7 @@ MANIFEST = "manifest.json"
 PARTS = "parts"  # inside a version's temporary folder: the run's events, batch by batch
 BATCH_EVENTS = 5_000  # events per part file
 BATCH_IDS = 100_000  # processed article ids per part file (when articles yield few events)
-VALIDATE_ROWS = 200_000  # rows of the merged dataset validated at once
+VALIDATE_ROWS = 50_000  # rows of the merged dataset validated at once
 
 # What identifies an event across versions (docs/datasets.md, "Event identity").
 KEY_COLUMNS = ["article_id", "event_date", "sub_event_type", "location", "actor1", "actor2"]
@@ -252,7 +252,7 @@ def _height(lf: pl.LazyFrame) -> int:
 class Merge:
     """The result of merging a run into the previous version."""
 
-    events: Path  # Parquet file of the validation frame, sorted, with ids and timestamps
+    events: list[Path]  # Parquet files of the validation frame, in dataset order, ids and timestamps set
     deletions: pl.LazyFrame
     counts: dict[str, int]
     id_counters: dict[str, int]
@@ -271,34 +271,83 @@ def _run_clock(new: pl.LazyFrame, base_clock: int) -> int:
     return max(clock, base_clock + 1)
 
 
+NO_DATE = "none"  # the bucket of events without a date (first: the dataset puts them first)
+
+
+def month_of() -> pl.Expr:
+    """The bucket of an event: the month of its date ("2024-03"), or :data:`NO_DATE`."""
+    return pl.col("event_date").dt.strftime("%Y-%m").fill_null(NO_DATE)
+
+
 def merge(
     base: pl.LazyFrame | None,
     base_manifest: dict[str, Any] | None,
-    new: pl.LazyFrame,
-    processed: pl.LazyFrame,
-    work: Path,
+    parts: Path,
 ) -> Merge:
-    """Merge a run's events (validation frame) into the previous version (typed or None).
+    """Merge a run's events into the previous version (typed, or None for the first).
 
-    ``processed``: the ids (column ``article_id``) of every article the run read, with or
-    without events. Everything is lazy: the joined rows and the merged dataset are written
-    as Parquet files into ``work`` (the version's temporary folder), never held as a whole.
+    ``parts`` holds the run's events as ``events-<month>-<n>.parquet`` (validation frames,
+    see :func:`month_of`) and the ids of every article it read, with or without events, as
+    ``articles-<n>.parquet``. The identity key holds the event date and the dataset is
+    ordered by date first, so the merge runs month by month: memory holds one month of
+    events, never the whole dataset. Each month's merged rows go to ``merged-<k>.parquet``.
     """
     base = dataset.empty_frame().lazy() if base is None else _to_validation(base)
-    processed = pl.concat([processed, new.select("article_id")]).drop_nulls().unique()
+    files = sorted(parts.glob("events-*.parquet"))
+    new = pl.scan_parquet(files) if files else dataset.empty_frame().lazy()
+    processed_path = parts / "processed.parquet"
+    pl.concat([pl.scan_parquet(sorted(parts.glob("articles-*.parquet"))), new.select("article_id")]
+              ).drop_nulls().unique().sink_parquet(processed_path)
+    processed = pl.scan_parquet(processed_path)
     base_clock = int((base_manifest or {}).get("timestamp", 0))
     newest_stamp = base.select(pl.col("timestamp").max()).collect(engine="streaming").item()
     if newest_stamp is not None:
         base_clock = max(base_clock, int(newest_stamp))
     clock = _run_clock(new, base_clock)
+    counters = {k: int(v) for k, v in (base_manifest or {}).get("id_counters", {}).items()}
+    for prefix, n in _max_id_numbers(base).items():
+        counters[prefix] = max(counters.get(prefix, 0), n)
 
+    months = {p.name.split("-", 1)[1].rsplit("-", 1)[0] for p in parts.glob("events-*.parquet")}
+    months |= set(base.select(month_of().unique()).collect(engine="streaming").to_series().to_list())
+    counts = dict.fromkeys(["events", "added", "changed", "unchanged", "carried_over", "deleted"], 0)
+    events: list[Path] = []
+    deletions: list[pl.LazyFrame] = []
+    for k, month in enumerate(sorted(months, key=lambda m: (m != NO_DATE, m))):
+        files = sorted(parts.glob(f"events-{month}-*.parquet"))
+        new_m = pl.scan_parquet(files) if files else dataset.empty_frame().lazy()
+        base_m = base.filter(month_of() == month)
+        path = parts / f"merged-{k:06d}.parquet"
+        removed = _merge_month(base_m, new_m, processed, clock, counters, path, parts / f"joined-{k:06d}.parquet",
+                               counts)
+        removed_path = parts / f"deleted-{k:06d}.parquet"
+        removed.select(
+            "event_id_cnty",
+            pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"),
+            "article_id",
+            "event_date",
+        ).sink_parquet(removed_path)
+        events.append(path)
+        deletions.append(pl.scan_parquet(removed_path))
+    if not events:  # nothing at all: an empty dataset
+        events.append(parts / "merged-empty.parquet")
+        dataset.empty_frame().write_parquet(events[0])
+    deleted = (pl.concat(deletions) if deletions else dataset.empty_frame().lazy().select(
+        "event_id_cnty", pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"), "article_id", "event_date"))
+    return Merge(events, deleted.sort("event_id_cnty"), counts, dict(sorted(counters.items())), clock)
+
+
+def _merge_month(base: pl.LazyFrame, new: pl.LazyFrame, processed: pl.LazyFrame, clock: int,
+                 counters: dict[str, int], out: Path, joined_path: Path, counts: dict[str, int]
+                 ) -> pl.LazyFrame:
+    """Merge one month: write its rows in dataset order to ``out``, add to ``counts`` and
+    ``counters``; returns the removed rows (the month's deletions)."""
     carried = base.join(processed, on="article_id", how="anti", maintain_order="left")
     old = _with_keys(base.join(processed, on="article_id", how="semi", maintain_order="left"))
     fresh = _with_keys(new)
 
     columns = contract.column_names()
     compared = [c for c in columns if c not in NOT_COMPARED]
-    joined_path = work / "joined.parquet"
     fresh.join(old, on="_key", how="full", suffix="_old", coalesce=False, nulls_equal=False
                ).sink_parquet(joined_path)
     joined = pl.scan_parquet(joined_path)
@@ -318,30 +367,13 @@ def merge(
         timestamp=pl.lit(clock, dtype=pl.Int64)
     )
     removed = joined.filter(~has_new & has_old).select([pl.col(f"{c}_old").alias(c) for c in columns])
-
-    counters = {k: int(v) for k, v in (base_manifest or {}).get("id_counters", {}).items()}
-    for prefix, n in _max_id_numbers(base).items():
-        counters[prefix] = max(counters.get(prefix, 0), n)
-    added = _assign_ids(added, counters).select(columns)
-
-    events_path = work / "merged.parquet"
-    dataset.sort_frame(pl.concat([carried, unchanged, changed, added], how="vertical")
-                       ).sink_parquet(events_path)
-    deletions = removed.sort("event_id_cnty").select(
-        "event_id_cnty",
-        pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"),
-        "article_id",
-        "event_date",
-    )
-    counts = {
-        "events": _height(pl.scan_parquet(events_path)),
-        "added": _height(joined.filter(has_new & ~has_old)),
-        "changed": _height(changed),
-        "unchanged": _height(unchanged),
-        "carried_over": _height(carried),
-        "deleted": _height(removed),
-    }
-    return Merge(events_path, deletions, counts, dict(sorted(counters.items())), clock)
+    # months are merged in date order, the dataset's first sort key: ids keep dataset order
+    added_ids = _assign_ids(added, counters).select(columns)
+    dataset.sort_frame(pl.concat([carried, unchanged, changed, added_ids], how="vertical")).sink_parquet(out)
+    for name, part in (("events", pl.scan_parquet(out)), ("added", added), ("changed", changed),
+                       ("unchanged", unchanged), ("carried_over", carried), ("deleted", removed)):
+        counts[name] += _height(part)
+    return removed
 
 
 def _to_validation(lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -350,7 +382,7 @@ def _to_validation(lf: pl.LazyFrame) -> pl.LazyFrame:
     return lf.cast({c: pl.String for c, t in schema.items() if isinstance(t, (pl.Enum, pl.Categorical))})
 
 
-def _validate(events: Path, rows: int) -> dataset.Report:
+def _validate(events: list[Path], rows: int) -> dataset.Report:
     """Validate the merged dataset (a Parquet file) slice by slice: memory stays bounded.
 
     Row numbers count from 1 over the whole dataset; ids unique within a slice are also
@@ -532,8 +564,9 @@ class RunWriter:
     def _flush(self) -> None:
         self._parts += 1
         parts = self.tmp / PARTS
-        dataset.events_frame(self._events, extractor.__version__).write_parquet(
-            parts / f"events-{self._parts:06d}.parquet")
+        frame = dataset.events_frame(self._events, extractor.__version__)
+        for month in frame.select(month_of().unique()).to_series().to_list():
+            frame.filter(month_of() == month).write_parquet(parts / f"events-{month}-{self._parts:06d}.parquet")
         pl.DataFrame({"article_id": self._ids}, schema={"article_id": pl.String}).write_parquet(
             parts / f"articles-{self._parts:06d}.parquet")
         self._events, self._ids = [], []
@@ -552,10 +585,7 @@ class RunWriter:
         base_dir = self.versions[-1].path if self.versions else None
         base = pl.scan_parquet(base_dir / "events.parquet") if base_dir else None
         base_manifest = read_manifest(base_dir) if base_dir else None
-        parts = tmp / PARTS
-        new = pl.scan_parquet(sorted(parts.glob("events-*.parquet")))
-        processed = pl.scan_parquet(sorted(parts.glob("articles-*.parquet")))
-        merged = merge(base, base_manifest, new, processed, parts)
+        merged = merge(base, base_manifest, tmp / PARTS)
         report = _validate(merged.events, merged.counts["events"])
         if not report.ok:
             report.articles = _articles_of_rows(merged.events, report)
@@ -566,7 +596,7 @@ class RunWriter:
         _pause("csv-written")
         dataset.sink_parquet(typed, tmp / "events.parquet")
         merged.deletions.sink_csv(tmp / "deletions.csv", date_format="%Y-%m-%d", line_terminator="\n")
-        shutil.rmtree(parts)
+        shutil.rmtree(tmp / PARTS)
         (tmp / "rejected.jsonl").write_text(_rejected_lines(rejected), "utf-8")
         files = {
             f: {"sha256": _sha256(tmp / f), "bytes": (tmp / f).stat().st_size}
@@ -635,7 +665,7 @@ def write_version(
         return writer.finish(rejected=rejected, inputs=inputs, counts=counts, extra=extra)
 
 
-def _articles_of_rows(events: Path, report: dataset.Report) -> dict[int, str]:
+def _articles_of_rows(events: list[Path], report: dataset.Report) -> dict[int, str]:
     rows = sorted({f.row for f in report.failures if f.row is not None})
     found = (pl.scan_parquet(events).select("article_id").with_row_index("_row", offset=1)
              .filter(pl.col("_row").is_in(rows) & pl.col("article_id").is_not_null())

@@ -1,5 +1,6 @@
 """Living, versioned datasets: merges, stable ids, determinism, locking and crash safety."""
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -274,9 +275,11 @@ def test_events_go_to_part_files_batch_by_batch(tmp_path, monkeypatch):
 
 def test_batch_and_slice_sizes_do_not_change_a_byte(tmp_path, monkeypatch):
     def two_versions(out):
-        v1 = write(out, [battle(), attack(), battle("a1", day=4, place=QAIM), attack("a3", day=5)],
+        v1 = write(out, [battle(), attack(), battle("a1", day=4, place=QAIM), attack("a3", day=5),
+                         battle("a4", event_date=dt.date(2024, 1, 9)), attack("a4", event_date=dt.date(2023, 12, 31))],
                    {"a1", "a2", "a3", "a4"})
-        v2 = write(out, [battle(fatalities=1), attack("a5")], {"a1", "a5"})
+        v2 = write(out, [battle(fatalities=1), attack("a5"), battle("a4", event_date=dt.date(2024, 1, 9), fatalities=0)],
+                   {"a1", "a4", "a5"})
         return [{k: v for k, v in digest(v).items() if k != "manifest.json"} for v in (v1, v2)]
 
     whole = two_versions(tmp_path / "whole")
@@ -322,3 +325,16 @@ def test_an_error_during_the_run_leaves_nothing_behind(tmp_path):
             raise RuntimeError("an input broke")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert write(tmp_path, [attack()], {"a2"}).name == "v000002"  # the lock was released
+
+
+def test_months_are_merged_in_date_order(tmp_path):
+    v1 = write(tmp_path, [battle("a1", event_date=dt.date(2024, 3, 2)), battle("a2", event_date=dt.date(2024, 2, 2))],
+               {"a1", "a2"})
+    ids = {r["article_id"]: i for i, r in by_id(v1).items()}
+    assert ids == {"a2": "IRQ1", "a1": "IRQ2"}  # ids follow the dataset order, February first
+    v2 = write(tmp_path, [battle("a3", event_date=dt.date(2024, 1, 5))], {"a3", "a2"})  # a2: no events now
+    rows = versions.read_events(v2)
+    assert rows.get_column("article_id").to_list() == ["a3", "a1"]
+    assert rows.get_column("event_id_cnty").to_list() == ["IRQ3", "IRQ2"]  # numbers are never reused
+    assert versions.read_manifest(v2)["dataset"] == {
+        "events": 2, "added": 1, "changed": 0, "unchanged": 0, "carried_over": 1, "deleted": 1}
