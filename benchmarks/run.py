@@ -61,26 +61,28 @@ def write_corpus(path: Path, base: list[dict], n: int) -> None:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-def run_child(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a child process (its own, with its workers)."""
+def run_child(cmd: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS (MB), CPU seconds (user + system) and standard output of a
+    child process (its own figures, with its workers). CPU time is what the work costs when
+    other processes share the machine; wall time is what a user waits."""
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    err = proc.stderr.read()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.stdout.read(), proc.stderr.read()
     _, raw, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
     proc.returncode = status = os.waitstatus_to_exitcode(raw)
     if status not in (0, 3):
         raise SystemExit(f"{' '.join(cmd)} failed ({status}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.decode()
 
 
 STARTUP = """
-import time; t = time.perf_counter()
+import time; t, c = time.perf_counter(), time.process_time()
 from extractor.assemble import extract
 from extractor.records import Article
 extract(Article(id="a", text="اشتباكات في الموصل أمس.", language="ar"))
 extract(Article(id="b", text="Clashes in Mosul yesterday.", language="en"))
-print(time.perf_counter() - t)
+print(time.perf_counter() - t, time.process_time() - c)
 """
 
 FLOOR = """
@@ -147,37 +149,44 @@ def main() -> None:
     base = base_articles()
     ar_base = arabic_500(base)
     rows: list[tuple[str, str]] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        startup = min(float(subprocess.check_output([sys.executable, "-c", STARTUP], text=True))
-                      for _ in range(3))
+        starts = [tuple(map(float, subprocess.check_output([sys.executable, "-c", STARTUP], text=True).split()))
+                  for _ in range(5)]
+        startup, startup_cpu = min(w for w, _ in starts), min(c for _, c in starts)
         results = {}
         for name, arts, n in [("mixed", base, a.articles), ("mixed/10", base, a.articles // 10),
                               ("arabic", ar_base, a.articles // 5)]:
             corpus = tmp / f"{name.replace('/', '_')}.jsonl"
             write_corpus(corpus, arts, n)
-            wall, peak = run_child([exe, "convert", str(corpus), "--out", str(tmp / f"out-{n}-{len(arts)}"),
-                                    "--quiet", "--workers", str(a.workers)])
-            fl_out = subprocess.check_output([sys.executable, "-c", FLOOR, str(corpus)], text=True).split()
-            floor, tokens = float(fl_out[0]), int(fl_out[1])
-            results[name] = (n, wall, peak, floor, tokens)
+            wall, peak, cpu, _ = run_child([exe, "convert", str(corpus), "--out", str(tmp / f"out-{n}-{len(arts)}"),
+                                            "--quiet", "--workers", str(a.workers)])
+            floor_wall, _, floor_cpu, fl_out = run_child([sys.executable, "-c", FLOOR, str(corpus)])
+            floor, tokens = float(fl_out.split()[0]), int(fl_out.split()[1])
+            results[name] = (n, wall, peak, floor, tokens, cpu, floor_cpu)
         stages = stage_shares(base, rounds=max(1, 300 // len(base)))
-    n, wall, peak, floor, tokens = results["mixed"]
+    n, wall, peak, floor, tokens, cpu, floor_cpu = results["mixed"]
     n10, wall10, peak10, *_ = results["mixed/10"]
-    na, walla, peaka, floora, tokensa = results["arabic"]
+    na, walla, peaka, floora, tokensa, cpua, floor_cpua = results["arabic"]
     work = wall - startup
     rows += [
         ("corpus", f"{n} articles ({len(base)} distinct: bundled seeds"
                    f"{' + shared/eval articles' if EVAL_ARTICLES.exists() else ''}), {tokens} tokens"),
         ("workers", str(a.workers)),
-        ("start-up (import, pipelines, gazetteer, first article)", f"{startup:.2f} s"),
+        ("machine load (1-minute load average) before / after: other processes share the cores",
+         f"{load_before:.1f} / {os.getloadavg()[0]:.1f}"),
+        ("start-up (import, pipelines, gazetteer, first article), best of 5", f"{startup:.2f} s (CPU {startup_cpu:.2f} s)"),
         ("convert wall time", f"{wall:.1f} s"),
         ("articles/s after start-up", f"{n / work:.0f}"),
         ("tokens/s after start-up", f"{tokens / work:.0f}"),
         ("Arabic-only corpus: articles/s after start-up",
          f"{na / (walla - startup):.0f} ({na} articles of about 500 words, {tokensa // na} tokens each on average)"),
+        ("Arabic-only corpus: articles per CPU second after start-up", f"{na / (cpua - startup_cpu):.0f}"),
         ("tokenise-only floor (spacy.blank)", f"{floor:.1f} s"),
         ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
+        ("total / floor in CPU time (both whole processes)",
+         f"{cpu / floor_cpu:.1f}x (Arabic-only: {cpua / floor_cpua:.1f}x)"),
         ("peak memory of the convert process", f"{peak:.0f} MB ({n} articles); {peak10:.0f} MB "
                                                   f"({n10} articles); Arabic-only {peaka:.0f} MB"),
         ("linearity: time(N) / time(N/10), after start-up", f"{work / (wall10 - startup):.1f}x for 10x articles"),
