@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .assemble import Extraction, extract
 from .errors import ArticleError
-from .ingest import Defaults, Reader, resolve_inputs
+from .ingest import Defaults, Reader
 from .records import Article, Rejection
 
 log = logging.getLogger(__name__)
@@ -71,13 +71,17 @@ def convert(inputs: list[str], out_dir: Path, defaults: Defaults = Defaults(), *
     from . import versions  # polars and pandera load only when a dataset is written
     from .places import default_gazetteer
 
-    resolve_inputs(inputs, [])  # a missing input is a usage error before the output is touched
     reader = Reader(defaults)
     rejected: list[Rejection] = []
     counts = {"articles_read": 0, "articles_converted": 0, "articles_rejected": 0,
               "articles_with_events": 0, "events_unresolved_date": 0}
+    results = extract_all(reader.read(inputs), workers)
+    # The first result checks the inputs (a missing one is a usage error before the output
+    # folder is touched) and starts the worker processes: forked before the folder's lock is
+    # taken, they never hold its descriptor (a lock must die with the run that took it).
+    first = next(results, None)
     with versions.RunWriter(out_dir, label) as writer:
-        for result in extract_all(reader.read(inputs), workers):
+        for result in itertools.chain([] if first is None else [first], results):
             counts["articles_read"] += 1
             if isinstance(result, Rejection):
                 rejected.append(result)
