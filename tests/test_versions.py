@@ -311,7 +311,7 @@ def test_duplicate_ids_across_slices_are_reported(tmp_path, monkeypatch):
     df = dataset.events_frame([battle(), battle("a2", day=3)], "0").with_columns(
         event_id_cnty=pl.lit("IRQ1"), timestamp=pl.lit(1, dtype=pl.Int64))
     df.write_parquet(tmp_path / "merged.parquet")
-    report = versions._validate(tmp_path / "merged.parquet", 2)
+    report = versions._validate([tmp_path / "merged.parquet"], 2)
     assert {(f.column, f.row, f.rule) for f in report.failures} == {
         ("event_id_cnty", 1, "unique"), ("event_id_cnty", 2, "unique")}
 
