@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import compress
 
-import spacy
 from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY
 from spacy.strings import hash_string
 from spacy.tokens import Doc
@@ -208,9 +207,10 @@ _EN_POSSESSIVE_NOUNS = frozenset({"army", "military", "armed forces", "forces", 
                                   "air force", "navy", "government", "security forces"})
 
 
-@functools.cache
 def _tokenizer(lang: str):
-    return spacy.blank(lang).tokenizer
+    from .nlp import tokenizer  # one spacy.blank per language and process
+
+    return tokenizer(lang)
 
 
 _PLAIN = re.compile(r"^\w+$")

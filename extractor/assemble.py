@@ -22,7 +22,7 @@ from . import places as places_mod
 from . import triggers as triggers_mod
 from . import unlisted as unlisted_mod
 from .errors import ArticleError
-from .nlp import SUPPORTED_LANGUAGES, get_nlp
+from .nlp import SUPPORTED_LANGUAGES, get_nlp, text_of
 from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
@@ -109,8 +109,8 @@ class Assembler:
         self.article, self.lang, self.doc, self.body_start = article, lang, doc, body_start
         self.sents = list(doc.sents)
         self.actors = actors_mod.find_actors(doc)
+        self.text = text_of(doc)  # doc.text is built from the tokens on every access
         # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
-        self.text = doc.text  # built from the tokens on every access: read it once
         found = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),

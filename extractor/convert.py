@@ -16,7 +16,7 @@ from pathlib import Path
 from .assemble import Extraction, extract
 from .errors import ArticleError
 from .ingest import Defaults, Reader
-from .records import Article, Event, Rejection
+from .records import Article, Rejection
 
 log = logging.getLogger(__name__)
 BATCH = 256  # articles in flight at once with several workers
@@ -63,37 +63,43 @@ def _dispatch(item: Article | Rejection) -> Extraction | Rejection:
 def convert(inputs: list[str], out_dir: Path, defaults: Defaults = Defaults(), *,
             label: str | None = None, workers: int = 1,
             progress: Callable[[int], None] | None = None) -> ConvertResult:
-    """Convert ``inputs`` (files, folders, '-') into a new version under ``out_dir``."""
+    """Convert ``inputs`` (files, folders, '-') into a new version under ``out_dir``.
+
+    Streams: articles are read lazily and each article's events go to the version writer,
+    which keeps at most one batch of them in memory.
+    """
     from . import versions  # polars and pandera load only when a dataset is written
     from .places import default_gazetteer
 
     reader = Reader(defaults)
-    events: list[Event] = []
     rejected: list[Rejection] = []
-    processed: set[str] = set()
     counts = {"articles_read": 0, "articles_converted": 0, "articles_rejected": 0,
               "articles_with_events": 0, "events_unresolved_date": 0}
-    for result in extract_all(reader.read(inputs), workers):
-        counts["articles_read"] += 1
-        if isinstance(result, Rejection):
-            rejected.append(result)
-            counts["articles_rejected"] += 1
-        else:
-            counts["articles_converted"] += 1
-            counts["articles_with_events"] += bool(result.events)
-            counts["events_unresolved_date"] += result.unresolved_dates
-            processed.add(result.article.id)
-            events.extend(result.events)
-        if progress:
-            progress(1)
-    counts["files_skipped"] = len(reader.skipped)
-    counts["events"] = len(events)
-    inputs_info = [{"path": f.path, "sha256": f.sha256, "format": f.format,
-                    "articles": f.articles, "rejected": f.rejected} for f in reader.files]
-    version_dir = versions.write_version(
-        out_dir, events, processed_article_ids=processed, rejected=rejected,
-        inputs=inputs_info, counts=counts, label=label,
-        extra={"skipped_files": reader.skipped,
-               # what the places came from: package versions and imported GeoNames dumps
-               "gazetteer": default_gazetteer().manifest})
+    results = extract_all(reader.read(inputs), workers)
+    # The first result checks the inputs (a missing one is a usage error before the output
+    # folder is touched) and starts the worker processes: forked before the folder's lock is
+    # taken, they never hold its descriptor (a lock must die with the run that took it).
+    first = next(results, None)
+    with versions.RunWriter(out_dir, label) as writer:
+        for result in itertools.chain([] if first is None else [first], results):
+            counts["articles_read"] += 1
+            if isinstance(result, Rejection):
+                rejected.append(result)
+                counts["articles_rejected"] += 1
+            else:
+                counts["articles_converted"] += 1
+                counts["articles_with_events"] += bool(result.events)
+                counts["events_unresolved_date"] += result.unresolved_dates
+                writer.add(result.events, result.article.id)
+            if progress:
+                progress(1)
+        counts["files_skipped"] = len(reader.skipped)
+        counts["events"] = writer.events_added
+        inputs_info = [{"path": f.path, "sha256": f.sha256, "format": f.format,
+                        "articles": f.articles, "rejected": f.rejected} for f in reader.files]
+        version_dir = writer.finish(
+            rejected=rejected, inputs=inputs_info, counts=counts,
+            extra={"skipped_files": reader.skipped,
+                   # what the places came from: package versions and imported GeoNames dumps
+                   "gazetteer": default_gazetteer().manifest})
     return ConvertResult(version_dir, counts, rejected)

@@ -243,9 +243,10 @@ def to_typed(df: pl.DataFrame) -> pl.DataFrame:
     return df.select(contract.column_names()).cast(contract.typed_dtypes())
 
 
-def sort_frame(df: pl.DataFrame) -> pl.DataFrame:
+def sort_frame(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     """Rows in the dataset's defined order (nulls first, so the order is total)."""
-    keys = [pl.col(c).cast(pl.String) if isinstance(df.schema[c], pl.Enum) else pl.col(c) for c in SORT_COLUMNS]
+    schema = df.collect_schema()
+    keys = [pl.col(c).cast(pl.String) if isinstance(schema[c], pl.Enum) else pl.col(c) for c in SORT_COLUMNS]
     return df.sort(keys, nulls_last=False, maintain_order=True)
 
 
@@ -484,14 +485,29 @@ def validate_file(path: Path, thresholds: dict[str, float] | None = None) -> Rep
 
 # ---------------------------------------------------------------- writing
 
+CSV_OPTIONS = {"date_format": "%Y-%m-%d", "line_terminator": "\n", "null_value": ""}
+# Row groups of a fixed size: a streamed write would otherwise follow its sources' chunks.
+PARQUET_OPTIONS = {"compression": "zstd", "statistics": True, "row_group_size": 100_000}
+
+
 def write_csv(df: pl.DataFrame, path: Path) -> None:
     """Write UTF-8 CSV with a header, ISO dates and empty cells for missing values."""
-    df.write_csv(path, date_format="%Y-%m-%d", line_terminator="\n", null_value="")
+    df.write_csv(path, **CSV_OPTIONS)
 
 
 def write_parquet(df: pl.DataFrame, path: Path) -> None:
     """Write typed Parquet (Date, Enum as dictionary, Int64, Float64), deterministically."""
-    df.write_parquet(path, compression="zstd", statistics=True)
+    df.write_parquet(path, **PARQUET_OPTIONS)
+
+
+def sink_csv(lf: pl.LazyFrame, path: Path) -> None:
+    """:func:`write_csv` from a lazy frame, streamed (the same bytes)."""
+    lf.sink_csv(path, **CSV_OPTIONS)
+
+
+def sink_parquet(lf: pl.LazyFrame, path: Path) -> None:
+    """:func:`write_parquet` from a lazy frame, streamed (the same bytes)."""
+    lf.sink_parquet(path, **PARQUET_OPTIONS)
 
 
 def utc_midnight(day: dt.date) -> int:

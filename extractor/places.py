@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from spacy.attrs import IDX, IS_ASCII, IS_LOWER, IS_PUNCT, IS_SPACE, IS_TITLE, IS_UPPER, NORM, ORTH, SENT_START
+from spacy.attrs import NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
@@ -135,6 +135,28 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 
 
 _MASK = (1 << 64) - 1
+# A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
+# is_lower). They belong to the word (the lexeme), so they are read once per ORTH hash and
+# language rather than per token through Doc.to_array (which cost 0.4 ms per 800 tokens).
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER = range(6)
+_FLAGS: dict[str, dict[int, tuple[int, ...]]] = {}
+
+
+def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
+    """Per token of ``doc`` (its signed ORTH hashes), the word's flags (see :data:`_FLAGS`)."""
+    cache = _FLAGS.setdefault(lang, {})
+    if len(cache) > 500_000:
+        cache.clear()
+    get = cache.get
+    flags = [get(o) for o in orths]
+    if None in flags:
+        vocab = doc.vocab
+        for k, o in enumerate(orths):
+            if flags[k] is None:
+                lex = vocab[o & _MASK]
+                flags[k] = cache[o] = (int(lex.is_punct), int(lex.is_space), int(lex.is_title),
+                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower))
+    return flags
 
 
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
@@ -154,7 +176,7 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
 _LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
 
 
-def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper, lower
+def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int, upper, lower
                     ) -> tuple[int, tuple[int, ...], str, int] | None:
     """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
     place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
@@ -165,7 +187,7 @@ def _skeleton_match(gaz: Gazetteer, pieces: list[str], arr: list, i: int, upper,
         if p in _HYPHENS or p in gz.LATIN_ARTICLES:
             j += 1
             continue
-        if arr[j][2] or arr[j][3] or not upper(j) or lower(j) in _EN_STOP:
+        if flags[j][_PUNCT] or flags[j][_SPACE] or not upper(j) or lower(j) in _EN_STOP:
             break
         key += p
         words += 1
@@ -190,9 +212,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     """Longest gazetteer names over the token norms, left to right."""
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
-    arr = doc.to_array([NORM, ORTH, IS_PUNCT, IS_SPACE, SENT_START, IS_TITLE, IS_UPPER, IS_ASCII,
-                        IS_LOWER, IDX]
-                       ).view(np.int64).tolist()
+    arr = doc.to_array([NORM, ORTH, SENT_START]).view(np.int64).tolist()
+    flags = _word_flags(doc, [row[1] for row in arr], lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
     if len(cache) > 500_000:
@@ -210,21 +231,22 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     if lang == "ar":
         positions = [k for k, p in enumerate(pieces) if p in starts or p in _START_ARTICLES]
     else:
-        positions = [k for k, p in enumerate(pieces) if arr[k][8] != 1 or p in _START_ARTICLES]
+        positions = [k for k, p in enumerate(pieces) if flags[k][_LOWER] != 1 or p in _START_ARTICLES]
 
     def upper(j: int) -> bool:
         # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
-        row = arr[j]
-        if row[5] == 1 or row[6] == 1:
+        f = flags[j]
+        if f[_TITLE] == 1 or f[_UPPER] == 1:
             return True
-        return row[8] != 1 and strings[row[1] & _MASK][:1].isupper()  # "Qa'im"
+        return f[_LOWER] != 1 and strings[arr[j][1] & _MASK][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
         return strings[arr[j][1] & _MASK].lower()
 
     def latin(j: int) -> bool:
-        return lang != "ar" or arr[j][7] == 1
+        return lang != "ar" or flags[j][_ASCII] == 1
 
+    index_get = gaz.index.get
     out: list[_Mention] = []
     i = 0
     for pos in positions:
@@ -236,8 +258,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in gz.LATIN_ARTICLES:
                 first = j
-        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][4] == 1
-                                            or arr[i][8] == 1
+        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][2] == 1
+                                            or flags[i][_LOWER] == 1
                                             or not pieces[i].isalpha()
                                             or pieces[i] in gz.LATIN_ARTICLES):
             i += 1  # the common case, decided without touching the token's text
@@ -248,13 +270,14 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
-        while j < n and count < MAX_TOKENS and pieces[first] in starts:
+        walk = pieces[first] in starts
+        while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
                 j += 1
                 continue
-            row = arr[j]
-            if row[2] or row[3] or (count and row[4] == 1):
+            f = flags[j]
+            if f[_PUNCT] or f[_SPACE] or (count and arr[j][2] == 1):
                 break
             if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
                     not p.isdigit() and not upper(j))):
@@ -265,18 +288,18 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
             key += p
             words += 1
-            hits = gaz.lookup(key)
-            if hits:
-                best = (j, hits, key, words)
+            hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
+            if hit is not None:
+                best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
         fuzzy = False
-        if best is None and english and first == i and i > 0 and arr[i][4] != 1:
-            best = _skeleton_match(gaz, pieces, arr, i, upper, lower)
+        if best is None and english and first == i and i > 0 and arr[i][2] != 1:
+            best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
             fuzzy = best is not None
         elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
-                and arr[i][4] != 1 and i + 1 < n and upper(i + 1):
+                and arr[i][2] != 1 and i + 1 < n and upper(i + 1):
             # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
             # spelling variant of the whole capitalised name (Tall Tamr)
-            longer = _skeleton_match(gaz, pieces, arr, i, upper, lower)
+            longer = _skeleton_match(gaz, pieces, flags, i, upper, lower)
             if longer is not None and longer[0] > best[0] and _cues(pieces, lang, i, longer[0])[2]:
                 best, fuzzy = longer, True  # a guess needs a cue; else the exact word stands
         if best is None:
@@ -301,9 +324,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             continue
         # "قرية X شمال العاصمة دمشق", "X, 20 km north of Y": Y is the reference point
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
-            arr[t][4] == 1 for t in range(out[-1].end_tok, i + 1))
+            arr[t][2] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[arr[i][1] & _MASK] if end - i == 1 else "", arr[i][9]))
+                            strings[arr[i][1] & _MASK] if end - i == 1 else "", doc[i].idx))
         i = end
     return out
 

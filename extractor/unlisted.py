@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from .nlp import text_of
 from .normalise import clitic_candidates, normalise
 from .records import Place
 
@@ -59,7 +60,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
 
     Arabic only (English names are matched by the gazetteer or not at all). A name with no
     resolved place in its sentence to locate it is not returned: ACLED codes nothing it
-    cannot place. ``text`` is ``doc.text`` when the caller has it (spaCy rebuilds it from the
+    cannot place. ``text`` is the doc's text when the caller has it (spaCy rebuilds it from the
     tokens on every access).
     """
     if doc.lang_ != "ar":
@@ -67,7 +68,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
     resolved = [p for p in found if p.resolved]
     taken = [(p.start, p.end) for p in resolved]
     out: list[Place] = []
-    text = doc.text if text is None else text
+    text = text_of(doc) if text is None else text
     for hit in _CUE_TEXT.finditer(text):
         # A regex pass over the text finds the few cue words; only they are read as tokens.
         span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")

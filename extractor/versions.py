@@ -50,6 +50,10 @@ LATEST = "latest"
 LOCK_NAME = ".lock"
 TMP_PREFIX = ".tmp-"
 MANIFEST = "manifest.json"
+PARTS = "parts"  # inside a version's temporary folder: the run's events, batch by batch
+BATCH_EVENTS = 5_000  # events per part file
+BATCH_IDS = 100_000  # processed article ids per part file (when articles yield few events)
+VALIDATE_ROWS = 50_000  # rows of the merged dataset validated at once
 
 # What identifies an event across versions (docs/datasets.md, "Event identity").
 KEY_COLUMNS = ["article_id", "event_date", "sub_event_type", "location", "actor1", "actor2"]
@@ -190,7 +194,7 @@ def _key_expr() -> pl.Expr:
     return pl.concat_str(parts, separator="\x1f")
 
 
-def _with_keys(df: pl.DataFrame) -> pl.DataFrame:
+def _with_keys(df: pl.LazyFrame) -> pl.LazyFrame:
     """Add ``_key``: the identity key plus an occurrence number for repeated keys.
 
     Rows sharing a key are numbered in content order, so the numbering does not depend
@@ -204,27 +208,42 @@ def _with_keys(df: pl.DataFrame) -> pl.DataFrame:
     return ordered.with_columns(_key=pl.col("_k") + "#" + occurrence).drop("_k")
 
 
-def _max_id_numbers(df: pl.DataFrame) -> dict[str, int]:
-    if df.height == 0:
-        return {}
+def _max_id_numbers(df: pl.LazyFrame) -> dict[str, int]:
     parts = df.select(
         prefix=pl.col("event_id_cnty").str.slice(0, 3),
         number=pl.col("event_id_cnty").str.slice(3).cast(pl.Int64, strict=False),
-    ).group_by("prefix").agg(pl.col("number").max())
+    ).group_by("prefix").agg(pl.col("number").max()).collect(engine="streaming")
     return {p: int(n) for p, n in parts.iter_rows() if n is not None}
 
 
-def _assign_ids(new: pl.DataFrame, counters: dict[str, int]) -> pl.DataFrame:
-    """Give rows without an id the next numbers of their country, in dataset order."""
-    if new.height == 0:
-        return new
+def _assign_ids(new: pl.LazyFrame, counters: dict[str, int]) -> pl.LazyFrame:
+    """Give rows without an id the next numbers of their country, in dataset order
+    (``counters`` is updated to the last number used per prefix)."""
     ordered = new.sort([*dataset.SORT_COLUMNS[:-1], "_key"], nulls_last=False, maintain_order=True)
-    ids = []
-    for iso, country in ordered.select("iso", "country").iter_rows():
-        prefix = country_acronym(iso, country)
-        counters[prefix] = counters.get(prefix, 0) + 1
-        ids.append(f"{prefix}{counters[prefix]}")
-    return ordered.with_columns(event_id_cnty=pl.Series(ids, dtype=pl.String))
+    # the few distinct countries are named in Python (pycountry), the rows numbered by polars
+    pairs = ordered.select("iso", "country").unique().collect(engine="streaming")
+    prefixes = pl.DataFrame(
+        {"iso": pairs.get_column("iso"), "country": pairs.get_column("country"),
+         "_prefix": [country_acronym(i, c) for i, c in pairs.iter_rows()]},
+        schema={"iso": pairs.schema["iso"], "country": pairs.schema["country"], "_prefix": pl.String})
+    base = pl.DataFrame({"_prefix": list(counters), "_base": list(counters.values())},
+                        schema={"_prefix": pl.String, "_base": pl.Int64})
+    numbered = (
+        ordered.with_row_index("_row")
+        .join(prefixes.lazy(), on=["iso", "country"], how="left", nulls_equal=True)
+        .join(base.lazy(), on="_prefix", how="left")
+        .sort("_row")
+        .with_columns(_n=pl.col("_base").fill_null(0) + pl.int_range(1, pl.len() + 1).over("_prefix"))
+    )
+    used = numbered.group_by("_prefix").agg(pl.col("_n").max()).collect(engine="streaming")
+    counters.update({p: int(n) for p, n in used.iter_rows()})
+    return numbered.with_columns(
+        event_id_cnty=pl.col("_prefix") + pl.col("_n").cast(pl.String)
+    ).drop("_row", "_prefix", "_base", "_n")
+
+
+def _height(lf: pl.LazyFrame) -> int:
+    return int(lf.select(pl.len()).collect(engine="streaming").item())
 
 
 # ---------------------------------------------------------------- merge
@@ -233,46 +252,105 @@ def _assign_ids(new: pl.DataFrame, counters: dict[str, int]) -> pl.DataFrame:
 class Merge:
     """The result of merging a run into the previous version."""
 
-    events: pl.DataFrame  # validation frame, sorted, with ids and timestamps
-    deletions: pl.DataFrame
+    events: list[Path]  # Parquet files of the validation frame, in dataset order, ids and timestamps set
+    deletions: pl.LazyFrame
     counts: dict[str, int]
     id_counters: dict[str, int]
     clock: int
 
 
-def _run_clock(new: pl.DataFrame, base_clock: int) -> int:
+def _run_clock(new: pl.LazyFrame, base_clock: int) -> int:
     """The version's timestamp: 00:00 UTC of the newest article date of the run.
 
     Uses ``published`` (else ``event_date``) of the run's events, and is always later
     than every timestamp already in the dataset, so a changed row's timestamp grows.
     """
-    newest = new.select(pl.coalesce(pl.col("published").max(), pl.col("event_date").max())).item()
+    newest = new.select(pl.coalesce(pl.col("published").max(), pl.col("event_date").max())
+                        ).collect(engine="streaming").item()
     clock = dataset.utc_midnight(newest) if newest is not None else 0
     return max(clock, base_clock + 1)
 
 
-def merge(
-    base: pl.DataFrame | None,
-    base_manifest: dict[str, Any] | None,
-    new: pl.DataFrame,
-    processed_article_ids: set[str],
-) -> Merge:
-    """Merge a run's events (validation frame) into the previous version (typed or None)."""
-    base = dataset.empty_frame() if base is None else dataset.to_validation(base)
-    processed = set(processed_article_ids) | set(new.get_column("article_id").drop_nulls().to_list())
-    base_clock = int((base_manifest or {}).get("timestamp", 0))
-    if base.height:
-        base_clock = max(base_clock, int(base.get_column("timestamp").max()))
-    clock = _run_clock(new, base_clock)
+NO_DATE = "none"  # the bucket of events without a date (first: the dataset puts them first)
 
-    in_run = pl.col("article_id").is_in(sorted(processed))
-    carried = base.filter(~in_run.fill_null(False))
-    old = _with_keys(base.filter(in_run.fill_null(False)))
+
+def month_of() -> pl.Expr:
+    """The bucket of an event: the month of its date ("2024-03"), or :data:`NO_DATE`."""
+    return pl.col("event_date").dt.strftime("%Y-%m").fill_null(NO_DATE)
+
+
+def merge(
+    base: pl.LazyFrame | None,
+    base_manifest: dict[str, Any] | None,
+    parts: Path,
+) -> Merge:
+    """Merge a run's events into the previous version (typed, or None for the first).
+
+    ``parts`` holds the run's events as ``events-<month>-<n>.parquet`` (validation frames,
+    see :func:`month_of`) and the ids of every article it read, with or without events, as
+    ``articles-<n>.parquet``. The identity key holds the event date and the dataset is
+    ordered by date first, so the merge runs month by month: memory holds one month of
+    events, never the whole dataset. Each month's merged rows go to ``merged-<k>.parquet``.
+    """
+    base = dataset.empty_frame().lazy() if base is None else _to_validation(base)
+    files = sorted(parts.glob("events-*.parquet"))
+    new = pl.scan_parquet(files) if files else dataset.empty_frame().lazy()
+    processed_path = parts / "processed.parquet"
+    pl.concat([pl.scan_parquet(sorted(parts.glob("articles-*.parquet"))), new.select("article_id")]
+              ).drop_nulls().unique().sink_parquet(processed_path)
+    processed = pl.scan_parquet(processed_path)
+    base_clock = int((base_manifest or {}).get("timestamp", 0))
+    newest_stamp = base.select(pl.col("timestamp").max()).collect(engine="streaming").item()
+    if newest_stamp is not None:
+        base_clock = max(base_clock, int(newest_stamp))
+    clock = _run_clock(new, base_clock)
+    counters = {k: int(v) for k, v in (base_manifest or {}).get("id_counters", {}).items()}
+    for prefix, n in _max_id_numbers(base).items():
+        counters[prefix] = max(counters.get(prefix, 0), n)
+
+    months = {p.name.split("-", 1)[1].rsplit("-", 1)[0] for p in parts.glob("events-*.parquet")}
+    months |= set(base.select(month_of().unique()).collect(engine="streaming").to_series().to_list())
+    counts = dict.fromkeys(["events", "added", "changed", "unchanged", "carried_over", "deleted"], 0)
+    events: list[Path] = []
+    deletions: list[pl.LazyFrame] = []
+    for k, month in enumerate(sorted(months, key=lambda m: (m != NO_DATE, m))):
+        files = sorted(parts.glob(f"events-{month}-*.parquet"))
+        new_m = pl.scan_parquet(files) if files else dataset.empty_frame().lazy()
+        base_m = base.filter(month_of() == month)
+        path = parts / f"merged-{k:06d}.parquet"
+        removed = _merge_month(base_m, new_m, processed, clock, counters, path, parts / f"joined-{k:06d}.parquet",
+                               counts)
+        removed_path = parts / f"deleted-{k:06d}.parquet"
+        removed.select(
+            "event_id_cnty",
+            pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"),
+            "article_id",
+            "event_date",
+        ).sink_parquet(removed_path)
+        events.append(path)
+        deletions.append(pl.scan_parquet(removed_path))
+    if not events:  # nothing at all: an empty dataset
+        events.append(parts / "merged-empty.parquet")
+        dataset.empty_frame().write_parquet(events[0])
+    deleted = (pl.concat(deletions) if deletions else dataset.empty_frame().lazy().select(
+        "event_id_cnty", pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"), "article_id", "event_date"))
+    return Merge(events, deleted.sort("event_id_cnty"), counts, dict(sorted(counters.items())), clock)
+
+
+def _merge_month(base: pl.LazyFrame, new: pl.LazyFrame, processed: pl.LazyFrame, clock: int,
+                 counters: dict[str, int], out: Path, joined_path: Path, counts: dict[str, int]
+                 ) -> pl.LazyFrame:
+    """Merge one month: write its rows in dataset order to ``out``, add to ``counts`` and
+    ``counters``; returns the removed rows (the month's deletions)."""
+    carried = base.join(processed, on="article_id", how="anti", maintain_order="left")
+    old = _with_keys(base.join(processed, on="article_id", how="semi", maintain_order="left"))
     fresh = _with_keys(new)
 
     columns = contract.column_names()
     compared = [c for c in columns if c not in NOT_COMPARED]
-    joined = fresh.join(old, on="_key", how="full", suffix="_old", coalesce=False, nulls_equal=False)
+    fresh.join(old, on="_key", how="full", suffix="_old", coalesce=False, nulls_equal=False
+               ).sink_parquet(joined_path)
+    joined = pl.scan_parquet(joined_path)
     has_new = pl.col("_key").is_not_null()
     has_old = pl.col("_key_old").is_not_null()
     differs = pl.any_horizontal([~pl.col(c).eq_missing(pl.col(f"{c}_old")) for c in compared])
@@ -289,28 +367,42 @@ def merge(
         timestamp=pl.lit(clock, dtype=pl.Int64)
     )
     removed = joined.filter(~has_new & has_old).select([pl.col(f"{c}_old").alias(c) for c in columns])
+    # months are merged in date order, the dataset's first sort key: ids keep dataset order
+    added_ids = _assign_ids(added, counters).select(columns)
+    dataset.sort_frame(pl.concat([carried, unchanged, changed, added_ids], how="vertical")).sink_parquet(out)
+    for name, part in (("events", pl.scan_parquet(out)), ("added", added), ("changed", changed),
+                       ("unchanged", unchanged), ("carried_over", carried), ("deleted", removed)):
+        counts[name] += _height(part)
+    return removed
 
-    counters = {k: int(v) for k, v in (base_manifest or {}).get("id_counters", {}).items()}
-    for prefix, n in _max_id_numbers(base).items():
-        counters[prefix] = max(counters.get(prefix, 0), n)
-    added = _assign_ids(added, counters).select(columns)
 
-    events = dataset.sort_frame(pl.concat([carried, unchanged, changed, added], how="vertical"))
-    deletions = removed.sort("event_id_cnty").select(
-        "event_id_cnty",
-        pl.lit(clock, dtype=pl.Int64).alias("deleted_timestamp"),
-        "article_id",
-        "event_date",
-    )
-    counts = {
-        "events": events.height,
-        "added": added.height,
-        "changed": changed.height,
-        "unchanged": unchanged.height,
-        "carried_over": carried.height,
-        "deleted": deletions.height,
-    }
-    return Merge(events, deletions, counts, dict(sorted(counters.items())), clock)
+def _to_validation(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Typed frame -> validation frame (closed sets back to String), lazily."""
+    schema = lf.collect_schema()
+    return lf.cast({c: pl.String for c, t in schema.items() if isinstance(t, (pl.Enum, pl.Categorical))})
+
+
+def _validate(events: list[Path], rows: int) -> dataset.Report:
+    """Validate the merged dataset (a Parquet file) slice by slice: memory stays bounded.
+
+    Row numbers count from 1 over the whole dataset; ids unique within a slice are also
+    checked across slices.
+    """
+    scan = pl.scan_parquet(events)
+    failures: list[dataset.Failure] = []
+    for offset in range(0, max(rows, 1), VALIDATE_ROWS):
+        part = scan.slice(offset, VALIDATE_ROWS).collect(engine="streaming")
+        if offset and not part.height:
+            break
+        failures += [f._replace(row=None if f.row is None else f.row + offset)
+                     for f in dataset.schema_failures(part)]
+    if rows > VALIDATE_ROWS:
+        dup = (scan.select("event_id_cnty").with_row_index("_row", offset=1)
+               .filter(pl.col("event_id_cnty").is_duplicated()).collect(engine="streaming"))
+        failures += [dataset.Failure("event_id_cnty", r, v, "unique") for r, v in dup.iter_rows()]
+    report = dataset.Report(path="new version", rows=rows)
+    report.failures = sorted(set(failures), key=dataset._sort_key)
+    return report
 
 
 # ---------------------------------------------------------------- writing
@@ -414,52 +506,97 @@ def _rejected_lines(rejected: list[Rejection]) -> str:
     )
 
 
-def write_version(
-    out_dir: Path,
-    events: Iterable[Event],
-    *,
-    processed_article_ids: set[str],
-    rejected: list[Rejection],
-    inputs: list[dict],
-    counts: dict[str, int],
-    label: str | None = None,
-    extra: dict | None = None,
-) -> Path:
-    """Merge a run into ``out_dir``'s newest version and write the result as a new version.
+class RunWriter:
+    """A new version of ``out_dir``, written as the run streams its events.
 
-    Validation runs before anything is written: an invalid dataset raises
-    :class:`extractor.dataset.DatasetInvalid` and leaves ``out_dir`` as it was.
+    Use as a context manager: it takes the directory's lock, picks the version's name and
+    creates its temporary folder; :meth:`add` writes events in batches of
+    :data:`BATCH_EVENTS` to Parquet part files there (never all events in memory);
+    :meth:`finish` merges them with the newest version, validates and publishes the version.
+    Leaving the block without :meth:`finish` (an error) removes the temporary folder.
     Raises :class:`LockError` when another run is writing to ``out_dir``.
-    Returns the new version folder.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    extra = dict(extra or {})
-    license_ = extra.pop("license", DEFAULT_LICENSE)
-    with dir_lock(out_dir):
-        _pause("locked")
-        _clean_temporaries(out_dir)
-        versions = list_versions(out_dir)
-        _check_label(label, versions)
-        base_dir = versions[-1].path if versions else None
-        base = read_events(base_dir) if base_dir else None
-        base_manifest = read_manifest(base_dir) if base_dir else None
 
-        new = dataset.events_frame(events, extractor.__version__)
-        merged = merge(base, base_manifest, new, processed_article_ids)
-        report = dataset.validate_frame(merged.events, "new version")
+    def __init__(self, out_dir: Path, label: str | None = None):
+        self.out_dir = Path(out_dir)
+        self.label = label
+        self.events_added = 0
+        self._events: list[Event] = []
+        self._ids: list[str] = []
+        self._parts = 0
+        self._stack = contextlib.ExitStack()
+        self._done: Path | None = None
+
+    def __enter__(self) -> "RunWriter":
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._stack.enter_context(dir_lock(self.out_dir))
+            _pause("locked")
+            _clean_temporaries(self.out_dir)
+            self.versions = list_versions(self.out_dir)
+            _check_label(self.label, self.versions)
+            self.name = _next_name(self.versions, self.label)
+            self.tmp = self.out_dir / f"{TMP_PREFIX}{self.name}"
+            (self.tmp / PARTS).mkdir(parents=True)
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            if self._done is None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            self._stack.close()
+
+    def add(self, events: Iterable[Event], article_id: str | None = None) -> None:
+        """Add events of the run; ``article_id``: an article the run processed (read again,
+        so its events in the previous version are replaced, even when it has none now)."""
+        if article_id is not None:
+            self._ids.append(article_id)
+        for e in events:
+            self._events.append(e)
+            self.events_added += 1
+        if len(self._events) >= BATCH_EVENTS or len(self._ids) >= BATCH_IDS:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._parts += 1
+        parts = self.tmp / PARTS
+        frame = dataset.events_frame(self._events, extractor.__version__)
+        for month in frame.select(month_of().unique()).to_series().to_list():
+            frame.filter(month_of() == month).write_parquet(parts / f"events-{month}-{self._parts:06d}.parquet")
+        pl.DataFrame({"article_id": self._ids}, schema={"article_id": pl.String}).write_parquet(
+            parts / f"articles-{self._parts:06d}.parquet")
+        self._events, self._ids = [], []
+
+    def finish(self, *, rejected: list[Rejection], inputs: list[dict], counts: dict[str, int],
+               extra: dict | None = None) -> Path:
+        """Merge, validate and publish the version; returns its folder.
+
+        Validation runs before anything is published: an invalid dataset raises
+        :class:`extractor.dataset.DatasetInvalid` and leaves ``out_dir`` as it was.
+        """
+        self._flush()
+        out_dir, tmp, name, label = self.out_dir, self.tmp, self.name, self.label
+        extra = dict(extra or {})
+        license_ = extra.pop("license", DEFAULT_LICENSE)
+        base_dir = self.versions[-1].path if self.versions else None
+        base = pl.scan_parquet(base_dir / "events.parquet") if base_dir else None
+        base_manifest = read_manifest(base_dir) if base_dir else None
+        merged = merge(base, base_manifest, tmp / PARTS)
+        report = _validate(merged.events, merged.counts["events"])
         if not report.ok:
             report.articles = _articles_of_rows(merged.events, report)
             raise dataset.DatasetInvalid(report)
-        typed = dataset.to_typed(merged.events)
+        typed = pl.scan_parquet(merged.events).select(contract.column_names()).cast(contract.typed_dtypes())
 
-        name = _next_name(versions, label)
-        tmp = out_dir / f"{TMP_PREFIX}{name}"
-        tmp.mkdir()
-        dataset.write_csv(typed, tmp / "events.csv")
+        dataset.sink_csv(typed, tmp / "events.csv")
         _pause("csv-written")
-        dataset.write_parquet(typed, tmp / "events.parquet")
-        merged.deletions.write_csv(tmp / "deletions.csv", date_format="%Y-%m-%d", line_terminator="\n")
+        dataset.sink_parquet(typed, tmp / "events.parquet")
+        merged.deletions.sink_csv(tmp / "deletions.csv", date_format="%Y-%m-%d", line_terminator="\n")
+        shutil.rmtree(tmp / PARTS)
         (tmp / "rejected.jsonl").write_text(_rejected_lines(rejected), "utf-8")
         files = {
             f: {"sha256": _sha256(tmp / f), "bytes": (tmp / f).stat().st_size}
@@ -495,13 +632,42 @@ def write_version(
         _pause("tmp-complete")
         final = out_dir / name
         os.rename(tmp, final)
+        self._done = final
         _fsync(out_dir)
         _pause("renamed")
         _move_latest(out_dir, name)
         return final
 
 
-def _articles_of_rows(events: pl.DataFrame, report: dataset.Report) -> dict[int, str]:
+def write_version(
+    out_dir: Path,
+    events: Iterable[Event],
+    *,
+    processed_article_ids: Iterable[str],
+    rejected: list[Rejection],
+    inputs: list[dict],
+    counts: dict[str, int],
+    label: str | None = None,
+    extra: dict | None = None,
+) -> Path:
+    """Merge a run into ``out_dir``'s newest version and write the result as a new version
+    (all at once; a conversion streams through :class:`RunWriter` instead).
+
+    Validation runs before anything is written: an invalid dataset raises
+    :class:`extractor.dataset.DatasetInvalid` and leaves ``out_dir`` as it was.
+    Raises :class:`LockError` when another run is writing to ``out_dir``.
+    Returns the new version folder.
+    """
+    with RunWriter(out_dir, label) as writer:
+        for article_id in processed_article_ids:
+            writer.add((), article_id)
+        writer.add(events)
+        return writer.finish(rejected=rejected, inputs=inputs, counts=counts, extra=extra)
+
+
+def _articles_of_rows(events: list[Path], report: dataset.Report) -> dict[int, str]:
     rows = sorted({f.row for f in report.failures if f.row is not None})
-    ids = events.get_column("article_id")
-    return {r: ids[r - 1] for r in rows if 0 < r <= events.height and ids[r - 1] is not None}
+    found = (pl.scan_parquet(events).select("article_id").with_row_index("_row", offset=1)
+             .filter(pl.col("_row").is_in(rows) & pl.col("article_id").is_not_null())
+             .collect(engine="streaming"))
+    return {int(r): a for r, a in found.iter_rows()}

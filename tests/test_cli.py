@@ -103,3 +103,27 @@ def test_empty_folder_gives_an_empty_valid_dataset(real_gazetteer, tmp_path):
     events = tmp_path / "o" / "latest" / "events.csv"
     assert pl.read_csv(events).height == 0
     assert runner.invoke(app, ["validate", str(events)]).exit_code == 0
+
+
+def _lock_open_here(item):
+    """Stands in for convert._dispatch in the workers: is the output folder's lock open here?"""
+    import os
+
+    from extractor.records import Rejection
+
+    fds = os.listdir("/proc/self/fd")
+    held = any(os.path.realpath(f"/proc/self/fd/{f}").endswith(".lock") for f in fds)
+    return Rejection("spy", f"lock held: {held}", getattr(item, "id", None))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_do_not_inherit_the_lock(real_gazetteer, tmp_path, monkeypatch):
+    from extractor import convert as convert_mod
+    from extractor.ingest import Defaults
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"a{i}", "text": "Clashes in Mosul."}) + "\n" for i in range(6)))
+    monkeypatch.setattr(convert_mod, "_dispatch", _lock_open_here)
+    result = convert_mod.convert([str(src)], tmp_path / "out", Defaults(), workers=2)
+    assert [r.reason for r in result.rejected] == ["lock held: False"] * 6
+    assert not (tmp_path / "out" / "latest" / "events.csv").read_text().strip().count("\n")

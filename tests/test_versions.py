@@ -1,5 +1,6 @@
 """Living, versioned datasets: merges, stable ids, determinism, locking and crash safety."""
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -255,3 +256,85 @@ def test_deletions_and_parquet_agree_with_csv(tmp_path):
     v2 = write(tmp_path, [], {"a1"})
     assert dataset.read_typed(v2 / "events.csv").equals(pl.read_parquet(v2 / "events.parquet"))
     assert pl.read_csv(v2 / "deletions.csv").get_column("event_id_cnty").to_list() == ["IRQ1"]
+
+
+# ---------------------------------------------------------------- streaming
+
+def test_events_go_to_part_files_batch_by_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(versions, "BATCH_EVENTS", 2)
+    with versions.RunWriter(tmp_path) as writer:
+        for day in range(1, 6):
+            writer.add([battle(f"a{day}", day=day)], f"a{day}")
+        parts = writer.tmp / versions.PARTS
+        assert len(list(parts.glob("events-*.parquet"))) == 2  # 4 events written, 1 in memory
+        final = writer.finish(rejected=[], inputs=[], counts={})
+    assert versions.read_manifest(final)["dataset"]["added"] == 5
+    assert not (final / versions.PARTS).exists()
+    assert sorted(p.name for p in final.iterdir()) == sorted(DATA_FILES + ["manifest.json"])
+
+
+def test_batch_and_slice_sizes_do_not_change_a_byte(tmp_path, monkeypatch):
+    def two_versions(out):
+        v1 = write(out, [battle(), attack(), battle("a1", day=4, place=QAIM), attack("a3", day=5),
+                         battle("a4", event_date=dt.date(2024, 1, 9)), attack("a4", event_date=dt.date(2023, 12, 31))],
+                   {"a1", "a2", "a3", "a4"})
+        v2 = write(out, [battle(fatalities=1), attack("a5"), battle("a4", event_date=dt.date(2024, 1, 9), fatalities=0)],
+                   {"a1", "a4", "a5"})
+        return [{k: v for k, v in digest(v).items() if k != "manifest.json"} for v in (v1, v2)]
+
+    whole = two_versions(tmp_path / "whole")
+    monkeypatch.setattr(versions, "BATCH_EVENTS", 1)
+    monkeypatch.setattr(versions, "BATCH_IDS", 1)
+    monkeypatch.setattr(versions, "VALIDATE_ROWS", 2)
+    assert two_versions(tmp_path / "sliced") == whole
+
+
+def test_invalid_rows_are_numbered_over_the_whole_dataset(tmp_path, monkeypatch):
+    bad = [battle("a1"), battle("a2", day=3), battle("a3", day=4, sub_event_type="Attack"),
+           attack("a4", day=5, place=None)]
+
+    def failures(out):
+        with pytest.raises(dataset.DatasetInvalid) as err:
+            write(out, bad, {"a1", "a2", "a3", "a4"})
+        return err.value.report
+
+    whole = failures(tmp_path / "whole")
+    monkeypatch.setattr(versions, "VALIDATE_ROWS", 1)
+    sliced = failures(tmp_path / "sliced")
+    assert sliced.failures == whole.failures and sliced.articles == whole.articles
+    assert {sliced.articles[f.row] for f in sliced.failures if f.row} == {"a3", "a4"}
+    assert not [p for p in (tmp_path / "sliced").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_duplicate_ids_across_slices_are_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(versions, "VALIDATE_ROWS", 1)
+    df = dataset.events_frame([battle(), battle("a2", day=3)], "0").with_columns(
+        event_id_cnty=pl.lit("IRQ1"), timestamp=pl.lit(1, dtype=pl.Int64))
+    df.write_parquet(tmp_path / "merged.parquet")
+    report = versions._validate([tmp_path / "merged.parquet"], 2)
+    assert {(f.column, f.row, f.rule) for f in report.failures} == {
+        ("event_id_cnty", 1, "unique"), ("event_id_cnty", 2, "unique")}
+
+
+def test_an_error_during_the_run_leaves_nothing_behind(tmp_path):
+    write(tmp_path, [battle()], {"a1"})
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(RuntimeError):
+        with versions.RunWriter(tmp_path) as writer:
+            writer.add([attack()], "a2")
+            raise RuntimeError("an input broke")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert write(tmp_path, [attack()], {"a2"}).name == "v000002"  # the lock was released
+
+
+def test_months_are_merged_in_date_order(tmp_path):
+    v1 = write(tmp_path, [battle("a1", event_date=dt.date(2024, 3, 2)), battle("a2", event_date=dt.date(2024, 2, 2))],
+               {"a1", "a2"})
+    ids = {r["article_id"]: i for i, r in by_id(v1).items()}
+    assert ids == {"a2": "IRQ1", "a1": "IRQ2"}  # ids follow the dataset order, February first
+    v2 = write(tmp_path, [battle("a3", event_date=dt.date(2024, 1, 5))], {"a3", "a2"})  # a2: no events now
+    rows = versions.read_events(v2)
+    assert rows.get_column("article_id").to_list() == ["a3", "a1"]
+    assert rows.get_column("event_id_cnty").to_list() == ["IRQ3", "IRQ2"]  # numbers are never reused
+    assert versions.read_manifest(v2)["dataset"] == {
+        "events": 2, "added": 1, "changed": 0, "unchanged": 0, "carried_over": 1, "deleted": 1}
