@@ -394,3 +394,54 @@ def test_hints_do_not_outweigh_a_placed_town(pipes, gaz):
     doc = pipes["en"]("Israeli airstrikes hit positions in Az Ziyarah.")
     found = places.find_places(doc, gazetteer=gaz, hints=("Israel",))
     assert one(found, "Ziyarah").country == "Syria"
+
+
+# ------------------------------------------------------------------ round 3: roads, regions, capitals
+
+@pytest.mark.parametrize("text,lang", [
+    ("On 28 April 2020, protesters blocked the Aabde-Halba road.", "en"),
+    ("Protesters blocked the Halba highway with burning tyres.", "en"),
+    ("قطع محتجون طريق حلبا بالإطارات المشتعلة", "ar"),
+])
+def test_a_road_named_after_a_town_is_near_it(pipes, gaz, text, lang):
+    # a village the gazetteer lacks ("Aabde") does not matter: the road's town is coded, GP 2
+    found = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
+    assert [(p.location, p.country, p.geo_precision) for p in found] == [("Halba", "Lebanon", 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Aabde-Halba talks ended without a deal.",  # no road: a one-word small town needs a cue
+    "Halba said the road was closed.",
+])
+def test_small_town_without_a_cue_stays_out(pipes, gaz, text):
+    assert [p.location for p in find(pipes, gaz, text, "en") if p.kind != "country"] == []
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("A soldier was killed by a landmine on the southern part of Nagorno Karabakh-Azerbaijani frontline.",
+     "en", "Nagorno Karabakh"),
+    ("Shelling was reported along the Karabakh line of contact.", "en", "Karabakh"),
+    ("قتل جندي بانفجار لغم في إقليم قره باغ", "ar", "إقليم قره باغ"),
+])
+def test_nagorno_karabakh_is_a_region_of_azerbaijan(pipes, gaz, text, lang, name):
+    p = one(find(pipes, gaz, text, lang), name)
+    assert (p.entry_id, p.kind, p.country, p.geo_precision) == (
+        "overlay:nagorno-karabakh", "region", "Azerbaijan", 3)
+
+
+def test_national_capital_of_a_country_mention(pipes, gaz):
+    iraqi = one(find(pipes, gaz, "Iraqi lawmakers approved a new government.", "en"), "Iraqi")
+    cap = places.national_capital(iraqi, gazetteer=gaz)
+    assert (cap.location, cap.admin1, cap.country, cap.kind, cap.geo_precision) == (
+        "Baghdad", "Baghdad", "Iraq", "city", 3)
+    assert (cap.start, cap.end, cap.text) == (iraqi.start, iraqi.end, "Iraqi")  # the mention's span
+    assert cap.how.startswith("national capital")
+    syria = one(find(pipes, gaz, "منح البرلمان السوري الثقة للحكومة", "ar"), "السوري")
+    assert places.national_capital(syria, gazetteer=gaz).location == "Damascus"
+
+
+def test_national_capital_needs_a_country_with_a_known_capital(pipes, gaz):
+    mosul = one(find(pipes, gaz, "Shelling hit Mosul on Monday.", "en"), "Mosul")
+    assert places.national_capital(mosul, gazetteer=gaz) is None  # a town is no country
+    kenya = one(find(pipes, gaz, "Lawmakers in Kenya approved a new cabinet.", "en"), "Kenya")
+    assert places.national_capital(kenya, gazetteer=gaz) is None  # Nairobi is not in the fixture

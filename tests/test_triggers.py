@@ -63,6 +63,15 @@ EN_CODED = [
     ("Rebels handed over the town without resistance.", (SD, "Non-violent transfer of territory")),
     ("Movement of forces: On 2 May 2020, troops moved to the border.", (SD, "Change to group/activity")),
     ("Looting: On 9 May 2020, fighters took crops in the village.", (SD, "Looting/property destruction")),
+    # round 3: livestock theft, arson of a vehicle, security measures, a new government
+    ("Suspected militiamen stole about 43 cows from the farm.", (SD, "Looting/property destruction")),
+    ("Gunmen rustled dozens of cattle from herders.", (SD, "Looting/property destruction")),
+    ("A vehicle was set on fire in the neighbourhood.", (SD, "Looting/property destruction")),
+    ("A group of officers were moved to secure the area.", (SD, "Change to group/activity")),
+    ("The guards heightened their security posture and sealed off the city.", (SD, "Change to group/activity")),
+    ("Turkish and Russian forces conducted a joint patrol in the countryside.", (SD, "Change to group/activity")),
+    ("Iraqi lawmakers approved a new government after six months.", (SD, "Other")),
+    ("The new cabinet won a confidence vote in parliament.", (SD, "Other")),
 ]
 
 AR_CODED = [
@@ -104,6 +113,15 @@ AR_CODED = [
     ("أقامت الميليشيا قاعدة جديدة قرب النهر.", (SD, "Headquarters or base established")),
     ("نهب مسلحون المحلات التجارية في البلدة.", (SD, "Looting/property destruction")),
     ("انسحب المسلحون من البلدة وسلموا مواقعهم دون قتال.", (SD, "Non-violent transfer of territory")),
+    # round 3: the Arabic of the new English rows
+    ("سرق مسلحون عشرات الأبقار من مزرعة في القرية.", (SD, "Looting/property destruction")),
+    ("نفذت عصابة عملية سرقة مواشي من أحد الرعاة.", (SD, "Looting/property destruction")),
+    ("أضرم مجهولون النار في سيارة بالحي.", (SD, "Looting/property destruction")),
+    ("سيرت القوات الروسية والتركية دورية مشتركة في ريف الحسكة.", (SD, "Change to group/activity")),
+    ("فرضت قوات الأمن طوقا أمنيا حول المدينة.", (SD, "Change to group/activity")),
+    ("شددت القوات الإجراءات الأمنية في محيط المطار.", (SD, "Change to group/activity")),
+    ("منح البرلمان العراقي الثقة لحكومة جديدة.", (SD, "Other")),
+    ("أدت الحكومة الجديدة اليمين الدستورية أمام الرئيس.", (SD, "Other")),
 ]
 
 
@@ -404,3 +422,17 @@ def test_malformed_lexicon_row_raises_a_located_error(monkeypatch):
     finally:
         monkeypatch.undo()
         triggers.entries.cache_clear()
+
+
+@pytest.mark.parametrize("lang,text,national", [
+    ("en", "Iraqi lawmakers approved a new government after six months.", True),
+    ("en", "The new cabinet won a confidence vote in parliament.", True),
+    ("ar", "منح البرلمان العراقي الثقة لحكومة جديدة.", True),
+    ("ar", "أدت الحكومة الجديدة اليمين الدستورية أمام الرئيس.", True),
+    ("en", "Police arrested five protesters in the capital.", False),
+    ("ar", "سيرت القوات الروسية والتركية دورية مشتركة.", False),
+])
+def test_country_level_developments_carry_the_national_flag(nlp, lang, text, national):
+    # the assembler codes a flagged development with no place inside the country to the capital
+    found = triggers.find_triggers(nlp[lang](text))
+    assert any(triggers.NATIONAL_FLAG in t.rule for t in found) is national
