@@ -283,6 +283,19 @@ def test_news_after_a_photo_credit_is_still_an_event(nlp):
 # -- priority and merge rules ------------------------------------------------------------
 
 PRIORITY_CASES = [
+    # round 3: an attack on a post or position is a battle word, beating the IEDs of the same report;
+    # an air or rocket attack on one stays remote violence; a raid gives way to the arrests it made
+    ("en", "IS militants mounted a large-scale attack on the 35th brigade, where 3 were killed by IEDs.",
+     (BAT, "Armed clash")),
+    ("en", "Militants attacked a security forces post; troops captured some IEDs.", (BAT, "Armed clash")),
+    ("en", "A Turkish drone attacked a military post in the city.", (EXP, "Air/drone strike")),
+    ("en", "Katyusha rockets attacked the base near the airport.", (EXP, "Shelling/artillery/missile attack")),
+    ("en", "During the raid, ten young men were arrested.", (SD, "Arrests")),
+    ("en", "Gunmen raided the village at night.", ATTACK),
+    ("ar", "شن مسلحو التنظيم هجوما على نقطة عسكرية للجيش وفجروا عبوة ناسفة.", (BAT, "Armed clash")),
+    ("ar", "هاجم مسلحو التنظيم حاجزا للجيش وزرعوا عبوة ناسفة.", (BAT, "Armed clash")),
+    ("ar", "استهدف هجوم صاروخي قاعدة عسكرية قرب المطار.", (EXP, "Shelling/artillery/missile attack")),
+    ("ar", "نفذت القوات التركية هجوما بطائرة مسيرة على موقع للمقاتلين.", (EXP, "Air/drone strike")),
     ("en", "Clashes erupted in the town amid heavy shelling and mortar fire.", (BAT, "Armed clash")),
     ("en", "Protesters gathered and police dispersed them with tear gas.", (PRO, "Protest with intervention")),
     ("en", "Police shot dead two protesters during the demonstration.", (PRO, "Excessive force against protesters")),
