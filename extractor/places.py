@@ -771,6 +771,9 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             best, why = max(big, key=lambda c: ents[c][POP]), "city of the same name"
     if ctx.container and ents[best][KIND] not in ("admin1", "country"):
         inside = [x for x in scored if ents[x[2]][A1] in ctx.container]
+        # "Jijel (Jijel)", "Sfax (Sfax Medina)": a name followed by its containing unit is a place
+        # inside that unit, not the unit itself (its namesake town when it has one)
+        inside = [x for x in inside if ents[x[2]][KIND] != "admin1"] or inside
         if not inside:
             return None, "", ("not in the gazetteer under the province named after it "
                               f"({', '.join(sorted(ctx.container))})")
@@ -834,8 +837,8 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
         precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
     elif kind == "region":
         precision = 3
-    if m.near and precision == 1:
-        precision = 2
+    if precision == 1 and (m.near or (m.want == "admin2" and kind == "city")):
+        precision = 2  # "near X"; "X district" coded to its namesake town (ACLED: a district is GP 2)
     location = e[NAME]
     if idx == a1.get("capital", -1) and a1.get("capital_name"):
         location = a1["capital_name"]  # ACLED spells a namesake capital like its province

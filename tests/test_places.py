@@ -445,3 +445,31 @@ def test_national_capital_needs_a_country_with_a_known_capital(pipes, gaz):
     assert places.national_capital(mosul, gazetteer=gaz) is None  # a town is no country
     kenya = one(find(pipes, gaz, "Lawmakers in Kenya approved a new cabinet.", "en"), "Kenya")
     assert places.national_capital(kenya, gazetteer=gaz) is None  # Nairobi is not in the fixture
+
+
+@pytest.mark.parametrize("text,lang,name,precision", [
+    ("Clashes took place on the Mosul front in the evening.", "en", "Mosul", 2),
+    ("Clashes on the Mosul frontline.", "en", "Mosul", 2),
+    ("Troops fired mortars in the area of Mosul.", "en", "Mosul", 2),
+    ("An IS militant was killed in the Ramadi desert in Anbar province.", "en", "Ramadi", 2),
+    ("Gunmen ambushed a convoy between Ramadi and Hit.", "en", "Ramadi", 2),
+    ("اشتباكات على جبهة الموصل", "ar", "الموصل", 2),
+    ("تسلل مسلحون عبر صحراء الرمادي", "ar", "الرمادي", 2),
+    ("Shelling hit Mosul on Monday.", "en", "Mosul", 1),  # no cue: the town itself
+])
+def test_fronts_deserts_areas_and_between_are_near(pipes, gaz, text, lang, name, precision):
+    assert one(find(pipes, gaz, text, lang), name).geo_precision == precision
+
+
+def test_a_place_followed_by_its_namesake_province_is_the_town(pipes, gaz):
+    # "Mosul (Ninewa)" is the town; "Baghdad (Baghdad)": the town, not the province named like it
+    p = one(find(pipes, gaz, "A protest was held in Mosul (Ninewa).", "en"), "Mosul")
+    assert (p.kind, p.geo_precision) == ("city", 1)
+    first, second = find(pipes, gaz, "A protest was held in Baghdad (Baghdad).", "en")
+    assert (first.kind, first.location, first.geo_precision) == ("city", "Baghdad", 1)
+    assert (second.kind, second.geo_precision) == ("admin1", 3)
+
+
+def test_a_district_coded_to_its_namesake_town_is_precision_2(pipes, gaz):
+    p = one(find(pipes, gaz, "Airstrikes hit Tall Afar district on Monday.", "en"), "Tall Afar")
+    assert (p.kind, p.geo_precision) == ("city", 2)
