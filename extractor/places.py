@@ -661,13 +661,17 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     """A name placed in a country that nothing else in the text is in, while the text is more
     strongly about another country: a common word ("Street", الداخلية) naming a place far away.
     One-word names are dropped so; longer ones only in countries ACLED does not cover.
-    Province names, big cities and curated places are kept. Two lone places in two countries
-    with equal support both stay: the text does not say which one is the stray."""
+    Province names (unless bare: one word, no cue), big cities and curated places are kept.
+    Two lone places in two countries with equal support both stay: the text does not say which
+    one is the stray."""
     if idx is None:
         return False
     e = gaz.entries[idx]
-    if e[KIND] in ("country", "admin1") or named[e[CC]] or e[CC] in hinted or support[e[CC]] > 1 \
-            or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
+    # a province is kept, unless it is a bare one-word name with no cue ("Bahema Nord" in a text
+    # about Ituri is not Burkina Faso's Nord region)
+    bare_province = e[KIND] == "admin1" and m.words == 1 and not m.located and not m.want
+    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named[e[CC]] \
+            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
         return False
     own = strength[e[CC]]
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])

@@ -532,3 +532,14 @@ def test_strategic_development_without_actor(named, sub, a1):
 def test_looting_by_unknown_hands_in_mexico_is_a_gang():
     r = actors.assign_roles([], "Strategic developments", "Looting/property destruction", "Mexico")
     assert (r.actor1, r.actor2) == ("Unidentified Gang (Mexico)", "Civilians (Mexico)")
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "dahalo raided cattle from civilians", "Madagascar",
+     [("Dahalo Militia", 3), ("Civilians (Madagascar)", 7)]),
+    ("en", "Rizeigat militiamen attacked a village", "Sudan", [("Rizeigat Ethnic Militia (Sudan)", 4)]),
+    ("ar", "اشتبك مسلحو الرزيقات مع مسلحو الفلاتة", "Sudan",
+     [("Rizeigat Ethnic Militia (Sudan)", 4), ("Fellata Ethnic Militia (Sudan)", 4)]),
+])
+def test_ethnic_and_local_militias(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected

@@ -473,3 +473,15 @@ def test_a_place_followed_by_its_namesake_province_is_the_town(pipes, gaz):
 def test_a_district_coded_to_its_namesake_town_is_precision_2(pipes, gaz):
     p = one(find(pipes, gaz, "Airstrikes hit Tall Afar district on Monday.", "en"), "Tall Afar")
     assert (p.kind, p.geo_precision) == ("city", 2)
+
+
+@pytest.mark.parametrize("text,kept", [
+    # a bare one-word province name inside another name, in a text about another country, is no place
+    ("CODECO militiamen attacked the villages of Ngoupou and Bahema Nord, near Bule (Djugu, Ituri).", False),
+    # with a cue or a preposition it is one
+    ("Militants attacked an army post in Nord province.", True),
+    ("Militants attacked an army post in Nord.", True),
+])
+def test_bare_province_name_in_a_text_about_another_country(pipes, gaz, text, kept):
+    found = find(pipes, gaz, text, "en")
+    assert any(p.country == "Burkina Faso" for p in found) is kept
