@@ -551,6 +551,16 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                         out[k] = (None, "", "not in the gazetteer under the province named "
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
+        if _neighbourhood(doc, m):
+            # "in Manaus, Amazonas, ... in Grande Vitoria neighborhood": a neighbourhood of the
+            # city the text names, not a namesake in another province of the same country
+            named_here = {a for j, a in enumerate(province_at) if j != k and a and a.split(".")[0] == e[CC]}
+            if named_here and e[A1] not in named_here:
+                inside = [x for x in m.candidates if ents[x][A1] in named_here and ents[x][KIND] == "city"]
+                out[k] = ((max(inside, key=lambda x: ents[x][POP]), "admin1 named in the text", "") if inside
+                          else (None, "", "a neighbourhood outside the provinces the text names "
+                                f"({', '.join(sorted(named_here))})"))
+                continue
         prev = k - 1
         if prev < 0 or results[prev][0] is None or not _listed(doc, mentions[prev], m):
             continue
@@ -565,6 +575,17 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         else:
             out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
     return out, renamed
+
+
+_NEIGHBOURHOOD_AFTER = frozenset({"neighborhood", "neighbourhood", "district", "suburb", "area"})
+_NEIGHBOURHOOD_BEFORE = frozenset({"colonia", "barrio", "bairro", "حي", "neighborhood", "neighbourhood"})
+
+
+def _neighbourhood(doc: Doc, m: _Mention) -> bool:
+    """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
+    after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
+    before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
+    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE
 
 
 def _codable(gaz: Gazetteer, idx: int | None) -> bool:

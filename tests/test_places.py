@@ -485,3 +485,16 @@ def test_a_district_coded_to_its_namesake_town_is_precision_2(pipes, gaz):
 def test_bare_province_name_in_a_text_about_another_country(pipes, gaz, text, kept):
     found = find(pipes, gaz, text, "en")
     assert any(p.country == "Burkina Faso" for p in found) is kept
+
+
+@pytest.mark.parametrize("text,lang,name,resolved", [
+    # a neighbourhood of the city the text names is not its namesake in another province
+    ("On 9 May 2020, in Mosul, Ninewa, a man was killed in Hit neighborhood.", "en", "Hit", False),
+    ("قتل رجل في حي هيت بمدينة الموصل في محافظة نينوى", "ar", "هيت", False),
+    # in the province the text names, or with no province named, it stands
+    ("On 9 May 2020, in Ramadi, Anbar, a man was killed in Hit neighborhood.", "en", "Hit", True),
+    ("A man was killed in Hit neighborhood.", "en", "Hit", True),
+])
+def test_neighbourhood_outside_the_named_province(pipes, gaz, text, lang, name, resolved):
+    found = find(pipes, gaz, text, lang)
+    assert any(p.text == name and p.admin1 == "Anbar" for p in found) is resolved
