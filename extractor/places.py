@@ -585,7 +585,10 @@ def _neighbourhood(doc: Doc, m: _Mention) -> bool:
     """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
     after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
     before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
-    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE
+    # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
+    first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
+    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE \
+        or first in _NEIGHBOURHOOD_BEFORE
 
 
 def _codable(gaz: Gazetteer, idx: int | None) -> bool:

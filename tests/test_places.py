@@ -498,3 +498,13 @@ def test_bare_province_name_in_a_text_about_another_country(pipes, gaz, text, ke
 def test_neighbourhood_outside_the_named_province(pipes, gaz, text, lang, name, resolved):
     found = find(pipes, gaz, text, lang)
     assert any(p.text == name and p.admin1 == "Anbar" for p in found) is resolved
+
+
+@pytest.mark.parametrize("text,admin1", [
+    ("Protests in Kvemo Kartli region.", "Lower Kartli"),
+    ("Protests in Shida Kartli region.", "Inner Kartli"),
+    ("Protests in Ciudad de Mexico state.", "Distrito Federal"),
+])
+def test_acled_admin1_spellings_of_translated_names(pipes, gaz, text, admin1):
+    p = [p for p in find(pipes, gaz, text, "en") if p.kind == "admin1"][0]
+    assert p.admin1 == admin1
