@@ -865,8 +865,11 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
         precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
     elif kind == "region":
         precision = 3
-    if precision == 1 and (m.near or (m.want == "admin2" and kind == "city")):
-        precision = 2  # "near X"; "X district" coded to its namesake town (ACLED: a district is GP 2)
+    # "X district" coded to its namesake town is GP 2 (a district); "a district of X" is in town X
+    district = m.want == "admin2" and kind == "city" and not (
+        m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of")
+    if precision == 1 and (m.near or district):
+        precision = 2  # "near X"
     location = e[NAME]
     if idx == a1.get("capital", -1) and a1.get("capital_name"):
         location = a1["capital_name"]  # ACLED spells a namesake capital like its province

@@ -473,6 +473,9 @@ def test_a_place_followed_by_its_namesake_province_is_the_town(pipes, gaz):
 def test_a_district_coded_to_its_namesake_town_is_precision_2(pipes, gaz):
     p = one(find(pipes, gaz, "Airstrikes hit Tall Afar district on Monday.", "en"), "Tall Afar")
     assert (p.kind, p.geo_precision) == ("city", 2)
+    # a district of a city is inside the city: precision 1
+    p = one(find(pipes, gaz, "Shelling hit the old market district of Hamah.", "en"), "Hamah")
+    assert (p.kind, p.geo_precision) == ("city", 1)
 
 
 @pytest.mark.parametrize("text,kept", [

@@ -449,3 +449,15 @@ def test_country_level_developments_carry_the_national_flag(nlp, lang, text, nat
     # the assembler codes a flagged development with no place inside the country to the capital
     found = triggers.find_triggers(nlp[lang](text))
     assert any(triggers.NATIONAL_FLAG in t.rule for t in found) is national
+
+
+@pytest.mark.parametrize("lang,text,crime", [
+    ("en", "Police detained an activist on suspicion of murder.", "murder"),
+    ("en", "Police arrested a man accused of killing a soldier.", "killing"),
+    ("ar", "اعتقلت الشرطة ناشطا بتهمة قتل جندي.", "قتل"),
+    ("ar", "اعتقلت الشرطة ناشطا متهما بقتل جندي.", "بقتل"),
+])
+def test_the_crime_someone_is_accused_of_is_not_the_event(nlp, lang, text, crime):
+    found = triggers.find_triggers(nlp[lang](text))
+    assert {t.modality for t in found if t.text == crime} == {"history"}
+    assert triggers.best_type(found) is not None  # the arrest or protest itself stays coded
