@@ -511,3 +511,17 @@ def test_neighbourhood_outside_the_named_province(pipes, gaz, text, lang, name, 
 def test_acled_admin1_spellings_of_translated_names(pipes, gaz, text, admin1):
     p = [p for p in find(pipes, gaz, text, "en") if p.kind == "admin1"][0]
     assert p.admin1 == admin1
+
+
+@pytest.mark.parametrize("text,country", [
+    ("UNIFIL reported shelling near Jdeideh.", "Lebanon"),
+    ("A UNIFIL patrol saw gunmen near Jdeideh.", "Lebanon"),
+])
+def test_a_single_country_mission_is_country_context(pipes, gaz, text, country):
+    assert one(find(pipes, gaz, text, "en"), "Jdeideh").country == country
+
+
+def test_mission_acronyms_are_context_never_locations(pipes, gaz):
+    found = find(pipes, gaz, "The OSCE SMM observed 3 explosions; a UNAMA report said so.", "en")
+    assert [(p.text, p.kind, p.country, p.geo_precision) for p in found] == [
+        ("OSCE SMM", "country", "Ukraine", None), ("UNAMA", "country", "Afghanistan", None)]
