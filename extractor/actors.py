@@ -448,6 +448,20 @@ def _acts(words: list[str], a: int, b: int, lang: str, found: list[tuple[int, in
     return prev is not None and _acts(words, prev[0], prev[1], lang, found)
 
 
+# Members of the forces who are not on duty are civilians in ACLED ("an off-duty policeman",
+# "a retired officer"). English only: Arabic puts the adjective after a noun that a generic head
+# may already have merged with ("مسلحون شرطي متقاعد").
+_EN_OFF_DUTY = (("off", "duty"), ("off", "-", "duty"), ("retired",))
+
+
+def _off_duty(words: list[str], a: int, lang: str) -> bool:
+    """True when the English state-force mention starting at token ``a`` is off duty or retired."""
+    if lang != "en":
+        return False
+    before = tuple(words[max(0, a - 4):a])
+    return any(before[k:k + len(cue)] == cue for cue in _EN_OFF_DUTY for k in range(len(before)))
+
+
 def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
     """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
     if cur[0] - prev[1] > 3:
@@ -546,6 +560,8 @@ def find_actors(doc: Doc) -> list[Mention]:
         if lang == "en" and b - a == 1 and words[a] == "civilian" and b < n and words[b] in _EN_CIVILIAN_THINGS:
             continue  # "civilian houses": an adjective
         entry = ents[alias.key]
+        if entry.inter == 1 and _off_duty(words, a, lang):
+            entry, alias = ents["civilians"], Alias("civilians", "", False)  # ACLED: not on duty, a civilian
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]
         mention_text = text_of(a, b)
         agent = _agent(words, a, b, lang)

@@ -543,3 +543,14 @@ def test_looting_by_unknown_hands_in_mexico_is_a_gang():
 ])
 def test_ethnic_and_local_militias(pipes, lang, text, country, expected):
     assert actors.names(found(pipes, lang, text), country, D2020) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("an unidentified armed group attacked the house of an off duty border police officer",
+     [("unidentified armed group", "unidentified"), ("police officer", "civilians")]),
+    ("gunmen killed an off-duty soldier", [("gunmen", "unidentified"), ("soldier", "civilians")]),
+    ("gunmen killed a retired police officer", [("gunmen", "unidentified"), ("police officer", "civilians")]),
+    ("soldiers killed two gunmen", [("soldiers", "military"), ("gunmen", "unidentified")]),  # on duty
+])
+def test_off_duty_or_retired_forces_are_civilians(pipes, text, expected):
+    assert [(m.text, m.key) for m in found(pipes, "en", text)] == expected

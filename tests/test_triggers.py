@@ -454,6 +454,7 @@ def test_country_level_developments_carry_the_national_flag(nlp, lang, text, nat
 @pytest.mark.parametrize("lang,text,crime", [
     ("en", "Police detained an activist on suspicion of murder.", "murder"),
     ("en", "Police arrested a man accused of killing a soldier.", "killing"),
+    ("en", "Protesters gathered against the detention of 6 people involved in riots.", "riots"),
     ("ar", "اعتقلت الشرطة ناشطا بتهمة قتل جندي.", "قتل"),
     ("ar", "اعتقلت الشرطة ناشطا متهما بقتل جندي.", "بقتل"),
 ])
