@@ -70,6 +70,7 @@ class Alias:
     generic: bool
     alone: bool = True  # False: a head noun kept only when merged into a named group
     exact: tuple[tuple[int, str], ...] = ()  # (token offset, text) that must match case
+    subject: bool = False  # a country name: an actor only as the subject of an act verb
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,11 @@ def _ar_adjectives(adj: str, plural: str) -> dict[str, list[str]]:
     return {"m": m, "f": f, "p": p + f}
 
 
-def _alias_texts(lang: str) -> list[tuple[str, str, str, bool, bool]]:
-    """(alias text, key, own country, generic, alone) for every alias of ``lang``, combinations included."""
+def _alias_texts(lang: str) -> list[tuple[str, str, str, bool, bool, bool]]:
+    """(alias text, key, own country, generic, alone, subject) for every alias of ``lang``,
+    combinations and country names (``subject``: see :func:`_acts`) included."""
     ents = entries()
-    out: list[tuple[str, str, str, bool, bool]] = []
+    out: list[tuple[str, str, str, bool, bool, bool]] = []
     demonyms = [(r, n) for n, r in _rows(f"extractor.resources.{lang}", "actor_demonyms.csv")]
     countries = sorted({p for p in _periods()} | {r["country"] for r, _ in demonyms})
     for lineno, r in _rows(f"extractor.resources.{lang}", "actors.csv"):
@@ -183,22 +185,26 @@ def _alias_texts(lang: str) -> list[tuple[str, str, str, bool, bool]]:
             raise ActorDataError(f"{lang}/actors.csv:{lineno}: unknown key {r['key']!r}")
         generic, alone = r["generic"] == "yes", r["alone"] == "yes"
         if alone or generic:
-            out.append((r["alias"], r["key"], r["country"], generic, alone))
+            out.append((r["alias"], r["key"], r["country"], generic, alone, False))
         if r["combine"] != "yes":
             continue
         noun = r["alias"]
         if lang == "en":
             for d, _ in demonyms:
-                out.append((f"{d['demonym']} {noun}", r["key"], d["country"], False, True))
+                out.append((f"{d['demonym']} {noun}", r["key"], d["country"], False, True, False))
             for c in countries:
-                out.append((f"{noun} of {c}", r["key"], c, False, True))
+                out.append((f"{noun} of {c}", r["key"], c, False, True, False))
                 if noun in _EN_POSSESSIVE_NOUNS:
-                    out.append((f"{c}'s {noun}", r["key"], c, False, True))
+                    out.append((f"{c}'s {noun}", r["key"], c, False, True, False))
         else:
             definite = noun.split()[-1].startswith("ال")  # "الجيش", "قوات الأمن" (a definite construct)
             for d, _ in demonyms:
                 for form in _ar_adjectives(d["adj"], d["plural"])[r["gender"] or "m"]:
-                    out.append((f"{noun} {'ال' + form if definite else form}", r["key"], d["country"], False, True))
+                    out.append((f"{noun} {'ال' + form if definite else form}", r["key"], d["country"],
+                                False, True, False))
+    # listed last: a country name never displaces an alias that starts with the same words
+    for _, r in _rows(f"extractor.resources.{lang}", "actor_countries.csv"):
+        out.append((r["name"], "military", r["country"], False, True, True))
     return out
 
 
@@ -239,7 +245,7 @@ def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
     """
     table: dict[tuple[str, ...], Alias] = {}
     longest: dict[str, int] = {}
-    for text, key, country, generic, alone in _alias_texts(lang):
+    for text, key, country, generic, alone, subject in _alias_texts(lang):
         words = [p for w in text.split() for p in _word_pieces(lang, w)]
         norms = tuple(_norm(w) for w in words)
         if norms in table:  # first listing wins: files are ordered from specific to generic
@@ -247,7 +253,7 @@ def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
         # Acronyms written in capitals (IS, SDF) are also common words once lower-cased.
         exact = tuple((i, w) for i, w in enumerate(words)
                       if lang == "en" and len(w) >= 2 and w.isupper() and w.isalpha())
-        alias = table[norms] = Alias(key, country, generic, alone, exact)
+        alias = table[norms] = Alias(key, country, generic, alone, exact, subject)
         longest[norms[0]] = max(longest.get(norms[0], 0), len(norms))
         if lang == "ar":
             # A later word may reach the Doc with its proclitic stripped ("للرئيس" -> "الرئيس") when
@@ -404,6 +410,58 @@ def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
     return k >= 1 and words[k] in ("في", "من", "ب") and (words[k - 1] in _AR_SPEAKER or _bare(words[k - 1]) in _AR_SPEAKER)
 
 
+# A country as the doer of a military act means its armed forces ("Turkey and Russia conducted a joint
+# patrol", "شنت إسرائيل غارات"). Closed sets: verbs that only armed forces do to others.
+_EN_ACT_VERBS = frozenset({"conducted", "launched", "shelled", "struck", "bombed", "deployed", "targeted",
+                           "fired", "attacked", "raided", "intercepted", "carried", "sent", "pounded",
+                           "hit", "downed", "shot"})
+_EN_ACT_ADVERBS = frozenset({"reportedly", "allegedly", "also", "jointly", "then", "again"})
+_AR_ACT_VERBS = frozenset(normalise(w) for w in (
+    "شنت", "قصفت", "استهدفت", "نفذت", "سيرت", "أرسلت", "دفعت", "أطلقت", "هاجمت", "ضربت", "أسقطت",
+    "اعترضت", "سيرتا", "نفذتا", "شنتا"))
+
+
+def _acts(words: list[str], a: int, b: int, lang: str, found: list[tuple[int, int, Alias]]) -> bool:
+    """True when the country name at tokens [a, b) is the subject of a military act: English
+    "<country> [and <country>] [reportedly] conducted|shelled|...", not after a preposition;
+    Arabic "<verb> <country>" or "<verb> <country> و<country>"."""
+    if lang == "en":
+        if a > 0 and words[a - 1] not in (",", "and", ";", ":", "(", "."):
+            return False  # "in Turkey", "of Israel", "Russia's": a place or a possessive
+        k = b
+        if k < len(words) and words[k] == "and":
+            # "Turkey and Russia conducted": skip the other country name when it is one
+            nxt = next((h for h in found if h[0] == k + 1 and h[2].subject), None)
+            if nxt is None:
+                return False
+            k = nxt[1]
+        while k < len(words) and words[k] in _EN_ACT_ADVERBS:
+            k += 1
+        return k < len(words) and words[k] in _EN_ACT_VERBS
+    if a == 0:
+        return False
+    before = words[a - 1]
+    if before in _AR_ACT_VERBS or _bare(before) in _AR_ACT_VERBS:
+        return True
+    # "سيرت روسيا وتركيا": the second country of a subject pair (its و is a separate token or stripped)
+    prev = next((h for h in found if h[2].subject and h[1] in (a, a - 1)), None)
+    return prev is not None and _acts(words, prev[0], prev[1], lang, found)
+
+
+# Members of the forces who are not on duty are civilians in ACLED ("an off-duty policeman",
+# "a retired officer"). English only: Arabic puts the adjective after a noun that a generic head
+# may already have merged with ("مسلحون شرطي متقاعد").
+_EN_OFF_DUTY = (("off", "duty"), ("off", "-", "duty"), ("retired",))
+
+
+def _off_duty(words: list[str], a: int, lang: str) -> bool:
+    """True when the English state-force mention starting at token ``a`` is off duty or retired."""
+    if lang != "en":
+        return False
+    before = tuple(words[max(0, a - 4):a])
+    return any(before[k:k + len(cue)] == cue for cue in _EN_OFF_DUTY for k in range(len(before)))
+
+
 def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first_text: str, lang: str) -> bool:
     """True when two consecutive mentions are one side ("X and Y", "X backed by Y", "X وY")."""
     if cur[0] - prev[1] > 3:
@@ -497,9 +555,13 @@ def find_actors(doc: Doc) -> list[Mention]:
     for a, b, alias in _merge_heads(found, lang):
         if not alias.alone or _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
+        if alias.subject and not _acts(words, a, b, lang, found):
+            continue  # a country name that is not the doer of a military act is a place
         if lang == "en" and b - a == 1 and words[a] == "civilian" and b < n and words[b] in _EN_CIVILIAN_THINGS:
             continue  # "civilian houses": an adjective
         entry = ents[alias.key]
+        if entry.inter == 1 and _off_duty(words, a, lang):
+            entry, alias = ents["civilians"], Alias("civilians", "", False)  # ACLED: not on duty, a civilian
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]
         mention_text = text_of(a, b)
         agent = _agent(words, a, b, lang)
@@ -741,6 +803,7 @@ def _as_forces(n: tuple[str, int]) -> tuple[str, int]:
 _SD_CIVILIAN_TARGET = frozenset({"Looting/property destruction", "Arrests"})
 _SD_ONE_SIDED = frozenset({"Change to group/activity"})
 IED = "Remote explosive/landmine/IED"
+LOOTING = "Looting/property destruction"
 
 
 def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: str,
@@ -756,7 +819,8 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
     :func:`names` knows the sides), else of another inter code, else another name; a
     further actor goes to assoc_actor_1 when it shares actor1's inter code, else to
     assoc_actor_2 ("; "-joined). Looting and arrests with no other armed actor target
-    civilians; a change to a group's activity has no actor2.
+    civilians; a change to a group's activity has no actor2. Strategic developments need a
+    named actor1, except looting/property destruction (an unidentified armed group).
     """
     if event_type != "Strategic developments":  # a government fights through its forces
         named = [_as_forces(n) for n in named]
@@ -785,7 +849,10 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
         if sub_event_type == IED and pool and pool[0][1] in (1, 8) and not getattr(pool[0], "agent", False):
             pool = [unidentified] + pool  # forces named in a bomb report are its target; the bomber is unknown
-        a1 = pool[0] if pool else (unidentified if event_type != "Strategic developments" else None)
+        # A strategic development needs a named actor, except property destroyed or looted by
+        # unknown hands ("a vehicle was set on fire"), which ACLED codes to an unidentified group.
+        perpetrated = event_type != "Strategic developments" or sub_event_type == LOOTING
+        a1 = pool[0] if pool else (unidentified if perpetrated else None)
         opponents, allies = _other_side(a1, pool)
         if event_type == "Battles":
             a2 = (opponents + allies)[0] if opponents + allies else (unidentified if a1 != unidentified else None)

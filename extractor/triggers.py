@@ -94,8 +94,11 @@ PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|
                           r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")
 RELATED_MAX_CHARS = 150
 
-# Flags best_type reads from a trigger's rule string (see the lexicon header).
-TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo"})
+# Flags carried in a trigger's rule string (see the lexicon header): best_type reads the first four;
+# "national" marks a country-level strategic development (a government formed, a confidence vote),
+# which ACLED codes to the capital when no place inside the country is named (the assembler's rule).
+TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo", "national"})
+NATIONAL_FLAG = ":national"
 # ACLED records a crowd size ("[size=no report]", "[size=hundreds]") only in the notes of
 # demonstration events, so a text carrying the tag reports a crowd: its violence is a riot.
 # find_triggers marks every trigger of such a text with the ":size" rule flag.
@@ -450,7 +453,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
 
 
 def _rule(lang: str, entry: Entry) -> str:
-    """The trigger's provenance: "en:clash" plus the typing flags best_type reads (":crowd")."""
+    """The trigger's provenance: "en:clash" plus its typing flags (":crowd", ":national")."""
     return f"{lang}:{entry.id}" + "".join(f":{f}" for f in sorted(entry.flags & TYPING_FLAGS))
 
 

@@ -464,3 +464,93 @@ def test_a_bomb_planted_by_a_force_keeps_it_actor1(pipes):
     ms = found(pipes, "en", "a landmine planted by pro-Houthi forces exploded as a civilian car passed, killing one")
     r = actors.assign_roles(actors.names(ms, "Yemen", D2020), "Explosions/Remote violence", IED, "Yemen")
     assert r.actor1 == "Military Forces of Yemen (2016-) Supreme Political Council"
+
+
+# -- round 3: named forces and ethnic militias, countries as doers, legislatures ----------
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "the IRGC in al-Bukamal sealed off the city", "Syria",
+     [("Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps", 8)]),
+    ("en", "Iran's Revolutionary Guards tightened security", "Iran",
+     [("Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps", 1)]),
+    ("ar", "فرض الحرس الثوري الإيراني طوقا أمنيا", "Syria",
+     [("Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps", 8)]),
+    ("en", "a group of National Guard (GNB) officers were moved", "Venezuela",
+     [("Military Forces of Venezuela (1999-) GNB: Venezuelan National Guard", 1)]),
+    ("en", "suspected Fulani militias stole about 43 cows", "Nigeria", [("Fulani Ethnic Militia (Nigeria)", 4)]),
+    ("en", "Fulani herdsmen attacked the village", "Mali", [("Fulani Ethnic Militia (Mali)", 4)]),
+    ("en", "Tiv militiamen killed two farmers", "Nigeria",
+     [("Tiv Ethnic Militia (Nigeria)", 4), ("Civilians (Nigeria)", 7)]),
+    ("ar", "سرق مسلحو الفولاني عشرات الأبقار", "Nigeria", [("Fulani Ethnic Militia (Nigeria)", 4)]),
+    ("en", "Iraqi lawmakers approved a new government", "Iraq", [("Government of Iraq (2018-2022)", 1)]),
+    ("ar", "منح البرلمان العراقي الثقة للحكومة الجديدة", "Iraq", [("Government of Iraq (2018-2022)", 1)]),
+    ("ar", "أعلنت الحكومة العراقية حظر التجول", "Iraq", [("Government of Iraq (2018-2022)", 1)]),
+])
+def test_named_forces_militias_and_legislatures(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected
+
+
+# A country name is its armed forces only as the doer of a military act.
+@pytest.mark.parametrize("lang,text,kept", [
+    ("en", "On 30 April 2020, Turkey and Russia conducted a joint patrol near Darbasiyah.",
+     [("Turkey", "Turkey"), ("Russia", "Russia")]),
+    ("en", "Israel struck positions near Damascus.", [("Israel", "Israel")]),
+    ("en", "Russia reportedly shelled the town.", [("Russia", "Russia")]),
+    ("ar", "سيرت روسيا وتركيا دورية مشتركة في ريف الحسكة", [("روسيا", "Russia"), ("وتركيا", "Turkey")]),
+    ("ar", "شنت إسرائيل غارات على مواقع في ريف دمشق", [("إسرائيل", "Israel")]),
+    # not doers: a place, a speaker, a possessive before another noun, a destination
+    ("en", "Protesters in Turkey attacked the police.", [("Protesters", ""), ("the police", "")]),
+    ("en", "Turkey said the patrol was postponed.", []),
+    ("en", "Israel and Hamas agreed to a truce.", [("Hamas", "Palestine")]),
+    ("ar", "وصل الوفد إلى تركيا أمس", []),
+    ("ar", "قالت روسيا إن الدورية تأجلت", []),
+])
+def test_country_names_as_doers(pipes, lang, text, kept):
+    assert [(m.text, m.country) for m in found(pipes, lang, text)] == kept
+    for m in found(pipes, lang, text):
+        if m.text in ("Turkey", "Russia", "Israel", "روسيا", "وتركيا", "إسرائيل"):
+            assert (m.key, m.role_hint) == ("military", "state")
+
+
+def test_country_doers_are_one_side(pipes):
+    ms = found(pipes, "en", "Turkey and Russia conducted a joint patrol")
+    assert len({m.group for m in ms}) == 1
+    r = actors.assign_roles(actors.names(ms, "Syria", D2020), "Strategic developments",
+                            "Change to group/activity", "Syria")
+    assert (r.actor1, r.assoc_actor_1) == ("Military Forces of Turkey (2016-)", "Military Forces of Russia (2000-)")
+
+
+@pytest.mark.parametrize("named,sub,a1", [
+    ([], "Looting/property destruction", "Unidentified Armed Group (Syria)"),  # a car set on fire
+    ([], "Change to group/activity", ""),  # a movement with no one named is not coded
+    ([], "Arrests", ""),
+])
+def test_strategic_development_without_actor(named, sub, a1):
+    assert actors.assign_roles(named, "Strategic developments", sub, "Syria").actor1 == a1
+
+
+def test_looting_by_unknown_hands_in_mexico_is_a_gang():
+    r = actors.assign_roles([], "Strategic developments", "Looting/property destruction", "Mexico")
+    assert (r.actor1, r.actor2) == ("Unidentified Gang (Mexico)", "Civilians (Mexico)")
+
+
+@pytest.mark.parametrize("lang,text,country,expected", [
+    ("en", "dahalo raided cattle from civilians", "Madagascar",
+     [("Dahalo Militia", 3), ("Civilians (Madagascar)", 7)]),
+    ("en", "Rizeigat militiamen attacked a village", "Sudan", [("Rizeigat Ethnic Militia (Sudan)", 4)]),
+    ("ar", "اشتبك مسلحو الرزيقات مع مسلحو الفلاتة", "Sudan",
+     [("Rizeigat Ethnic Militia (Sudan)", 4), ("Fellata Ethnic Militia (Sudan)", 4)]),
+])
+def test_ethnic_and_local_militias(pipes, lang, text, country, expected):
+    assert actors.names(found(pipes, lang, text), country, D2020) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("an unidentified armed group attacked the house of an off duty border police officer",
+     [("unidentified armed group", "unidentified"), ("police officer", "civilians")]),
+    ("gunmen killed an off-duty soldier", [("gunmen", "unidentified"), ("soldier", "civilians")]),
+    ("gunmen killed a retired police officer", [("gunmen", "unidentified"), ("police officer", "civilians")]),
+    ("soldiers killed two gunmen", [("soldiers", "military"), ("gunmen", "unidentified")]),  # on duty
+])
+def test_off_duty_or_retired_forces_are_civilians(pipes, text, expected):
+    assert [(m.text, m.key) for m in found(pipes, "en", text)] == expected

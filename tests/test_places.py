@@ -394,3 +394,134 @@ def test_hints_do_not_outweigh_a_placed_town(pipes, gaz):
     doc = pipes["en"]("Israeli airstrikes hit positions in Az Ziyarah.")
     found = places.find_places(doc, gazetteer=gaz, hints=("Israel",))
     assert one(found, "Ziyarah").country == "Syria"
+
+
+# ------------------------------------------------------------------ round 3: roads, regions, capitals
+
+@pytest.mark.parametrize("text,lang", [
+    ("On 28 April 2020, protesters blocked the Aabde-Halba road.", "en"),
+    ("Protesters blocked the Halba highway with burning tyres.", "en"),
+    ("قطع محتجون طريق حلبا بالإطارات المشتعلة", "ar"),
+])
+def test_a_road_named_after_a_town_is_near_it(pipes, gaz, text, lang):
+    # a village the gazetteer lacks ("Aabde") does not matter: the road's town is coded, GP 2
+    found = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
+    assert [(p.location, p.country, p.geo_precision) for p in found] == [("Halba", "Lebanon", 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Aabde-Halba talks ended without a deal.",  # no road: a one-word small town needs a cue
+    "Halba said the road was closed.",
+])
+def test_small_town_without_a_cue_stays_out(pipes, gaz, text):
+    assert [p.location for p in find(pipes, gaz, text, "en") if p.kind != "country"] == []
+
+
+@pytest.mark.parametrize("text,lang,name", [
+    ("A soldier was killed by a landmine on the southern part of Nagorno Karabakh-Azerbaijani frontline.",
+     "en", "Nagorno Karabakh"),
+    ("Shelling was reported along the Karabakh line of contact.", "en", "Karabakh"),
+    ("قتل جندي بانفجار لغم في إقليم قره باغ", "ar", "إقليم قره باغ"),
+])
+def test_nagorno_karabakh_is_a_region_of_azerbaijan(pipes, gaz, text, lang, name):
+    p = one(find(pipes, gaz, text, lang), name)
+    assert (p.entry_id, p.kind, p.country, p.geo_precision) == (
+        "overlay:nagorno-karabakh", "region", "Azerbaijan", 3)
+
+
+def test_national_capital_of_a_country_mention(pipes, gaz):
+    iraqi = one(find(pipes, gaz, "Iraqi lawmakers approved a new government.", "en"), "Iraqi")
+    cap = places.national_capital(iraqi, gazetteer=gaz)
+    assert (cap.location, cap.admin1, cap.country, cap.kind, cap.geo_precision) == (
+        "Baghdad", "Baghdad", "Iraq", "city", 3)
+    assert (cap.start, cap.end, cap.text) == (iraqi.start, iraqi.end, "Iraqi")  # the mention's span
+    assert cap.how.startswith("national capital")
+    syria = one(find(pipes, gaz, "منح البرلمان السوري الثقة للحكومة", "ar"), "السوري")
+    assert places.national_capital(syria, gazetteer=gaz).location == "Damascus"
+
+
+def test_national_capital_needs_a_country_with_a_known_capital(pipes, gaz):
+    mosul = one(find(pipes, gaz, "Shelling hit Mosul on Monday.", "en"), "Mosul")
+    assert places.national_capital(mosul, gazetteer=gaz) is None  # a town is no country
+    kenya = one(find(pipes, gaz, "Lawmakers in Kenya approved a new cabinet.", "en"), "Kenya")
+    assert places.national_capital(kenya, gazetteer=gaz) is None  # Nairobi is not in the fixture
+
+
+@pytest.mark.parametrize("text,lang,name,precision", [
+    ("Clashes took place on the Mosul front in the evening.", "en", "Mosul", 2),
+    ("Clashes on the Mosul frontline.", "en", "Mosul", 2),
+    ("Troops fired mortars in the area of Mosul.", "en", "Mosul", 2),
+    ("An IS militant was killed in the Ramadi desert in Anbar province.", "en", "Ramadi", 2),
+    ("Gunmen ambushed a convoy between Ramadi and Hit.", "en", "Ramadi", 2),
+    ("اشتباكات على جبهة الموصل", "ar", "الموصل", 2),
+    ("تسلل مسلحون عبر صحراء الرمادي", "ar", "الرمادي", 2),
+    ("Shelling hit Mosul on Monday.", "en", "Mosul", 1),  # no cue: the town itself
+])
+def test_fronts_deserts_areas_and_between_are_near(pipes, gaz, text, lang, name, precision):
+    assert one(find(pipes, gaz, text, lang), name).geo_precision == precision
+
+
+def test_a_place_followed_by_its_namesake_province_is_the_town(pipes, gaz):
+    # "Mosul (Ninewa)" is the town; "Baghdad (Baghdad)": the town, not the province named like it
+    p = one(find(pipes, gaz, "A protest was held in Mosul (Ninewa).", "en"), "Mosul")
+    assert (p.kind, p.geo_precision) == ("city", 1)
+    first, second = find(pipes, gaz, "A protest was held in Baghdad (Baghdad).", "en")
+    assert (first.kind, first.location, first.geo_precision) == ("city", "Baghdad", 1)
+    assert (second.kind, second.geo_precision) == ("admin1", 3)
+
+
+def test_a_district_coded_to_its_namesake_town_is_precision_2(pipes, gaz):
+    p = one(find(pipes, gaz, "Airstrikes hit Tall Afar district on Monday.", "en"), "Tall Afar")
+    assert (p.kind, p.geo_precision) == ("city", 2)
+    # a district of a city is inside the city: precision 1
+    p = one(find(pipes, gaz, "Shelling hit the old market district of Hamah.", "en"), "Hamah")
+    assert (p.kind, p.geo_precision) == ("city", 1)
+
+
+@pytest.mark.parametrize("text,kept", [
+    # a bare one-word province name inside another name, in a text about another country, is no place
+    ("CODECO militiamen attacked the villages of Ngoupou and Bahema Nord, near Bule (Djugu, Ituri).", False),
+    # with a cue or a preposition it is one
+    ("Militants attacked an army post in Nord province.", True),
+    ("Militants attacked an army post in Nord.", True),
+])
+def test_bare_province_name_in_a_text_about_another_country(pipes, gaz, text, kept):
+    found = find(pipes, gaz, text, "en")
+    assert any(p.country == "Burkina Faso" for p in found) is kept
+
+
+@pytest.mark.parametrize("text,lang,name,resolved", [
+    # a neighbourhood of the city the text names is not its namesake in another province
+    ("On 9 May 2020, in Mosul, Ninewa, a man was killed in Hit neighborhood.", "en", "Hit", False),
+    ("قتل رجل في حي هيت بمدينة الموصل في محافظة نينوى", "ar", "هيت", False),
+    # in the province the text names, or with no province named, it stands
+    ("On 9 May 2020, in Ramadi, Anbar, a man was killed in Hit neighborhood.", "en", "Hit", True),
+    ("A man was killed in Hit neighborhood.", "en", "Hit", True),
+])
+def test_neighbourhood_outside_the_named_province(pipes, gaz, text, lang, name, resolved):
+    found = find(pipes, gaz, text, lang)
+    assert any(p.text == name and p.admin1 == "Anbar" for p in found) is resolved
+
+
+@pytest.mark.parametrize("text,admin1", [
+    ("Protests in Kvemo Kartli region.", "Lower Kartli"),
+    ("Protests in Shida Kartli region.", "Inner Kartli"),
+    ("Protests in Ciudad de Mexico state.", "Distrito Federal"),
+])
+def test_acled_admin1_spellings_of_translated_names(pipes, gaz, text, admin1):
+    p = [p for p in find(pipes, gaz, text, "en") if p.kind == "admin1"][0]
+    assert p.admin1 == admin1
+
+
+@pytest.mark.parametrize("text,country", [
+    ("UNIFIL reported shelling near Jdeideh.", "Lebanon"),
+    ("A UNIFIL patrol saw gunmen near Jdeideh.", "Lebanon"),
+])
+def test_a_single_country_mission_is_country_context(pipes, gaz, text, country):
+    assert one(find(pipes, gaz, text, "en"), "Jdeideh").country == country
+
+
+def test_mission_acronyms_are_context_never_locations(pipes, gaz):
+    found = find(pipes, gaz, "The OSCE SMM observed 3 explosions; a UNAMA report said so.", "en")
+    assert [(p.text, p.kind, p.country, p.geo_precision) for p in found] == [
+        ("OSCE SMM", "country", "Ukraine", None), ("UNAMA", "country", "Afghanistan", None)]

@@ -63,6 +63,15 @@ EN_CODED = [
     ("Rebels handed over the town without resistance.", (SD, "Non-violent transfer of territory")),
     ("Movement of forces: On 2 May 2020, troops moved to the border.", (SD, "Change to group/activity")),
     ("Looting: On 9 May 2020, fighters took crops in the village.", (SD, "Looting/property destruction")),
+    # round 3: livestock theft, arson of a vehicle, security measures, a new government
+    ("Suspected militiamen stole about 43 cows from the farm.", (SD, "Looting/property destruction")),
+    ("Gunmen rustled dozens of cattle from herders.", (SD, "Looting/property destruction")),
+    ("A vehicle was set on fire in the neighbourhood.", (SD, "Looting/property destruction")),
+    ("A group of officers were moved to secure the area.", (SD, "Change to group/activity")),
+    ("The guards heightened their security posture and sealed off the city.", (SD, "Change to group/activity")),
+    ("Turkish and Russian forces conducted a joint patrol in the countryside.", (SD, "Change to group/activity")),
+    ("Iraqi lawmakers approved a new government after six months.", (SD, "Other")),
+    ("The new cabinet won a confidence vote in parliament.", (SD, "Other")),
 ]
 
 AR_CODED = [
@@ -104,6 +113,15 @@ AR_CODED = [
     ("أقامت الميليشيا قاعدة جديدة قرب النهر.", (SD, "Headquarters or base established")),
     ("نهب مسلحون المحلات التجارية في البلدة.", (SD, "Looting/property destruction")),
     ("انسحب المسلحون من البلدة وسلموا مواقعهم دون قتال.", (SD, "Non-violent transfer of territory")),
+    # round 3: the Arabic of the new English rows
+    ("سرق مسلحون عشرات الأبقار من مزرعة في القرية.", (SD, "Looting/property destruction")),
+    ("نفذت عصابة عملية سرقة مواشي من أحد الرعاة.", (SD, "Looting/property destruction")),
+    ("أضرم مجهولون النار في سيارة بالحي.", (SD, "Looting/property destruction")),
+    ("سيرت القوات الروسية والتركية دورية مشتركة في ريف الحسكة.", (SD, "Change to group/activity")),
+    ("فرضت قوات الأمن طوقا أمنيا حول المدينة.", (SD, "Change to group/activity")),
+    ("شددت القوات الإجراءات الأمنية في محيط المطار.", (SD, "Change to group/activity")),
+    ("منح البرلمان العراقي الثقة لحكومة جديدة.", (SD, "Other")),
+    ("أدت الحكومة الجديدة اليمين الدستورية أمام الرئيس.", (SD, "Other")),
 ]
 
 
@@ -265,6 +283,19 @@ def test_news_after_a_photo_credit_is_still_an_event(nlp):
 # -- priority and merge rules ------------------------------------------------------------
 
 PRIORITY_CASES = [
+    # round 3: an attack on a post or position is a battle word, beating the IEDs of the same report;
+    # an air or rocket attack on one stays remote violence; a raid gives way to the arrests it made
+    ("en", "IS militants mounted a large-scale attack on the 35th brigade, where 3 were killed by IEDs.",
+     (BAT, "Armed clash")),
+    ("en", "Militants attacked a security forces post; troops captured some IEDs.", (BAT, "Armed clash")),
+    ("en", "A Turkish drone attacked a military post in the city.", (EXP, "Air/drone strike")),
+    ("en", "Katyusha rockets attacked the base near the airport.", (EXP, "Shelling/artillery/missile attack")),
+    ("en", "During the raid, ten young men were arrested.", (SD, "Arrests")),
+    ("en", "Gunmen raided the village at night.", ATTACK),
+    ("ar", "شن مسلحو التنظيم هجوما على نقطة عسكرية للجيش وفجروا عبوة ناسفة.", (BAT, "Armed clash")),
+    ("ar", "هاجم مسلحو التنظيم حاجزا للجيش وزرعوا عبوة ناسفة.", (BAT, "Armed clash")),
+    ("ar", "استهدف هجوم صاروخي قاعدة عسكرية قرب المطار.", (EXP, "Shelling/artillery/missile attack")),
+    ("ar", "نفذت القوات التركية هجوما بطائرة مسيرة على موقع للمقاتلين.", (EXP, "Air/drone strike")),
     ("en", "Clashes erupted in the town amid heavy shelling and mortar fire.", (BAT, "Armed clash")),
     ("en", "Protesters gathered and police dispersed them with tear gas.", (PRO, "Protest with intervention")),
     ("en", "Police shot dead two protesters during the demonstration.", (PRO, "Excessive force against protesters")),
@@ -404,3 +435,30 @@ def test_malformed_lexicon_row_raises_a_located_error(monkeypatch):
     finally:
         monkeypatch.undo()
         triggers.entries.cache_clear()
+
+
+@pytest.mark.parametrize("lang,text,national", [
+    ("en", "Iraqi lawmakers approved a new government after six months.", True),
+    ("en", "The new cabinet won a confidence vote in parliament.", True),
+    ("ar", "منح البرلمان العراقي الثقة لحكومة جديدة.", True),
+    ("ar", "أدت الحكومة الجديدة اليمين الدستورية أمام الرئيس.", True),
+    ("en", "Police arrested five protesters in the capital.", False),
+    ("ar", "سيرت القوات الروسية والتركية دورية مشتركة.", False),
+])
+def test_country_level_developments_carry_the_national_flag(nlp, lang, text, national):
+    # the assembler codes a flagged development with no place inside the country to the capital
+    found = triggers.find_triggers(nlp[lang](text))
+    assert any(triggers.NATIONAL_FLAG in t.rule for t in found) is national
+
+
+@pytest.mark.parametrize("lang,text,crime", [
+    ("en", "Police detained an activist on suspicion of murder.", "murder"),
+    ("en", "Police arrested a man accused of killing a soldier.", "killing"),
+    ("en", "Protesters gathered against the detention of 6 people involved in riots.", "riots"),
+    ("ar", "اعتقلت الشرطة ناشطا بتهمة قتل جندي.", "قتل"),
+    ("ar", "اعتقلت الشرطة ناشطا متهما بقتل جندي.", "بقتل"),
+])
+def test_the_crime_someone_is_accused_of_is_not_the_event(nlp, lang, text, crime):
+    found = triggers.find_triggers(nlp[lang](text))
+    assert {t.modality for t in found if t.text == crime} == {"history"}
+    assert triggers.best_type(found) is not None  # the arrest or protest itself stays coded
