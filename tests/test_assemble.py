@@ -153,3 +153,21 @@ def test_the_next_sentence_may_name_the_suburb_of_the_same_event(real_gazetteer)
     assert len(got) == 1
     (e,) = got
     assert e.place.text == "الكرمشية" and e.place.admin1 == "Aden" and e.fatalities == 43
+
+
+@pytest.mark.parametrize("lang,text,location", [
+    ("en", "On 7 May 2020, Iraqi lawmakers approved a new government.", "Baghdad"),
+    ("ar", "منح البرلمان العراقي الثقة لحكومة جديدة أمس.", "Baghdad"),
+    # Country-level reports other than a national development stay uncoded.
+    ("en", "On 6 May 2020, Iraqi security forces carried out an arrest campaign.", None),
+    ("en", "On 6 May 2020, protesters demonstrated across Iraq.", None),
+])
+def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
+        real_gazetteer, lang, text, location):
+    got = events(text, lang)
+    if location is None:
+        assert got == []
+    else:
+        (e,) = got
+        assert (e.event_type, e.place.location, e.place.geo_precision) == (
+            "Strategic developments", location, 3)
