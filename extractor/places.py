@@ -595,6 +595,11 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         inside = [x for x in m.candidates if ents[x][CC] == pe[CC] and ents[x][KIND] == "city"]
         if inside:
             out[k] = (max(inside, key=lambda x: ents[x][POP]), "listed with places of its country", "")
+        elif doc.lang_ == "en" and mentions[prev].end_tok == m.start_tok:
+            # Two names with nothing between them and no country in common are one name the
+            # gazetteer lacks ("near Sulayman Bak" is not Soliman, Tunisia): neither stands.
+            why = f"part of a longer name the gazetteer lacks ({doc[starts[prev]:m.end_tok].text})"
+            out[prev] = out[k] = (None, "", why)
         else:
             out[k] = (None, "", f"listed with places in {pe[CC]}; no namesake there in the gazetteer")
     return out, renamed

@@ -318,6 +318,15 @@ def test_name_listed_with_villages_of_another_country_is_not_that_capital(pipes,
     assert not cairo.resolved and "listed with places in SY" in cairo.reason
 
 
+def test_two_names_written_together_with_no_country_in_common_are_one_unknown_name(pipes, gaz):
+    found = find(pipes, gaz, "An IED exploded near Goma Sidon.", "en")
+    goma, sidon = one(found, "Goma"), one(found, "Sidon")
+    assert not goma.resolved and not sidon.resolved
+    assert "part of a longer name the gazetteer lacks (Goma Sidon)" in goma.reason
+    found = find(pipes, gaz, "An IED exploded near Goma and Sidon.", "en")  # a list: Goma stands
+    assert one(found, "Goma").country == "Democratic Republic of Congo"
+
+
 def test_in_is_not_a_list(pipes, gaz):
     found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
     assert one(found, "Idlib").resolved
