@@ -313,6 +313,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 i = end
                 continue
         want, near, cued, direction = _cues(pieces, lang, i, end)
+        if want == "not-place":  # "Al Mayadeen TV", "صحيفة الرياض", "loyal to Damascus"
+            i = end
+            continue
         if not want and out and i >= 2 and pieces[i - 1] in ("(", ",", "،") \
                 and out[-1].end_tok >= i - 3:
             # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
@@ -357,8 +360,8 @@ _DIRECTIONS = frozenset(gz.key_of_words([normalise(w)]) for w in (
 
 
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
-    """(kind a cue asks for, a "near" cue, any cue at all, a direction cue "north of") around
-    pieces[start:end]."""
+    """(kind a cue asks for, or "not-place"; a "near" cue; any cue at all; a direction cue
+    "north of") around pieces[start:end]."""
     by_last, by_first = _cue_index(lang)
     before = [p for p in pieces[max(0, start - 5):start]
               if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
@@ -372,7 +375,7 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
         found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
     if after:
         found += [c for c in by_first.get(after[0], ()) if tuple(after[:len(c.words)]) == c.words]
-    want = next((c.effect for c in found if c.effect in ("admin1", "admin2", "city")), "")
+    want = next((c.effect for c in found if c.effect in ("not-place", "admin1", "admin2", "city")), "")
     direction = any(c.effect == "near" and c.side == "before" and c.words[0] in _DIRECTIONS
                     for c in found)
     return want, any(c.effect == "near" for c in found), bool(found), direction

@@ -86,9 +86,11 @@ RELATED_MARKERS = frozenset(normalise(s) for s in (
 RELATED_LINES = 3  # headline lines that follow a marker
 # Web-page chrome a scraper keeps: tag lists to the end of their line, topic banners with their
 # article count, and photo credits (their caption is not the news).
-CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم")
+CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم", "رابط الخبر", "رابط المقال")
 CREDIT_WORDS = ("REUTERS", "AFP", "AP", "EPA", "Getty", "Photo", "Agencies")
-CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم)\s[^\n.!?؟]{0,200})$", re.M)
+# A link line repeating the paper's own headline ("رابط الخبر بصحيفة ...: <headline>") is chrome too.
+CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
+                         re.M)
 CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
 PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"
                           r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")

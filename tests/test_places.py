@@ -114,6 +114,12 @@ def test_english_variants(pipes, gaz, text, location):
     ("قال هذا المسؤول انه كان غير موجود", "ar"),      # function words
     ("أعلنت الحكومة خطة جديدة للإصلاح", "ar"),        # جديدة: a village name and the word "new"
     ("springfield is a word here in lower case", "en"),
+    ("The Damascus TV channel said the talks resumed.", "en"),  # broadcasters, papers, committees
+    ("The Mosul Coordination Committee said the talks resumed.", "en"),
+    ("قالت صحيفة دمشق إن المحادثات استؤنفت", "ar"),
+    ("ذكرت قناة الموصل أن المحادثات استؤنفت", "ar"),
+    ("Militias loyal to Damascus withdrew.", "en"),  # a capital standing for its government
+    ("انسحبت الميليشيات الموالية لدمشق من المناطق التي تسيطر عليها دمشق", "ar"),
 ])
 def test_common_words_do_not_match(pipes, gaz, text, lang):
     assert [p for p in find(pipes, gaz, text, lang) if p.kind != "country"] == []
@@ -249,6 +255,7 @@ def test_empty_and_placeless_text(pipes, gaz, lang):
     ("Troops reinforced the Al-Qaim border crossing.", "en", "overlay:al-qaim-crossing", 1),
     ("تسلل مسلحون عبر بادية الشام", "ar", "overlay:syrian-desert", 3),
     ("A drone struck Ain al-Asad air base.", "en", "overlay:ain-al-asad", 1),
+    ("غارات على مواقع المتمردين في قاعدة العند الجوية", "ar", "overlay:al-anad-air-base", 1),
     ("اشتباكات في ريف دمشق", "ar", "adm1:SY.08", 3),  # the province Rural Damascus, not "near Damascus"
 ])
 def test_overlay_places(pipes, gaz, text, lang, entry, precision):

@@ -262,6 +262,7 @@ PAGE_CHROME = [
     ("en", "People inspect the damage after an airstrike on the market (Reuters Photo) Officials met on Monday."),
     ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة. سمات إطلاق نار اشتباكات بيروت"),
+    ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة.   رابط الخبر بصحيفة المدينة: مقتل 3 بانفجار سيارة مفخخة"),
 ]
 
 
@@ -333,6 +334,8 @@ PRIORITY_CASES = [
     ("en", "Soldiers stopped protesters from setting up tents and took down the demonstration tents.",
      (PRO, "Protest with intervention")),
     ("ar", "منعت قوات الأمن المتظاهرين من الوصول إلى مبنى البرلمان.", (PRO, "Protest with intervention")),
+    # fighting that broke out is the battle; the warplanes of one side are part of it
+    ("ar", "اندلع القتال بين الجيش والمسلحين بينما حلقت طائرات التحالف فوق المدينة.", (BAT, "Armed clash")),
 ]
 
 
