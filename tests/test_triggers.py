@@ -30,6 +30,7 @@ EN_CODED = [
     ("Militants overran the army base in the district.", (BAT, "Non-state actor overtakes territory")),
     ("Clashes erupted between the army and tribal fighters near the airport.", (BAT, "Armed clash")),
     ("Troops exchanged fire with gunmen at a checkpoint.", (BAT, "Armed clash")),
+    ("It was reported that shoot-outs took place in the neighbourhood.", (BAT, "Armed clash")),  # "that" is no demonstrative here
     ("Police repelled an assault by armed men on the station.", (BAT, "Armed clash")),
     ("A shoot-out took place between two gangs in the market.", (BAT, "Armed clash")),
     ("Hundreds of teachers protested outside the ministry demanding unpaid salaries.", (PRO, "Peaceful protest")),
@@ -144,6 +145,8 @@ def test_case_tables_cover_every_sub_event_type(table):
 # -- sentences that must not be coded ---------------------------------------------------
 
 EN_NOT_EVENTS = [
+    ("This attack showed the reach of the group across the country.", "history"),  # told already
+    ("Officials blamed the militants for the bombing of the market.", "history"),
     ("Analysts expect clashes to resume after the holiday.", "future"),
     ("The army will launch an offensive next week.", "future"),
     ("The group threatened to attack government buildings.", "threat"),
