@@ -467,6 +467,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             results.append(memo[key])
         choice = [r[0] for r in results]
     results, renamed = _consistent(doc, gaz, mentions, results, named, hinted)
+    results = _provinces_after_places(doc, gaz, mentions, results)
     keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
@@ -493,6 +494,33 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
 
 _SMALL_PLACE = 50_000
 _NAMESAKE = "not in the gazetteer under the province named nearby: coded to its nearby place"
+
+
+_CONTAINER_GAP = frozenset({"in", "of", ",", "،", "(", "في"})
+
+
+def _provinces_after_places(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+                            results: list[tuple[int | None, str, str]]
+                            ) -> list[tuple[int | None, str, str]]:
+    """"Kafr Takharim in Idleb", "كفر تخاريم بإدلب": a provincial capital's name right after a
+    place of its province names the province that contains it, not a second town (else the
+    event would be coded to the capital, precision 1, and not to the place)."""
+    ents = gaz.entries
+    out = list(results)
+    for k in range(1, len(mentions)):
+        idx, how, _ = results[k]
+        prev = results[k - 1][0]
+        if how != "provincial capital of the same name" or prev is None or prev == idx \
+                or ents[prev][KIND] not in ("city", "site") or ents[prev][A1] != ents[idx][A1]:
+            continue
+        gap = [t.text.lower() for t in doc[mentions[k - 1].end_tok:mentions[k].start_tok]]
+        if len(gap) > 1 or not set(gap) <= _CONTAINER_GAP:
+            continue
+        province = [c for c in mentions[k].candidates
+                    if ents[c][KIND] == "admin1" and ents[c][A1] == ents[idx][A1]]
+        if province:
+            out[k] = (province[0], "province of the place named before it", "")
+    return out
 
 
 def _listed(doc: Doc, prev: _Mention, m: _Mention) -> bool:

@@ -334,6 +334,17 @@ def test_two_names_written_together_with_no_country_in_common_are_one_unknown_na
     assert one(found, "Goma").country == "Democratic Republic of Congo"
 
 
+@pytest.mark.parametrize("text", ["Shelling hit Az Ziyarah in Hama yesterday.",
+                                  "Shelling hit Az Ziyarah, Hama yesterday."])
+def test_a_provincial_capital_after_a_place_of_its_province_is_the_province(pipes, gaz, text):
+    found = find(pipes, gaz, text, "en")
+    assert (one(found, "Ziyarah").kind, one(found, "Ziyarah").geo_precision) == ("city", 1)
+    hama = one(found, "Hama")
+    assert (hama.kind, hama.geo_precision, hama.admin1) == ("admin1", 3, "Hama")
+    alone = one(find(pipes, gaz, "Shelling hit Hama yesterday.", "en"), "Hama")
+    assert (alone.kind, alone.geo_precision) == ("city", 1)  # the city when nothing precedes it
+
+
 def test_in_is_not_a_list(pipes, gaz):
     found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
     assert one(found, "Idlib").resolved
