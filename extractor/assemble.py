@@ -505,8 +505,11 @@ class Assembler:
                       * (1.0 if named_actor else 0.9))
         offset = self.body_start
         body_start, body_end = max(0, start - offset), max(0, end - offset)
+        # Known only from bodies found: the day of the finding, not of the killing (a window).
+        found = all(triggers_mod.FOUND_FLAG in t.rule for t in c.triggers)
         event = Event(
-            event_date=c.date.date, time_precision=c.date.precision, event_type=etype,
+            event_date=c.date.date, time_precision=max(c.date.precision, 2) if found else c.date.precision,
+            event_type=etype,
             sub_event_type=sub, actor1=r.actor1, assoc_actor_1=r.assoc_actor_1, inter1=r.inter1,
             actor2=r.actor2, assoc_actor_2=r.assoc_actor_2, inter2=r.inter2,
             civilian_targeting=r.civilian_targeting,

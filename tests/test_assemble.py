@@ -171,3 +171,13 @@ def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
         (e,) = got
         assert (e.event_type, e.place.location, e.place.geo_precision) == (
             "Strategic developments", location, 3)
+
+
+@pytest.mark.parametrize("lang,text,precision", [
+    ("en", "A man was found dead in his house in Mosul yesterday.", 2),
+    ("ar", "عثر أمس على جثة رجل في مدينة الموصل.", 2),
+    ("en", "Gunmen shot dead a man in Mosul yesterday.", 1),
+])
+def test_an_event_known_only_from_bodies_found_is_dated_to_a_window(real_gazetteer, lang, text, precision):
+    (e,) = events(text, lang)
+    assert (e.event_date, e.time_precision) == (dt.date(2015, 8, 8), precision)
