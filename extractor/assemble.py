@@ -136,6 +136,7 @@ class Assembler:
         self.first_body = next((k for k, s in enumerate(self.starts) if s >= body_start), 0)
         self.ends_paragraph = [self.ends_paragraph_now(sent) for sent in self.sents]
         self.best_of: dict[tuple[int, ...], Trigger | None] = {}
+        self.report_dates: dict[tuple[int, object], bool] = {}
 
     # -- per-sentence lookups -------------------------------------------------
     def per_sentence(self, items: list) -> list[list]:
@@ -268,10 +269,12 @@ class Assembler:
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication
         day written at the head of the body ("07.04.2017 ...", "December 19 2016 ...")."""
-        if d.start - self.body_start < DATELINE_REACH and d.date == self.article.published:
-            return True
-        before = self.text[max(0, d.start - REPORT_REACH):d.start]
-        return bool(REPORT_VERB.search(before))
+        key = (d.start, d.date)  # asked again for each trigger and sentence that looks at d
+        if key not in self.report_dates:
+            self.report_dates[key] = (
+                d.start - self.body_start < DATELINE_REACH and d.date == self.article.published
+                or bool(REPORT_VERB.search(self.text[max(0, d.start - REPORT_REACH):d.start])))
+        return self.report_dates[key]
 
     # -- assembly -------------------------------------------------------------
     def run(self) -> Extraction:
