@@ -132,6 +132,11 @@ class Assembler:
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
+        # Sentence facts read for every trigger and candidate, taken from the tokens once.
+        self.first_body = next((k for k, s in enumerate(self.starts) if s >= body_start), 0)
+        self.ends_paragraph = [self.ends_paragraph_now(sent) for sent in self.sents]
+        self.best_of: dict[tuple[int, ...], Trigger | None] = {}
+        self.report_dates: dict[tuple[int, object], bool] = {}
 
     # -- per-sentence lookups -------------------------------------------------
     def per_sentence(self, items: list) -> list[list]:
@@ -146,20 +151,31 @@ class Assembler:
     def dates_in(self, i: int) -> list[DateMention]:
         return self.dates_by[i]
 
+    @staticmethod
+    def ends_paragraph_now(sent: Span) -> bool:
+        last = sent[-1]
+        return last.is_space and "\n" in last.text
+
+    def best_type(self, trigs: list[Trigger]) -> Trigger | None:
+        """``triggers.best_type``, once per set of triggers: merging and typing ask again and
+        again for the same candidates' (the triggers outlive the assembly, so ids are keys)."""
+        key = tuple(map(id, trigs))
+        if key not in self.best_of:
+            self.best_of[key] = triggers_mod.best_type(trigs)
+        return self.best_of[key]
+
     def paragraph_before(self, i: int) -> list[int]:
         """Indices of up to LOOKBACK earlier body sentences in the same paragraph, nearest first."""
         out = []
         for j in range(i - 1, max(-1, i - 1 - LOOKBACK), -1):
-            last = self.sents[j][-1]
-            if (last.is_space and "\n" in last.text) or self.sents[j].start_char < self.body_start:
+            if self.ends_paragraph[j] or self.starts[j] < self.body_start:
                 break
             out.append(j)
         return out
 
     def lead(self) -> list[int]:
         """Indices of the title sentences and the first two body sentences (the lead)."""
-        first_body = next((k for k, s in enumerate(self.sents) if s.start_char >= self.body_start), 0)
-        return list(range(0, min(len(self.sents), first_body + 2)))
+        return list(range(0, min(len(self.sents), self.first_body + 2)))
 
     def place_for(self, i: int, trig: Trigger, prev: Candidate | None = None
                   ) -> tuple[Place, str] | None:
@@ -191,7 +207,7 @@ class Assembler:
             # Where the report was filed is no place for an event of another sentence.
             p = best([p for p in self.places_by[j] if p.start not in self.datelines])
             if p:
-                return p, "title" if self.sents[j].start_char < self.body_start else "lead"
+                return p, "title" if self.starts[j] < self.body_start else "lead"
         return self.national_place(i, trig)
 
     def national_place(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
@@ -250,8 +266,7 @@ class Assembler:
     def told_next(self, i: int, report: DateMention) -> DateMention | None:
         """A date of the next sentence of the same paragraph that is not a report date and
         falls in the few days before ``report``."""
-        last = self.sents[i][-1]
-        if i + 1 >= len(self.sents) or (last.is_space and "\n" in last.text):
+        if i + 1 >= len(self.sents) or self.ends_paragraph[i]:
             return None
         for d in self.dates_in(i + 1):
             if not self.is_report_date(d) and 0 < (report.date - d.date).days <= TOLD_DAYS:
@@ -265,10 +280,12 @@ class Assembler:
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication
         day written at the head of the body ("07.04.2017 ...", "December 19 2016 ...")."""
-        if d.start - self.body_start < DATELINE_REACH and d.date == self.article.published:
-            return True
-        before = self.text[max(0, d.start - REPORT_REACH):d.start]
-        return bool(REPORT_VERB.search(before))
+        key = (d.start, d.date)  # asked again for each trigger and sentence that looks at d
+        if key not in self.report_dates:
+            self.report_dates[key] = (
+                d.start - self.body_start < DATELINE_REACH and d.date == self.article.published
+                or bool(REPORT_VERB.search(self.text[max(0, d.start - REPORT_REACH):d.start])))
+        return self.report_dates[key]
 
     # -- assembly -------------------------------------------------------------
     def run(self) -> Extraction:
@@ -295,9 +312,7 @@ class Assembler:
                 cands.append(cand)
             cands += self.other_events(i, sent, cand, {p.entry_id for p in listed})
         merged = self.merge(cands)
-        # A strategic development with no actor named has no actor1: not coded.
-        events = [e for e in map(self.to_event, merged)
-                  if e.actor1 and e.confidence >= MIN_CONFIDENCE]
+        events = [e for e in map(self.to_event, merged) if e is not None]
         return Extraction(self.article, self.lang, events, self.unresolved)
 
     def candidate(self, i: int, sent: Span, trigs: list[Trigger], prev: Candidate | None = None
@@ -307,7 +322,7 @@ class Assembler:
         and the rest of the sentence is tried again."""
         trigs = list(trigs)
         while trigs:
-            trig = triggers_mod.best_type(trigs)
+            trig = self.best_type(trigs)
             if trig is None:
                 return None
             place = self.place_for(i, trig, prev)
@@ -365,7 +380,7 @@ class Assembler:
         B and air strikes on C and D. Same day; the death counts stay with the main event."""
         if cand.place_from != "sentence":
             return []
-        main = triggers_mod.best_type(cand.triggers)
+        main = self.best_type(cand.triggers)
         # The triggers that point at each other place of the sentence, in text order.
         groups: dict[str, tuple[Place, list[Trigger]]] = {}
         for t in sorted(cand.triggers, key=lambda t: t.start):
@@ -377,7 +392,7 @@ class Assembler:
             groups.setdefault(found[0].entry_id, (found[0], []))[1].append(t)
         out: list[Candidate] = []
         for entry_id, (place, same) in groups.items():
-            kind = triggers_mod.best_type(same)
+            kind = self.best_type(same)
             if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
                 continue
             other = replace(cand, triggers=same, place=place, sentences=[sent], kind=None,
@@ -474,7 +489,7 @@ class Assembler:
         return c.kind
 
     def typed_now(self, c: Candidate) -> tuple[str, str]:
-        trig = triggers_mod.best_type(c.triggers)
+        trig = self.best_type(c.triggers)
         armed = {m.key for m in c.actors if m.inter in ARMED_INTER}
         if trig.needs_target:
             if len(armed) >= 2:
@@ -492,17 +507,24 @@ class Assembler:
         named = actors_mod.names(c.actors, country, c.date.date)
         return actors_mod.assign_roles(named, typed[0], typed[1], country)
 
-    def to_event(self, c: Candidate) -> Event:
+    def to_event(self, c: Candidate) -> Event | None:
+        """The row of a candidate; None when it is not coded: its evidence is too thin
+        (confidence below MIN_CONFIDENCE) or it has no actor1 (a strategic development with no
+        actor named). Those two are checked first, before the costlier fields are built."""
+        trig = self.best_type(c.triggers)
+        named_actor = any(m.inter != UNIDENTIFIED for m in c.actors)
+        confidence = round(min(1.0, trig.strength * PLACE_FACTOR[c.place_from]
+                               * DATE_FACTOR[c.date_from] * (1.0 if named_actor else 0.9)), 3)
+        if confidence < MIN_CONFIDENCE:
+            return None
         etype, sub = self.typed(c)
         r = self.roles(c, (etype, sub))
-        trig = triggers_mod.best_type(c.triggers)
+        if not r.actor1:
+            return None
         start = min(s.start_char for s in c.sentences)
         end = max(s.end_char for s in c.sentences)
         base, extra = divmod(fatalities_mod.total(c.fatalities), c.share[1])
         deaths = base + (c.share[0] < extra)  # split evenly, the remainder to the first
-        named_actor = any(m.inter != UNIDENTIFIED for m in c.actors)
-        confidence = (trig.strength * PLACE_FACTOR[c.place_from] * DATE_FACTOR[c.date_from]
-                      * (1.0 if named_actor else 0.9))
         offset = self.body_start
         body_start, body_end = max(0, start - offset), max(0, end - offset)
         # Known only from bodies found: the day of the finding, not of the killing (a window).
@@ -515,7 +537,7 @@ class Assembler:
             civilian_targeting=r.civilian_targeting,
             place=c.place, source=self.article.source, fatalities=deaths,
             article_id=self.article.id, url=self.article.url, published=self.article.published,
-            language=self.lang, confidence=round(min(1.0, confidence), 3),
+            language=self.lang, confidence=confidence,
             evidence=" ".join(self.article.text[body_start:body_end].split()),
             evidence_start=body_start, evidence_end=body_end,
         )

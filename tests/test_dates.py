@@ -195,6 +195,35 @@ def test_folding_equals_the_shared_normaliser():
         assert _fold(text)[0] == normalise_ar(text)
 
 
+@pytest.mark.parametrize("text", [
+    "قُتِلَ ثلاثةٌ ليلًا في ٣ آذار",  # diacritics inside and at the end of a date
+    "ًٌقُتل أمسِ",  # dropped characters first
+    "هجوم يوم الجمعةِ",
+    "الخميسـ الماضي قُتِلَ",  # tatweel
+    "بلا تشكيل في 3 آذار 2024",
+])
+def test_original_spans_through_dropped_characters(text):
+    from extractor.dates import _fold, _original_span
+    from extractor.normalise import normalise_ar
+
+    folded, index = _fold(text)
+    keep = [i for i, c in enumerate(text) if normalise_ar(c)]  # what the spans must map to
+    for s in range(len(folded)):
+        for e in range(s + 1, len(folded) + 1):
+            start, end = _original_span(text, index, s, e)
+            assert start == keep[s]
+            assert end >= keep[e - 1] + 1 and not normalise_ar(text[keep[e - 1] + 1:end])
+
+
+@pytest.mark.parametrize("text, day", [
+    ("يوم الخميس الحادي والعشرين من شهر ذي القعدة 1436 هـ قتل ثلاثة", dt.date(2015, 9, 5)),
+    ("الذي قتل في الخامس من ذو الحجة 1436 هـ", dt.date(2015, 9, 18)),
+])
+def test_hijri_months_of_two_words_are_gated_on_the_second(text, day):
+    (found,) = find_dates(text, "ar", dt.date(2015, 10, 1))
+    assert found.date == day and "hijri" in found.rule
+
+
 @pytest.mark.parametrize("text, lang, vague", [
     ("خرجوا في مظاهرات ببغداد خلال الأسابيع القليلة الماضية.", "ar", "خلال الأسابيع القليلة الماضية"),
     ("تتعرض البلدة للقصف منذ أشهر.", "ar", "منذ أشهر"),
@@ -224,3 +253,16 @@ def test_dated_or_short_periods_are_not_vague(text, lang):
 def test_vague_periods_unknown_language_is_an_error():
     with pytest.raises(ValueError, match="'fr'"):
         vague_periods("depuis des mois", "fr")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("خلال الأسابيع القليلة الماضية " * 5 + "و" * 300 + " منذ سنوات", "ar"),
+    ("في          الأشهر     الأخيرة", "ar"),
+    ("For months of fighting " + "x " * 100 + "in recent YEARS and over the past several weeks", "en"),
+    ("no period here, only weekly and yearly words", "en"),
+])
+def test_vague_periods_equal_a_full_regex_pass(text, lang):
+    from extractor.dates import _VAGUE, _fold
+
+    full = [m.span() for m in _VAGUE[lang].finditer(_fold(text)[0])]
+    assert vague_periods(text, lang) == full and (full or "no period" in text)

@@ -126,3 +126,143 @@ def test_parse_published_accepts_date_and_datetime():
     assert parse_published("2015-08-03") == dt.date(2015, 8, 3)
     assert parse_published("2015-08-03T23:59:00Z") == dt.date(2015, 8, 3)
     assert parse_published("") is None
+
+
+# ---------------------------------------------------------------- streamed JSONL and CSV
+
+def _big_file(path, fmt, n):
+    """``n`` Arabic articles of about 700 bytes each, as JSONL or CSV."""
+    body = " ".join([AR] * 10)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        if fmt == "csv":
+            f.write("id,text\r\n")
+        for i in range(n):
+            if fmt == "csv":
+                f.write(f'a{i},"{body} {i}"\r\n')
+            else:
+                f.write(json.dumps({"id": f"a{i}", "text": f"{body} {i}"}, ensure_ascii=False) + "\n")
+
+
+@pytest.mark.parametrize("name", ["big.jsonl", "big.csv"])
+def test_big_file_is_streamed_not_held_in_memory(tmp_path, name):
+    import hashlib
+    import tracemalloc
+
+    path = tmp_path / name
+    _big_file(path, path.suffix[1:], 12_500)
+    size = path.stat().st_size
+    assert size > 8_000_000
+    reader = Reader()
+    tracemalloc.start()
+    try:
+        count = sum(isinstance(item, Article) for item in reader.read([str(path)]))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 12_500
+    # Reading the file whole held it about three times (bytes, text, lines): 25 MB here;
+    # streamed, the peak is a few read chunks (about 1.3 MB), whatever the file's size.
+    assert peak < size / 4, f"peak {peak} bytes for a {size}-byte file"
+    (info,) = reader.files
+    assert info.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (info.articles, info.rejected) == (12_500, 0)
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+def test_utf8_split_across_chunks_is_still_utf8(tmp_path, monkeypatch, caplog, chunk):
+    import extractor.ingest as ingest
+
+    monkeypatch.setattr(ingest, "CHUNK", chunk)
+    lines = [json.dumps({"text": AR}, ensure_ascii=False), json.dumps({"text": "é " + AR})]
+    items, reader = read(tmp_path, "u.jsonl", b"\xef\xbb\xbf" + "\n".join(lines).encode())
+    assert [a.text for a in items] == [AR, "é " + AR]
+    assert "Windows-1256" not in caplog.text
+
+
+@pytest.mark.parametrize("chunk", [4, 1 << 18])
+def test_windows_1256_found_late_decodes_the_whole_file(tmp_path, monkeypatch, caplog, chunk):
+    import extractor.ingest as ingest
+
+    monkeypatch.setattr(ingest, "CHUNK", chunk)
+    # The first line is ASCII, so only a later chunk shows that the file is not UTF-8.
+    content = ('{"text": "Clashes in Aleppo."}\n' + json.dumps({"text": AR}, ensure_ascii=False)
+               + "\n").encode("cp1256")
+    items, reader = read(tmp_path, "w.jsonl", content)
+    assert [a.text for a in items] == ["Clashes in Aleppo.", AR]
+    assert "Windows-1256" in caplog.text and "(byte 41)" in caplog.text
+
+
+def test_utf8_cut_off_at_the_end_falls_back_to_windows_1256(tmp_path, caplog):
+    content = json.dumps({"text": AR}, ensure_ascii=False).encode() + b"\n\xd8"
+    items, _ = read(tmp_path, "cut.jsonl", content)
+    assert items[0].text == content.split(b"\n")[0].decode("cp1256")[10:-2]
+    assert "Windows-1256" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["nul.jsonl", "nul.csv"])
+def test_binary_streamed_file_is_one_counted_rejection(tmp_path, name):
+    items, reader = read(tmp_path, name, b"\xff\xfe{\x00\"\x00")  # UTF-16 with its BOM
+    assert items == [Rejection(str(tmp_path / name), "binary file (NUL bytes); give UTF-8 text")]
+    assert reader.files[0].rejected == 1 and len(reader.files[0].sha256) == 64
+
+
+@pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85"])
+def test_unicode_line_separators_inside_a_json_string_do_not_split_the_line(tmp_path, sep):
+    lines = [json.dumps({"text": f"one{sep}two"}, ensure_ascii=False), '{"text": ']
+    items, _ = read(tmp_path, "s.jsonl", "\r\n".join(lines))
+    assert items[0].text == f"one{sep}two"
+    assert items[1].origin.endswith("s.jsonl:2") and "column 10" in items[1].reason
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_csv_line_ends_and_quoted_line_breaks(tmp_path, end):
+    content = end.join(["id,text", 'c1,"first line', 'second line"', "c2,", "c3,third", ""])
+    items, reader = read(tmp_path, "e.csv", content)
+    assert items[0].text == f"first line{end}second line"
+    assert isinstance(items[1], Rejection) and items[1].origin.endswith("e.csv:4")
+    assert items[2].id == "c3" and items[2].origin.endswith("e.csv:5")
+    assert (reader.files[0].articles, reader.files[0].rejected) == (2, 1)
+
+
+def test_csv_error_rejects_the_rest_of_the_file_with_its_line(tmp_path):
+    import csv
+
+    old = csv.field_size_limit(40)
+    try:
+        items, reader = read(tmp_path, "l.csv", "id,text\nc1,short\nc2," + "x" * 50 + "\nc3,y\n")
+    finally:
+        csv.field_size_limit(old)
+    assert items[0].id == "c1"
+    assert isinstance(items[1], Rejection) and "unreadable CSV" in items[1].reason
+    assert items[1].origin.endswith("l.csv:3") and len(items) == 2
+
+
+def test_empty_csv_has_no_text_column(tmp_path):
+    (rej,), reader = read(tmp_path, "empty.csv", b"")
+    assert "no 'text' column" in rej.reason and reader.files[0].rejected == 1
+
+
+def test_stdin_is_spooled_to_disk_when_large_and_streamed(monkeypatch):
+    import hashlib
+    import io
+    import types
+
+    import extractor.ingest as ingest
+
+    monkeypatch.setattr(ingest, "SPOOL_IN_MEMORY", 100)
+    data = "".join(json.dumps({"text": f"{AR} {i}"}, ensure_ascii=False) + "\n"
+                   for i in range(50)).encode()
+    monkeypatch.setattr(ingest.sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(data)))
+    reader = Reader()
+    items = list(reader.read(["-"]))
+    assert [a.id for a in items] == [f"stdin-{i}" for i in range(1, 51)]
+    assert items[49].text == f"{AR} 49" and items[0].origin == "<stdin>:1"
+    assert reader.files[0].sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_parse_of_bytes_streams_the_same_way():
+    from extractor.ingest import parse
+
+    items = list(parse("in.jsonl", b'{"text": "a"}\n\n{"text": 1}\n', "jsonl"))
+    assert items[0].id == "in-1" and items[1].origin == "in.jsonl:3"
+    assert "must be a string" in items[1].reason

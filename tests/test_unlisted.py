@@ -142,3 +142,18 @@ def test_a_compound_name_may_start_with_a_stop_word():
     text = "فجر انتحاري نفسه في قرية أم الكروم بريف حماة الشمالي."
     (got,) = find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)])
     assert got.text == "أم الكروم" and got.location.startswith("Umm ")
+
+
+@pytest.mark.parametrize("text", [
+    "قرية",
+    "وبقرية الحواش",
+    "قصف حي الواسطي وحيي الشرطة والعسكري واحياء أخرى وأحياء المدينة",
+    "بلدتي الحواش والعنكاوي وبلدات ريف حماة وضاحية الأسد وبلدة",
+    "حيث الحياة صحيح قريب بلدية البلد قريتنا",  # gate strings inside other words
+    "قرى" * 30 + " قرى " + "حي " * 40 + "بقرية",
+    "x" * 200 + " فقرية",
+])
+def test_cue_hits_equal_a_full_regex_pass(text):
+    from extractor.unlisted import _CUE_TEXT, _cue_hits
+
+    assert [m.span() for m in _cue_hits(text)] == [m.span() for m in _CUE_TEXT.finditer(text)]
