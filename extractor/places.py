@@ -22,6 +22,7 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import compress
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -159,6 +160,14 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
     return flags
 
 
+def _starter(gaz: Gazetteer) -> frozenset[str]:
+    """The pieces an Arabic match may begin on: a name's first word or an article (one set per
+    gazetteer, so the start positions are found in one C-level pass)."""
+    if gaz.match_starts is None:
+        gaz.match_starts = frozenset(gaz.start_keys) | _START_ARTICLES
+    return gaz.match_starts
+
+
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
     """The key piece of a token norm: edge punctuation off, Latin articles/doubles folded."""
     if not norm.isalpha():
@@ -211,25 +220,26 @@ def _locative_clitic(text: str) -> bool:
 def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     """Longest gazetteer names over the token norms, left to right."""
     starts = gaz.start_keys
-    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
-    arr = doc.to_array([NORM, ORTH, SENT_START]).view(np.int64).tolist()
-    flags = _word_flags(doc, [row[1] for row in arr], lang)
+    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
+    # One list per column: a list per token row cost more than the columns' reads.
+    arr = doc.to_array([NORM, ORTH, SENT_START]).view(np.int64)
+    norm_ids, orths, sent = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+    flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
     if len(cache) > 500_000:
         cache.clear()
-    get = cache.get
-    pieces = [get(row[0]) for row in arr]
+    pieces = list(map(cache.get, norm_ids))
     if None in pieces:  # words not seen before (rare once warm)
-        for k, row in enumerate(arr):
+        for k, h in enumerate(norm_ids):
             if pieces[k] is None:
-                pieces[k] = cache[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
+                pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name
     # (or a spelling variant), an article "al-" being the exception.
     if lang == "ar":
-        positions = [k for k, p in enumerate(pieces) if p in starts or p in _START_ARTICLES]
+        positions = list(compress(range(n), map(_starter(gaz).__contains__, pieces)))
     else:
         positions = [k for k, p in enumerate(pieces) if flags[k][_LOWER] != 1 or p in _START_ARTICLES]
 
@@ -238,10 +248,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         f = flags[j]
         if f[_TITLE] == 1 or f[_UPPER] == 1:
             return True
-        return f[_LOWER] != 1 and strings[arr[j][1] & _MASK][:1].isupper()  # "Qa'im"
+        return f[_LOWER] != 1 and strings[orths[j] & _MASK][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
-        return strings[arr[j][1] & _MASK].lower()
+        return strings[orths[j] & _MASK].lower()
 
     def latin(j: int) -> bool:
         return lang != "ar" or flags[j][_ASCII] == 1
@@ -258,7 +268,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in gz.LATIN_ARTICLES:
                 first = j
-        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][2] == 1
+        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or sent[i] == 1
                                             or flags[i][_LOWER] == 1
                                             or not pieces[i].isalpha()
                                             or pieces[i] in gz.LATIN_ARTICLES):
@@ -277,7 +287,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 j += 1
                 continue
             f = flags[j]
-            if f[_PUNCT] or f[_SPACE] or (count and arr[j][2] == 1):
+            if f[_PUNCT] or f[_SPACE] or (count and sent[j] == 1):
                 break
             if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
                     not p.isdigit() and not upper(j))):
@@ -292,11 +302,11 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             if hit is not None:
                 best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
         fuzzy = False
-        if best is None and english and first == i and i > 0 and arr[i][2] != 1:
+        if best is None and english and first == i and i > 0 and sent[i] != 1:
             best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
             fuzzy = best is not None
         elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
-                and arr[i][2] != 1 and i + 1 < n and upper(i + 1):
+                and sent[i] != 1 and i + 1 < n and upper(i + 1):
             # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
             # spelling variant of the whole capitalised name (Tall Tamr)
             longer = _skeleton_match(gaz, pieces, flags, i, upper, lower)
@@ -306,7 +316,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i += 1
             continue
         end, hits, key, words = best
-        if english and end - first == 1 and _acronym(strings[arr[first][1] & _MASK]):
+        if english and end - first == 1 and _acronym(strings[orths[first] & _MASK]):
             # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
             hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
             if not hits:
@@ -318,15 +328,15 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
-            lang == "ar" and _locative_clitic(strings[arr[first][1] & _MASK]))
+            lang == "ar" and _locative_clitic(strings[orths[first] & _MASK]))
         if fuzzy and not cued:
             i = end
             continue
         # "قرية X شمال العاصمة دمشق", "X, 20 km north of Y": Y is the reference point
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
-            arr[t][2] == 1 for t in range(out[-1].end_tok, i + 1))
+            sent[t] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[arr[i][1] & _MASK] if end - i == 1 else "", doc[i].idx))
+                            strings[orths[i] & _MASK] if end - i == 1 else "", doc[i].idx))
         i = end
     return out
 
@@ -420,6 +430,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     starts = [m.start_tok for m in mentions]
 
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
+    far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def context(k: int) -> _Context:
         m = mentions[k]
@@ -427,9 +438,13 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
         near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
         near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
-        # units named by some other name (a mention is no context for itself)
-        far1 = all1 - {a for a in by_key1[m.key] if a1_count[a] == 1}
-        far2 = all2 - {a for a in by_key2[m.key] if a2_count[a] == 1}
+        # units named by some other name (a mention is no context for itself); the same for
+        # every mention of a name
+        far = far_of.get(m.key)
+        if far is None:
+            far = far_of[m.key] = (all1 - {a for a in by_key1[m.key] if a1_count[a] == 1},
+                                   all2 - {a for a in by_key2[m.key] if a2_count[a] == 1})
+        far1, far2 = far
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):

@@ -17,6 +17,8 @@ import functools
 import io
 import re
 from dataclasses import dataclass, replace
+from itertools import compress
+from operator import itemgetter
 from importlib import resources
 
 import numpy
@@ -24,6 +26,7 @@ from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
+from .nlp import text_of
 from .normalise import normalise
 from .records import Trigger
 
@@ -346,6 +349,9 @@ CACHE_LIMIT = 200_000
 MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: multiplication wraps, stays one-to-one
 
 
+_TEXT, _NORM, _BOUNDARY, _CUE_START = (itemgetter(k) for k in (1, 2, 3, 4))  # fields of a token's info
+
+
 def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
     """What matching and modality need of each token, memoised (news repeats words); ``rows``
     is the Doc's attribute array with ORTH and NORM as its first two columns."""
@@ -367,17 +373,17 @@ def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
     return out
 
 
-def _view(doc: Doc, rows=None, infos=None) -> _View:
-    """The attribute arrays of ``doc`` that matching and modality read (``rows`` and ``infos``:
-    the arrays find_triggers already read)."""
+def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
+    """The attribute arrays of ``doc`` that matching and modality read (``rows``, ``infos`` and
+    ``norms``: what find_triggers already read)."""
     lang = doc.lang_
     if rows is None:
         rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
     if infos is None:
         infos = _token_info(doc, lang, rows)
-    texts = [i[1] for i in infos]
-    # doc.text would build a Token object per token; the words and their spaces give the same.
-    text = "".join([w + " " if sp else w for w, sp in zip(texts, rows[:, 5].tolist())])
+    texts = list(map(_TEXT, infos))
+    # doc.text would build a Token object per token: the pipeline's Doc keeps its input text
+    text = text_of(doc)
     n = len(infos)
     starts = numpy.flatnonzero(rows[:, 4] == 1).tolist()
     if not starts or starts[0] != 0:
@@ -388,9 +394,9 @@ def _view(doc: Doc, rows=None, infos=None) -> _View:
         lo, hi = bounds[k], bounds[k + 1]
         sent_lo[lo:hi] = [lo] * (hi - lo)
         sent_hi[lo:hi] = [hi] * (hi - lo)
-    view = _View(lang, text, texts, [i[2] for i in infos], rows[:, 2].tolist(),
-                 [bool(p) for p in rows[:, 3].tolist()], [i[3] for i in infos], sent_lo, sent_hi,
-                 [k for k, i in enumerate(infos) if i[4]], [])
+    view = _View(lang, text, texts, norms if norms is not None else list(map(_NORM, infos)),
+                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), list(map(_BOUNDARY, infos)),
+                 sent_lo, sent_hi, list(compress(range(n), map(_CUE_START, infos))), [])
     view.hidden = _related_spans(text) + _chrome_spans(view)
     return view
 
@@ -420,10 +426,11 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         return []
     rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
     infos = _token_info(doc, lang, rows)
-    found = _matches([i[2] for i in infos], lang)
+    norms = list(map(_NORM, infos))
+    found = _matches(norms, lang)
     if not found:
         return []
-    view = _view(doc, rows, infos)
+    view = _view(doc, rows, infos, norms)
     text, norms = view.text, view.norms
     # ACLED label prefixes ("Looting:") count only at the start of a text.
     found = [m for m in found if "label" not in m[2].flags or not text[:view.idx[m[0]]].strip()]
@@ -591,8 +598,24 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     return "asserted"
 
 
-def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
+# Per cue index, word -> the cues that may start at the word: modality asks again for the same
+# words in every clause. Kept with its index (a rebuilt index gets a fresh memo); bounded like
+# the token cache.
+_STARTING: dict[int, tuple[dict, dict[str, tuple[tuple[int, Cue], ...]]]] = {}
+
+
+def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> tuple[tuple[int, Cue], ...]:
     """Cues that may start at ``word``: by the word itself or by a placeholder it fills."""
+    held = _STARTING.get(id(index))
+    if held is None or held[0] is not index or len(held[1]) >= CACHE_LIMIT:
+        held = _STARTING[id(index)] = (index, {})
+    found = held[1].get(word)
+    if found is None:
+        found = held[1][word] = tuple(_starting(index, word))
+    return found
+
+
+def _starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
     found = list(index.get(word, ()))
     word = word.rstrip(".,،")
     if word.isdigit():
