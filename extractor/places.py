@@ -26,7 +26,7 @@ from itertools import compress
 from dataclasses import dataclass, replace
 
 import numpy as np
-from spacy.attrs import NORM, ORTH, SENT_START
+from spacy.attrs import IDX, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
@@ -222,8 +222,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
     # One list per column: a list per token row cost more than the columns' reads.
-    arr = doc.to_array([NORM, ORTH, SENT_START]).view(np.int64)
-    norm_ids, orths, sent = arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist()
+    arr = doc.to_array([NORM, ORTH, SENT_START, IDX]).view(np.int64)
+    norm_ids, orths, sent, offsets = (arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
+                                      arr[:, 3].tolist())
     flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
@@ -336,7 +337,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
             sent[t] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[orths[i] & _MASK] if end - i == 1 else "", doc[i].idx))
+                            strings[orths[i] & _MASK] if end - i == 1 else "", offsets[i]))
         i = end
     return out
 
@@ -366,15 +367,28 @@ _DIRECTIONS = frozenset(gz.key_of_words([normalise(w)]) for w in (
     "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "km", "kilometres", "kilometers"))
 
 
+# (language, up to 5 pieces before a name, 2 after it) -> what _cues says: the same few words
+# surround names in every text. Bounded.
+_CUES_MEMO: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, bool, bool, bool]] = {}
+
+
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
     """(kind a cue asks for, a "near" cue, any cue at all, a direction cue "north of") around
     pieces[start:end]."""
+    key = (lang, tuple(pieces[max(0, start - 5):start]), tuple(pieces[end:end + 2]))
+    hit = _CUES_MEMO.get(key)
+    if hit is None:
+        if len(_CUES_MEMO) >= 200_000:
+            _CUES_MEMO.clear()
+        hit = _CUES_MEMO[key] = _cues_around(lang, key[1], list(key[2]))
+    return hit
+
+
+def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
-    before = [p for p in pieces[max(0, start - 5):start]
-              if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
+    before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
     if before and before[-1] in _TITLE_WORDS:
         before.pop()
-    after = pieces[end:end + 2]
     if lang == "ar" and before:
         before[-1] = _ar_cue_reading(before[-1])
     found: list[Cue] = []
@@ -428,6 +442,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     a1_count = Counter(a for s in by_key1.values() for a in s)
     a2_count = Counter(a for s in by_key2.values() for a in s)
     starts = [m.start_tok for m in mentions]
+    keys = [m.key for m in mentions]
 
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
     far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
@@ -436,8 +451,12 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         m = mentions[k]
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
-        near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
+        near1: set[str] = set()
+        near2: set[str] = set()
+        for j in range(lo, hi):
+            if keys[j] != m.key:
+                near1 |= a1_sets[j]
+                near2 |= a2_sets[j]
         # units named by some other name (a mention is no context for itself); the same for
         # every mention of a name
         far = far_of.get(m.key)
@@ -455,7 +474,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
-        return _Context(near1, far1, near2, far2, frozenset(container))
+        return _Context(frozenset(near1), far1, frozenset(near2), far2, frozenset(container))
 
     # a country name has nothing to choose (the commonest mention): no context needed
     contexts = [_NO_CONTEXT if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country"
@@ -630,8 +649,14 @@ def _neighbourhood(doc: Doc, m: _Mention) -> bool:
     before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
     # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
     first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
-    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE \
+    return after in _NEIGHBOURHOOD_AFTER or _normalised(before) in _NEIGHBOURHOOD_BEFORE \
         or first in _NEIGHBOURHOOD_BEFORE
+
+
+@functools.lru_cache(maxsize=50_000)
+def _normalised(word: str) -> str:
+    """:func:`normalise`, memoised: the words before names recur in every text."""
+    return normalise(word)
 
 
 def _codable(gaz: Gazetteer, idx: int | None) -> bool:
