@@ -426,13 +426,15 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
              hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
     named: Counter[str] = Counter()
-    a1_sets: list[set[str]] = []
-    a2_sets: list[set[str]] = []
+    a1_sets: list[frozenset[str]] = []
+    a2_sets: list[frozenset[str]] = []
+    one_country: list[bool] = []
     for m in mentions:
-        named.update({ents[c][CC] for c in m.candidates if ents[c][KIND] == "country"})
-        a1_sets.append({ents[c][A1] for c in m.candidates if ents[c][KIND] == "admin1"})
-        a2_sets.append({f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in m.candidates
-                        if ents[c][KIND] == "admin2"})
+        countries, a1s, a2s, single = _units(gaz, m.candidates)
+        named.update(countries)
+        a1_sets.append(a1s)
+        a2_sets.append(a2s)
+        one_country.append(single)
     # a name repeated is no context for itself ("Athens ... Athens" must not find Athens County)
     by_key1: dict[str, set[str]] = defaultdict(set)
     by_key2: dict[str, set[str]] = defaultdict(set)
@@ -481,9 +483,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 else context(k) for k, m in enumerate(mentions)]
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
-    # A name whose candidates all lie in one country is chosen the same way whatever the
-    # countries' shares: the second round only relabels it.
-    one_country = [len({ents[c][CC] for c in m.candidates}) == 1 for m in mentions]
+    # A name whose candidates all lie in one country (one_country) is chosen the same way
+    # whatever the countries' shares: the second round only relabels it.
     for _round in range(2):
         share = _country_share(ents, mentions, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
@@ -520,6 +521,25 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                             geo_precision=max(2, place.geo_precision or 2))
         out.append(place)
     return out
+
+
+def _units(gaz: Gazetteer, candidates: tuple[int, ...]
+           ) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    """Of a name's candidates: the countries among them, the provinces (admin1 codes) and the
+    districts ("A1|admin2") among them, and whether all lie in one country (cached per name:
+    the same names recur in every text)."""
+    hit = gaz.unit_cache.get(candidates)
+    if hit is None:
+        ents = gaz.entries
+        if len(gaz.unit_cache) > 200_000:
+            gaz.unit_cache.clear()
+        hit = gaz.unit_cache[candidates] = (
+            frozenset(ents[c][CC] for c in candidates if ents[c][KIND] == "country"),
+            frozenset(ents[c][A1] for c in candidates if ents[c][KIND] == "admin1"),
+            frozenset(f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in candidates
+                      if ents[c][KIND] == "admin2"),
+            len({ents[c][CC] for c in candidates}) == 1)
+    return hit
 
 
 _SMALL_PLACE = 50_000

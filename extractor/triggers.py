@@ -404,8 +404,9 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
 def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
     out = []
-    for i, norm in enumerate(norms):
-        for entry, steps in index.get(norm, ()):
+    heads = list(map(index.get, norms))  # one C-level pass; a pattern starts at few tokens
+    for i in compress(range(len(norms)), heads):
+        for entry, steps in heads[i]:
             end = _match_at(norms, i, steps)
             if end > i:
                 out.append((i, end, entry))
@@ -473,7 +474,7 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
         lines.append((pos, line))
         pos += len(line) + 1
     for k, (start, line) in enumerate(lines):
-        if len(line) > 40 or normalise(line).strip(" :.-") not in RELATED_MARKERS:
+        if len(line) > 40 or not _related_marker(line):
             continue
         end = start + len(line)
         taken = 0
@@ -487,6 +488,12 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
             taken += 1
         spans.append((start, end))
     return spans
+
+
+@functools.lru_cache(maxsize=20_000)
+def _related_marker(line: str) -> bool:
+    """Is this short line a "related news" marker (memoised: headings and bylines recur)?"""
+    return normalise(line).strip(" :.-") in RELATED_MARKERS
 
 
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
