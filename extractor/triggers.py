@@ -554,7 +554,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     lang = view.lang
     hidden = view.hidden if related is None else related
     char = view.idx[start]
-    if any(a <= char < b for a, b in hidden):
+    if hidden and any(a <= char < b for a, b in hidden):
         return "related-news"
     texts, norms, boundary = view.texts, view.norms, view.boundary
     s_lo, s_hi = view.sent_lo[start], view.sent_hi[start]
