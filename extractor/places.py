@@ -260,6 +260,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         return lang != "ar" or flags[j][_ASCII] == 1
 
     index_get = gaz.index.get
+    articles = gz.LATIN_ARTICLES  # a local: read for most tokens of a walk
     out: list[_Mention] = []
     i = 0
     for pos in positions:
@@ -269,12 +270,12 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         if pieces[i] in _START_ARTICLES and i + 1 < n:
             # "al-Shura" / "Al Qaim": the article may begin the span
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
-            if j < n and pieces[j] not in gz.LATIN_ARTICLES:
+            if j < n and pieces[j] not in articles:
                 first = j
         if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or sent[i] == 1
                                             or flags[i][_LOWER] == 1
                                             or not pieces[i].isalpha()
-                                            or pieces[i] in gz.LATIN_ARTICLES):
+                                            or pieces[i] in articles):
             i += 1  # the common case, decided without touching the token's text
             continue
         english = latin(first)
@@ -297,7 +298,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 break  # "War In": an English function word never continues a name
             count += 1
             j += 1
-            if p in gz.LATIN_ARTICLES:
+            if p in articles:
                 continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
             key += p
             words += 1
