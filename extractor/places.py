@@ -434,7 +434,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     one_country: list[bool] = []
     for m in mentions:
         countries, a1s, a2s, single = _units(gaz, m.candidates)
-        named.update(countries)
+        if countries:  # most names are no country: Counter.update is Python code
+            named.update(countries)
         a1_sets.append(a1s)
         a2_sets.append(a2s)
         one_country.append(single)
