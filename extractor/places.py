@@ -860,11 +860,12 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             s, why = s + 4.0, "admin1 named nearby"
         elif e[KIND] != "admin1" and e[A1] in ctx.far_a1:
             s, why = s + 2.0, "admin1 named in the text"
-        a2 = f"{e[A1]}|{e[ADMIN2]}"
-        if e[KIND] == "city" and a2 in ctx.near_a2:
-            s, why = s + 3.0, "admin2 named nearby"
-        elif e[KIND] == "city" and a2 in ctx.far_a2:
-            s += 1.0
+        if e[KIND] == "city" and (ctx.near_a2 or ctx.far_a2):  # the key only when it can count
+            a2 = f"{e[A1]}|{e[ADMIN2]}"
+            if a2 in ctx.near_a2:
+                s, why = s + 3.0, "admin2 named nearby"
+            elif a2 in ctx.far_a2:
+                s += 1.0
         if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
                        or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
             s, why = s + 3.0, f"cue word asks for {m.want}"

@@ -584,10 +584,10 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
         words = norms[first:last_]
         for pos in cue_at[bisect.bisect_left(cue_at, first):bisect.bisect_left(cue_at, last_)]:
             i = pos - first
-            for order, cue in _cues_starting(index, words[i]):
+            for order, cue in _cues_starting(index, words[i], side):  # only cues this side takes
                 if best is not None and order >= best[0]:
                     continue
-                if cue.scope not in SIDE_SCOPES[side] or (cue.scope == "topic" and crowd):
+                if cue.scope == "topic" and crowd:
                     continue
                 if cue.scope == "next" and i >= NEXT_REACH:
                     continue
@@ -605,20 +605,25 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     return "asserted"
 
 
-# Per cue index, word -> the cues that may start at the word: modality asks again for the same
-# words in every clause. Kept with its index (a rebuilt index gets a fresh memo); bounded like
-# the token cache.
-_STARTING: dict[int, tuple[dict, dict[str, tuple[tuple[int, Cue], ...]]]] = {}
+# Per cue index, (word, side) -> the cues that may start at the word (of those whose scope the
+# side takes, when one is given): modality asks again for the same words in every clause. Kept
+# with its index (a rebuilt index gets a fresh memo); bounded like the token cache.
+_STARTING: dict[int, tuple[dict, dict[tuple[str, str], tuple[tuple[int, Cue], ...]]]] = {}
 
 
-def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> tuple[tuple[int, Cue], ...]:
-    """Cues that may start at ``word``: by the word itself or by a placeholder it fills."""
+def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str, side: str = ""
+                   ) -> tuple[tuple[int, Cue], ...]:
+    """Cues that may start at ``word``: by the word itself or by a placeholder it fills; with
+    ``side`` ("before", "after", "sentence"), only those whose scope that side takes."""
     held = _STARTING.get(id(index))
     if held is None or held[0] is not index or len(held[1]) >= CACHE_LIMIT:
         held = _STARTING[id(index)] = (index, {})
-    found = held[1].get(word)
+    found = held[1].get((word, side))
     if found is None:
-        found = held[1][word] = tuple(_starting(index, word))
+        found = _starting(index, word)
+        if side:
+            found = [c for c in found if c[1].scope in SIDE_SCOPES[side]]
+        found = held[1][(word, side)] = tuple(found)
     return found
 
 
