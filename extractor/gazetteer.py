@@ -733,6 +733,10 @@ class Gazetteer:
         self.score_cache: dict[tuple, tuple] = {}
         # token ORTH hash -> (capitalised, lower-case text, Latin first letter) (places._match)
         self.orth_cache: dict[int, tuple[bool, str, bool]] = {}
+        # candidates -> their countries, provinces, districts, one country? (places._resolve)
+        self.unit_cache: dict[tuple[int, ...], tuple] = {}
+        # start keys plus the articles a match may begin on (filled by places._match)
+        self.match_starts: frozenset[str] | None = None
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

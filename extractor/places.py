@@ -22,10 +22,12 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import compress
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import NORM, ORTH, SENT_START
+from spacy.attrs import IDX, NORM, ORTH, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
@@ -66,8 +68,10 @@ class Cue:
     effect: str
 
 
-@dataclass(frozen=True)
-class _Mention:
+class _Mention(NamedTuple):
+    """A gazetteer name found in the text (a named tuple: made ~47 times per Arabic article,
+    4x cheaper than a frozen dataclass)."""
+
     start_tok: int
     end_tok: int
     candidates: tuple[int, ...]
@@ -147,8 +151,7 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
     cache = _FLAGS.setdefault(lang, {})
     if len(cache) > 500_000:
         cache.clear()
-    get = cache.get
-    flags = [get(o) for o in orths]
+    flags = list(map(cache.get, orths))
     if None in flags:
         vocab = doc.vocab
         for k, o in enumerate(orths):
@@ -157,6 +160,14 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
                 flags[k] = cache[o] = (int(lex.is_punct), int(lex.is_space), int(lex.is_title),
                                        int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower))
     return flags
+
+
+def _starter(gaz: Gazetteer) -> frozenset[str]:
+    """The pieces an Arabic match may begin on: a name's first word or an article (one set per
+    gazetteer, so the start positions are found in one C-level pass)."""
+    if gaz.match_starts is None:
+        gaz.match_starts = frozenset(gaz.start_keys) | _START_ARTICLES
+    return gaz.match_starts
 
 
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
@@ -211,25 +222,27 @@ def _locative_clitic(text: str) -> bool:
 def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     """Longest gazetteer names over the token norms, left to right."""
     starts = gaz.start_keys
-    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below
-    arr = doc.to_array([NORM, ORTH, SENT_START]).view(np.int64).tolist()
-    flags = _word_flags(doc, [row[1] for row in arr], lang)
+    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
+    # One list per column: a list per token row cost more than the columns' reads.
+    arr = doc.to_array([NORM, ORTH, SENT_START, IDX]).view(np.int64)
+    norm_ids, orths, sent, offsets = (arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
+                                      arr[:, 3].tolist())
+    flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
     if len(cache) > 500_000:
         cache.clear()
-    get = cache.get
-    pieces = [get(row[0]) for row in arr]
+    pieces = list(map(cache.get, norm_ids))
     if None in pieces:  # words not seen before (rare once warm)
-        for k, row in enumerate(arr):
+        for k, h in enumerate(norm_ids):
             if pieces[k] is None:
-                pieces[k] = cache[row[0]] = _piece_of(strings[row[0] & _MASK], lang, starts)
+                pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name
     # (or a spelling variant), an article "al-" being the exception.
     if lang == "ar":
-        positions = [k for k, p in enumerate(pieces) if p in starts or p in _START_ARTICLES]
+        positions = list(compress(range(n), map(_starter(gaz).__contains__, pieces)))
     else:
         positions = [k for k, p in enumerate(pieces) if flags[k][_LOWER] != 1 or p in _START_ARTICLES]
 
@@ -238,15 +251,16 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         f = flags[j]
         if f[_TITLE] == 1 or f[_UPPER] == 1:
             return True
-        return f[_LOWER] != 1 and strings[arr[j][1] & _MASK][:1].isupper()  # "Qa'im"
+        return f[_LOWER] != 1 and strings[orths[j] & _MASK][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
-        return strings[arr[j][1] & _MASK].lower()
+        return strings[orths[j] & _MASK].lower()
 
     def latin(j: int) -> bool:
         return lang != "ar" or flags[j][_ASCII] == 1
 
     index_get = gaz.index.get
+    articles = gz.LATIN_ARTICLES  # a local: read for most tokens of a walk
     out: list[_Mention] = []
     i = 0
     for pos in positions:
@@ -256,12 +270,12 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         if pieces[i] in _START_ARTICLES and i + 1 < n:
             # "al-Shura" / "Al Qaim": the article may begin the span
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
-            if j < n and pieces[j] not in gz.LATIN_ARTICLES:
+            if j < n and pieces[j] not in articles:
                 first = j
-        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or arr[i][2] == 1
+        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or sent[i] == 1
                                             or flags[i][_LOWER] == 1
                                             or not pieces[i].isalpha()
-                                            or pieces[i] in gz.LATIN_ARTICLES):
+                                            or pieces[i] in articles):
             i += 1  # the common case, decided without touching the token's text
             continue
         english = latin(first)
@@ -277,14 +291,14 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 j += 1
                 continue
             f = flags[j]
-            if f[_PUNCT] or f[_SPACE] or (count and arr[j][2] == 1):
+            if f[_PUNCT] or f[_SPACE] or (count and sent[j] == 1):
                 break
             if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
                     not p.isdigit() and not upper(j))):
                 break  # "War In": an English function word never continues a name
             count += 1
             j += 1
-            if p in gz.LATIN_ARTICLES:
+            if p in articles:
                 continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
             key += p
             words += 1
@@ -292,11 +306,11 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             if hit is not None:
                 best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
         fuzzy = False
-        if best is None and english and first == i and i > 0 and arr[i][2] != 1:
+        if best is None and english and first == i and i > 0 and sent[i] != 1:
             best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
             fuzzy = best is not None
         elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
-                and arr[i][2] != 1 and i + 1 < n and upper(i + 1):
+                and sent[i] != 1 and i + 1 < n and upper(i + 1):
             # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
             # spelling variant of the whole capitalised name (Tall Tamr)
             longer = _skeleton_match(gaz, pieces, flags, i, upper, lower)
@@ -306,7 +320,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i += 1
             continue
         end, hits, key, words = best
-        if english and end - first == 1 and _acronym(strings[arr[first][1] & _MASK]):
+        if english and end - first == 1 and _acronym(strings[orths[first] & _MASK]):
             # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
             hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
             if not hits:
@@ -321,15 +335,15 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
-            lang == "ar" and _locative_clitic(strings[arr[first][1] & _MASK]))
+            lang == "ar" and _locative_clitic(strings[orths[first] & _MASK]))
         if fuzzy and not cued:
             i = end
             continue
         # "قرية X شمال العاصمة دمشق", "X, 20 km north of Y": Y is the reference point
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
-            arr[t][2] == 1 for t in range(out[-1].end_tok, i + 1))
+            sent[t] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[arr[i][1] & _MASK] if end - i == 1 else "", doc[i].idx))
+                            strings[orths[i] & _MASK] if end - i == 1 else "", offsets[i]))
         i = end
     return out
 
@@ -359,15 +373,28 @@ _DIRECTIONS = frozenset(gz.key_of_words([normalise(w)]) for w in (
     "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "km", "kilometres", "kilometers"))
 
 
+# (language, up to 5 pieces before a name, 2 after it) -> what _cues says: the same few words
+# surround names in every text. Bounded.
+_CUES_MEMO: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, bool, bool, bool]] = {}
+
+
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
     """(kind a cue asks for, or "not-place"; a "near" cue; any cue at all; a direction cue
     "north of") around pieces[start:end]."""
+    key = (lang, tuple(pieces[max(0, start - 5):start]), tuple(pieces[end:end + 2]))
+    hit = _CUES_MEMO.get(key)
+    if hit is None:
+        if len(_CUES_MEMO) >= 200_000:
+            _CUES_MEMO.clear()
+        hit = _CUES_MEMO[key] = _cues_around(lang, key[1], list(key[2]))
+    return hit
+
+
+def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
-    before = [p for p in pieces[max(0, start - 5):start]
-              if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
+    before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
     if before and before[-1] in _TITLE_WORDS:
         before.pop()
-    after = pieces[end:end + 2]
     if lang == "ar" and before:
         before[-1] = _ar_cue_reading(before[-1])
     found: list[Cue] = []
@@ -405,13 +432,16 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
              hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
     named: Counter[str] = Counter()
-    a1_sets: list[set[str]] = []
-    a2_sets: list[set[str]] = []
+    a1_sets: list[frozenset[str]] = []
+    a2_sets: list[frozenset[str]] = []
+    one_country: list[bool] = []
     for m in mentions:
-        named.update({ents[c][CC] for c in m.candidates if ents[c][KIND] == "country"})
-        a1_sets.append({ents[c][A1] for c in m.candidates if ents[c][KIND] == "admin1"})
-        a2_sets.append({f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in m.candidates
-                        if ents[c][KIND] == "admin2"})
+        countries, a1s, a2s, single = _units(gaz, m.candidates)
+        if countries:  # most names are no country: Counter.update is Python code
+            named.update(countries)
+        a1_sets.append(a1s)
+        a2_sets.append(a2s)
+        one_country.append(single)
     # a name repeated is no context for itself ("Athens ... Athens" must not find Athens County)
     by_key1: dict[str, set[str]] = defaultdict(set)
     by_key2: dict[str, set[str]] = defaultdict(set)
@@ -421,18 +451,28 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     a1_count = Counter(a for s in by_key1.values() for a in s)
     a2_count = Counter(a for s in by_key2.values() for a in s)
     starts = [m.start_tok for m in mentions]
+    keys = [m.key for m in mentions]
 
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
+    far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     def context(k: int) -> _Context:
         m = mentions[k]
         lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
         hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1 = frozenset().union(*(a1_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
-        near2 = frozenset().union(*(a2_sets[j] for j in range(lo, hi) if mentions[j].key != m.key))
-        # units named by some other name (a mention is no context for itself)
-        far1 = all1 - {a for a in by_key1[m.key] if a1_count[a] == 1}
-        far2 = all2 - {a for a in by_key2[m.key] if a2_count[a] == 1}
+        near1: set[str] = set()
+        near2: set[str] = set()
+        for j in range(lo, hi):
+            if keys[j] != m.key:
+                near1 |= a1_sets[j]
+                near2 |= a2_sets[j]
+        # units named by some other name (a mention is no context for itself); the same for
+        # every mention of a name
+        far = far_of.get(m.key)
+        if far is None:
+            far = far_of[m.key] = (all1 - {a for a in by_key1[m.key] if a1_count[a] == 1},
+                                   all2 - {a for a in by_key2[m.key] if a2_count[a] == 1})
+        far1, far2 = far
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -443,16 +483,15 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
-        return _Context(near1, far1, near2, far2, frozenset(container))
+        return _Context(frozenset(near1), far1, frozenset(near2), far2, frozenset(container))
 
     # a country name has nothing to choose (the commonest mention): no context needed
     contexts = [_NO_CONTEXT if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country"
                 else context(k) for k, m in enumerate(mentions)]
     choice: list[int | None] = [None] * len(mentions)
     results: list[tuple[int | None, str, str]] = []
-    # A name whose candidates all lie in one country is chosen the same way whatever the
-    # countries' shares: the second round only relabels it.
-    one_country = [len({ents[c][CC] for c in m.candidates}) == 1 for m in mentions]
+    # A name whose candidates all lie in one country (one_country) is chosen the same way
+    # whatever the countries' shares: the second round only relabels it.
     for _round in range(2):
         share = _country_share(ents, mentions, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
@@ -490,6 +529,25 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                             geo_precision=max(2, place.geo_precision or 2))
         out.append(place)
     return out
+
+
+def _units(gaz: Gazetteer, candidates: tuple[int, ...]
+           ) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    """Of a name's candidates: the countries among them, the provinces (admin1 codes) and the
+    districts ("A1|admin2") among them, and whether all lie in one country (cached per name:
+    the same names recur in every text)."""
+    hit = gaz.unit_cache.get(candidates)
+    if hit is None:
+        ents = gaz.entries
+        if len(gaz.unit_cache) > 200_000:
+            gaz.unit_cache.clear()
+        hit = gaz.unit_cache[candidates] = (
+            frozenset(ents[c][CC] for c in candidates if ents[c][KIND] == "country"),
+            frozenset(ents[c][A1] for c in candidates if ents[c][KIND] == "admin1"),
+            frozenset(f"{ents[c][A1]}|{ents[c][ADMIN2]}" for c in candidates
+                      if ents[c][KIND] == "admin2"),
+            len({ents[c][CC] for c in candidates}) == 1)
+    return hit
 
 
 _SMALL_PLACE = 50_000
@@ -646,8 +704,14 @@ def _neighbourhood(doc: Doc, m: _Mention) -> bool:
     before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
     # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
     first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
-    return after in _NEIGHBOURHOOD_AFTER or normalise(before) in _NEIGHBOURHOOD_BEFORE \
+    return after in _NEIGHBOURHOOD_AFTER or _normalised(before) in _NEIGHBOURHOOD_BEFORE \
         or first in _NEIGHBOURHOOD_BEFORE
+
+
+@functools.lru_cache(maxsize=50_000)
+def _normalised(word: str) -> str:
+    """:func:`normalise`, memoised: the words before names recur in every text."""
+    return normalise(word)
 
 
 def _codable(gaz: Gazetteer, idx: int | None) -> bool:
@@ -827,11 +891,12 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             s, why = s + 4.0, "admin1 named nearby"
         elif e[KIND] != "admin1" and e[A1] in ctx.far_a1:
             s, why = s + 2.0, "admin1 named in the text"
-        a2 = f"{e[A1]}|{e[ADMIN2]}"
-        if e[KIND] == "city" and a2 in ctx.near_a2:
-            s, why = s + 3.0, "admin2 named nearby"
-        elif e[KIND] == "city" and a2 in ctx.far_a2:
-            s += 1.0
+        if e[KIND] == "city" and (ctx.near_a2 or ctx.far_a2):  # the key only when it can count
+            a2 = f"{e[A1]}|{e[ADMIN2]}"
+            if a2 in ctx.near_a2:
+                s, why = s + 3.0, "admin2 named nearby"
+            elif a2 in ctx.far_a2:
+                s += 1.0
         if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
                        or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
             s, why = s + 3.0, f"cue word asks for {m.want}"

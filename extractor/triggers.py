@@ -17,6 +17,8 @@ import functools
 import io
 import re
 from dataclasses import dataclass, replace
+from itertools import compress
+from operator import itemgetter
 from importlib import resources
 
 import numpy
@@ -24,6 +26,7 @@ from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
+from .nlp import text_of
 from .normalise import normalise
 from .records import Trigger
 
@@ -349,6 +352,9 @@ CACHE_LIMIT = 200_000
 MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: multiplication wraps, stays one-to-one
 
 
+_TEXT, _NORM, _BOUNDARY, _CUE_START = (itemgetter(k) for k in (1, 2, 3, 4))  # fields of a token's info
+
+
 def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
     """What matching and modality need of each token, memoised (news repeats words); ``rows``
     is the Doc's attribute array with ORTH and NORM as its first two columns."""
@@ -370,17 +376,17 @@ def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
     return out
 
 
-def _view(doc: Doc, rows=None, infos=None) -> _View:
-    """The attribute arrays of ``doc`` that matching and modality read (``rows`` and ``infos``:
-    the arrays find_triggers already read)."""
+def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
+    """The attribute arrays of ``doc`` that matching and modality read (``rows``, ``infos`` and
+    ``norms``: what find_triggers already read)."""
     lang = doc.lang_
     if rows is None:
         rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
     if infos is None:
         infos = _token_info(doc, lang, rows)
-    texts = [i[1] for i in infos]
-    # doc.text would build a Token object per token; the words and their spaces give the same.
-    text = "".join([w + " " if sp else w for w, sp in zip(texts, rows[:, 5].tolist())])
+    texts = list(map(_TEXT, infos))
+    # doc.text would build a Token object per token: the pipeline's Doc keeps its input text
+    text = text_of(doc)
     n = len(infos)
     starts = numpy.flatnonzero(rows[:, 4] == 1).tolist()
     if not starts or starts[0] != 0:
@@ -391,9 +397,9 @@ def _view(doc: Doc, rows=None, infos=None) -> _View:
         lo, hi = bounds[k], bounds[k + 1]
         sent_lo[lo:hi] = [lo] * (hi - lo)
         sent_hi[lo:hi] = [hi] * (hi - lo)
-    view = _View(lang, text, texts, [i[2] for i in infos], rows[:, 2].tolist(),
-                 [bool(p) for p in rows[:, 3].tolist()], [i[3] for i in infos], sent_lo, sent_hi,
-                 [k for k, i in enumerate(infos) if i[4]], [])
+    view = _View(lang, text, texts, norms if norms is not None else list(map(_NORM, infos)),
+                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), list(map(_BOUNDARY, infos)),
+                 sent_lo, sent_hi, list(compress(range(n), map(_CUE_START, infos))), [])
     view.hidden = _related_spans(text) + _chrome_spans(view)
     return view
 
@@ -401,8 +407,9 @@ def _view(doc: Doc, rows=None, infos=None) -> _View:
 def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
     out = []
-    for i, norm in enumerate(norms):
-        for entry, steps in index.get(norm, ()):
+    heads = list(map(index.get, norms))  # one C-level pass; a pattern starts at few tokens
+    for i in compress(range(len(norms)), heads):
+        for entry, steps in heads[i]:
             end = _match_at(norms, i, steps)
             if end > i:
                 out.append((i, end, entry))
@@ -423,10 +430,11 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         return []
     rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
     infos = _token_info(doc, lang, rows)
-    found = _matches([i[2] for i in infos], lang)
+    norms = list(map(_NORM, infos))
+    found = _matches(norms, lang)
     if not found:
         return []
-    view = _view(doc, rows, infos)
+    view = _view(doc, rows, infos, norms)
     text, norms = view.text, view.norms
     # ACLED label prefixes ("Looting:") count only at the start of a text.
     found = [m for m in found if "label" not in m[2].flags or not text[:view.idx[m[0]]].strip()]
@@ -469,7 +477,7 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
         lines.append((pos, line))
         pos += len(line) + 1
     for k, (start, line) in enumerate(lines):
-        if len(line) > 40 or normalise(line).strip(" :.-") not in RELATED_MARKERS:
+        if len(line) > 40 or not _related_marker(line):
             continue
         end = start + len(line)
         taken = 0
@@ -483,6 +491,12 @@ def _related_spans(text: str) -> list[tuple[int, int]]:
             taken += 1
         spans.append((start, end))
     return spans
+
+
+@functools.lru_cache(maxsize=20_000)
+def _related_marker(line: str) -> bool:
+    """Is this short line a "related news" marker (memoised: headings and bylines recur)?"""
+    return normalise(line).strip(" :.-") in RELATED_MARKERS
 
 
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
@@ -543,7 +557,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     lang = view.lang
     hidden = view.hidden if related is None else related
     char = view.idx[start]
-    if any(a <= char < b for a, b in hidden):
+    if hidden and any(a <= char < b for a, b in hidden):
         return "related-news"
     texts, norms, boundary = view.texts, view.norms, view.boundary
     s_lo, s_hi = view.sent_lo[start], view.sent_hi[start]
@@ -573,10 +587,10 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
         words = norms[first:last_]
         for pos in cue_at[bisect.bisect_left(cue_at, first):bisect.bisect_left(cue_at, last_)]:
             i = pos - first
-            for order, cue in _cues_starting(index, words[i]):
+            for order, cue in _cues_starting(index, words[i], side):  # only cues this side takes
                 if best is not None and order >= best[0]:
                     continue
-                if cue.scope not in SIDE_SCOPES[side] or (cue.scope == "topic" and crowd):
+                if cue.scope == "topic" and crowd:
                     continue
                 if cue.scope == "next" and i >= NEXT_REACH:
                     continue
@@ -594,8 +608,29 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     return "asserted"
 
 
-def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
-    """Cues that may start at ``word``: by the word itself or by a placeholder it fills."""
+# Per cue index, (word, side) -> the cues that may start at the word (of those whose scope the
+# side takes, when one is given): modality asks again for the same words in every clause. Kept
+# with its index (a rebuilt index gets a fresh memo); bounded like the token cache.
+_STARTING: dict[int, tuple[dict, dict[tuple[str, str], tuple[tuple[int, Cue], ...]]]] = {}
+
+
+def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str, side: str = ""
+                   ) -> tuple[tuple[int, Cue], ...]:
+    """Cues that may start at ``word``: by the word itself or by a placeholder it fills; with
+    ``side`` ("before", "after", "sentence"), only those whose scope that side takes."""
+    held = _STARTING.get(id(index))
+    if held is None or held[0] is not index or len(held[1]) >= CACHE_LIMIT:
+        held = _STARTING[id(index)] = (index, {})
+    found = held[1].get((word, side))
+    if found is None:
+        found = _starting(index, word)
+        if side:
+            found = [c for c in found if c[1].scope in SIDE_SCOPES[side]]
+        found = held[1][(word, side)] = tuple(found)
+    return found
+
+
+def _starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[int, Cue]]:
     found = list(index.get(word, ()))
     word = word.rstrip(".,،")
     if word.isdigit():

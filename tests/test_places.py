@@ -552,3 +552,40 @@ def test_mission_acronyms_are_context_never_locations(pipes, gaz):
     found = find(pipes, gaz, "The OSCE SMM observed 3 explosions; a UNAMA report said so.", "en")
     assert [(p.text, p.kind, p.country, p.geo_precision) for p in found] == [
         ("OSCE SMM", "country", "Ukraine", None), ("UNAMA", "country", "Afghanistan", None)]
+
+
+# ------------------------------------------------------------------ memoised per-word data (speed)
+
+@pytest.mark.parametrize("name,countries,provinces,districts,one_country", [
+    ("Iraq", {"IQ"}, set(), set(), True),
+    ("Anbar", set(), {"IQ.01"}, set(), True),
+    ("Mosul", set(), set(), {"IQ.15|Mosul"}, True),
+    ("Tripoli", set(), {"LY.77"}, {"LB.09|Tripoli"}, False),
+])
+def test_units_of_a_name(gaz, name, countries, provinces, districts, one_country):
+    candidates = gaz.lookup(gz.name_key(name))
+    assert places._units(gaz, candidates) == (countries, provinces, districts, one_country)
+    assert places._units(gaz, candidates) is places._units(gaz, candidates)  # cached
+
+
+CACHE_TEXTS = [
+    ("ar", "قصفت القوات بلدة القائم غربي الأنبار، واشتباكات في ريف حماة ومدينة الموصل."),
+    ("ar", "هجوم في محافظة الأنبار شمال العاصمة بغداد وقرب ربيعة."),
+    ("en", "Shelling near Mosul and clashes in Anbar province, 20 km north of Baghdad."),
+    ("en", "Protests in Tripoli, Lebanon; later in Tripoli (Libya) and al-Qaim."),
+]
+
+
+def test_warm_caches_give_the_places_of_cold_ones(pipes, gaz):
+    """The memos (match pieces, start set, cue readings, units of a name) change no result."""
+    def run():
+        return [find(pipes, gaz, text, lang) for lang, text in CACHE_TEXTS]
+
+    run()
+    warm = run()
+    for cache in (gaz.piece_cache, gaz.unit_cache, gaz.score_cache, places._CUES_MEMO):
+        cache.clear()
+    gaz.match_starts = None
+    cold = run()
+    assert cold == warm
+    assert any(p.resolved for found in cold for p in found)

@@ -468,3 +468,22 @@ def test_the_crime_someone_is_accused_of_is_not_the_event(nlp, lang, text, crime
     found = triggers.find_triggers(nlp[lang](text))
     assert {t.modality for t in found if t.text == crime} == {"history"}
     assert triggers.best_type(found) is not None  # the arrest or protest itself stays coded
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("side", sorted(triggers.SIDE_SCOPES))
+def test_cues_starting_on_a_side_are_those_whose_scope_it_takes(lang, side):
+    index = triggers._cue_index(lang)
+    for word in list(index)[:200] + ["2019", "12", "march"]:
+        every = triggers._cues_starting(index, word)
+        on_side = triggers._cues_starting(index, word, side)
+        assert on_side == tuple(c for c in every if c[1].scope in triggers.SIDE_SCOPES[side])
+    assert any(triggers._cues_starting(index, w, side) for w in index)  # each side has cues
+
+
+def test_cues_starting_memo_follows_its_index():
+    cue = triggers.Cue(tokens=("x",), modality="future", scope="before")
+    one, other = {"x": [(0, cue)]}, {"x": []}
+    assert triggers._cues_starting(one, "x") == ((0, cue),)
+    assert triggers._cues_starting(other, "x") == ()
+    assert triggers._cues_starting(one, "x", "after") == ()
