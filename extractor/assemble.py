@@ -51,6 +51,7 @@ LIST_GAP = re.compile(r"\s*(?:[,،]|and|or|&|أو|و)?\s*(?:و?(?:قرية|بل�
 CIVILIANS, UNIDENTIFIED = 7, 3
 DATELINE_COST = 1000  # a dateline's place is the event's only when the text names no other
 DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
+LETTER = re.compile(r"[^\W\d_]")
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
@@ -214,7 +215,7 @@ class Assembler:
         """The capital, for a country-level strategic development ("lawmakers approved a new
         government"): the codebook's exception to "country-only events are not coded"."""
         if trig.event_type != "Strategic developments" or not any(
-                triggers_mod.NATIONAL_FLAG in t.rule for t in self.triggers_by[i]):
+                triggers_mod.has_flag(t, triggers_mod.NATIONAL_FLAG) for t in self.triggers_by[i]):
             return None
         for p in self.places_by[i]:
             if p.kind == "country" and (capital := places_mod.national_capital(p)):
@@ -223,13 +224,13 @@ class Assembler:
 
     def date_for(self, i: int, trig: Trigger, prev: Candidate | None = None
                  ) -> tuple[DateMention, str] | None:
-        own = self.dates_in(i)
+        # The start of a state ("who have held it since March", "clashes have continued since
+        # Friday") dates no event: such a sentence is dated as if it named no day.
+        own = [d for d in self.dates_in(i) if not self.is_since(d)]
         if own:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
-            # The start of a state ("who have held it since March") dates no event: last.
-            best = min(own, key=lambda d: (self.is_since(d), self.is_report_date(d),
-                                           abs(d.start - trig.start)))
+            best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
             if not self.is_report_date(best):
                 return best, "sentence"
             # Only the statement's day dates the sentence: the event may be earlier, and the
@@ -247,7 +248,7 @@ class Assembler:
             if j != i and self.dates_in(j):
                 return sorted(self.dates_in(j), key=self.is_report_date)[0], "lead"
         if self.article.published:
-            body = [d for d in self.dates if d.start >= self.body_start]
+            body = [d for d in self.dates if d.start >= self.body_start and not self.is_since(d)]
             return dates_mod.article_date(body, self.article.published), "publication"
         return None
 
@@ -277,13 +278,27 @@ class Assembler:
         """"since March", "منذ الجمعة": when a state began, not when an event happened."""
         return bool(SINCE.search(self.text, max(0, d.start - 5), d.start + 6))
 
+    def opens_body(self, start: int) -> bool:
+        """Does a mention at ``start`` open the body, as a dateline does: nothing but digits and
+        punctuation before it ("07.04.2017 ..."), only the dateline's place ("DAMASCUS, Dec 19
+        (Reuters) -"), or a publication date that does? A date in the lead's first sentence
+        ("Air strikes on Monday") is not."""
+        if not 0 <= start - self.body_start < DATELINE_REACH:
+            return False
+        before = self.text[self.body_start:start]
+        if not LETTER.search(before) or any(self.body_start <= p < start for p in self.datelines):
+            return True
+        # a stamp line repeats it: "07.04.2017(updated 1121 07.04.2017)"
+        return any(self.body_start <= d.start < start and d.date == self.article.published
+                   and not LETTER.search(self.text[self.body_start:d.start]) for d in self.dates)
+
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication
         day written at the head of the body ("07.04.2017 ...", "December 19 2016 ...")."""
         key = (d.start, d.date)  # asked again for each trigger and sentence that looks at d
         if key not in self.report_dates:
             self.report_dates[key] = (
-                d.start - self.body_start < DATELINE_REACH and d.date == self.article.published
+                d.date == self.article.published and self.opens_body(d.start)
                 or bool(REPORT_VERB.search(self.text[max(0, d.start - REPORT_REACH):d.start])))
         return self.report_dates[key]
 
@@ -528,7 +543,7 @@ class Assembler:
         offset = self.body_start
         body_start, body_end = max(0, start - offset), max(0, end - offset)
         # Known only from bodies found: the day of the finding, not of the killing (a window).
-        found = all(triggers_mod.FOUND_FLAG in t.rule for t in c.triggers)
+        found = all(triggers_mod.has_flag(t, triggers_mod.FOUND_FLAG) for t in c.triggers)
         event = Event(
             event_date=c.date.date, time_precision=max(c.date.precision, 2) if found else c.date.precision,
             event_type=etype,

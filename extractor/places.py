@@ -663,7 +663,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                         out[k] = (None, "", "not in the gazetteer under the province named "
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
-        if _neighbourhood(doc, m):
+        if _neighbourhood(doc, m, e[POP]):
             # "in Manaus, Amazonas, ... in Grande Vitoria neighborhood": a neighbourhood of the
             # city the text names, not a namesake in another province of the same country
             named_here = {a for j, a in enumerate(province_at) if j != k and a and a.split(".")[0] == e[CC]}
@@ -694,13 +694,17 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     return out, renamed
 
 
-_NEIGHBOURHOOD_AFTER = frozenset({"neighborhood", "neighbourhood", "district", "suburb", "area"})
+_NEIGHBOURHOOD_AFTER = frozenset({"neighborhood", "neighbourhood", "suburb"})
+# "X area", "X district" name a part of a city only for a small place: "the Homs area" is Homs.
+_SMALL_PART_AFTER = frozenset({"district", "area"})
 _NEIGHBOURHOOD_BEFORE = frozenset({"colonia", "barrio", "bairro", "حي", "neighborhood", "neighbourhood"})
 
 
-def _neighbourhood(doc: Doc, m: _Mention) -> bool:
+def _neighbourhood(doc: Doc, m: _Mention, population: int) -> bool:
     """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
     after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
+    if after in _SMALL_PART_AFTER and population < _SMALL_PLACE:
+        return True
     before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
     # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
     first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""

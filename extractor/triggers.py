@@ -103,8 +103,14 @@ RELATED_MAX_CHARS = 150
 # "national" marks a country-level strategic development (a government formed, a confidence vote),
 # which ACLED codes to the capital when no place inside the country is named (the assembler's rule).
 TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo", "national", "found"})
-NATIONAL_FLAG = ":national"
-FOUND_FLAG = ":found"  # bodies found: the killing's day is unknown (time_precision 2 at least)
+NATIONAL_FLAG = "national"
+FOUND_FLAG = "found"  # bodies found: the killing's day is unknown (time_precision 2 at least)
+
+
+def has_flag(trigger: Trigger, flag: str) -> bool:
+    """Does the trigger's lexicon entry carry this typing flag? (Its rule is "lang:id:flag...";
+    a substring test would also match an id such as "found-dead".)"""
+    return flag in trigger.rule.split(":")[2:]
 # ACLED records a crowd size ("[size=no report]", "[size=hundreds]") only in the notes of
 # demonstration events, so a text carrying the tag reports a crowd: its violence is a riot.
 # find_triggers marks every trigger of such a text with the ":size" rule flag.

@@ -11,6 +11,7 @@ and the place whose coordinates it took are in ``Place.how`` (and in the row's n
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -58,6 +59,7 @@ _NOT_NAMES = frozenset(normalise(w) for w in (
     "سهل", "جبل", "وادي", "طريق", "الطريق", "اوتوستراد", "الحدود", "حدود",
     "تقع", "يقع", "كانت", "كان", "تضم", "يضم", "يسكنها", "تسكنها", "يقطنها", "تحت", "قريبة",
     "نائية", "مجاورة", "محاصرة", "قريبه"))
+ARABIC = re.compile("[\u0600-\u06ff]+$")
 ENTRY_PREFIX = "unlisted:"  # entry ids of these places: one per name and province
 REACH = 12  # tokens after the last name in which the place that locates it is looked for
 
@@ -141,8 +143,17 @@ def _is_name(tok) -> bool:
     if not t.startswith("ال") and t.endswith("يه") and len(t) >= 5:
         return False
     # No reading of the word without a proclitic is a common word ("بمحافظة", "بمدينة").
+    # Only Arabic script is transliterated ("قرية Foo" is no Arabic village name).
     return (tok.is_alpha and len(t) >= 2 and not tok.is_stop and tok.norm_ == t
-            and not any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(t)))
+            and ARABIC.match(t) is not None and not any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(t)))
+
+
+@functools.cache
+def _event_words() -> frozenset[str]:
+    """Arabic words of the trigger and actor lexicons: never a village's name."""
+    from . import actors, triggers
+
+    return frozenset(triggers.vocabulary("ar") | actors.vocabulary("ar"))
 
 
 def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
@@ -155,8 +166,9 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
             if not (tok.text.startswith("و") and len(tok.text) > 2):
                 break
             rest = normalise(tok.text[1:])
-            if any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(rest)):
-                break
+            if any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(rest)) \
+                    or rest in _event_words():
+                break  # "قرى الهبيط وقتلت ...": a verb of the report ends the list
         elif not (_is_name(tok) or normalise(tok.text) in _COMPOUND):  # أم is also "or"
             break
         stop = i + 1

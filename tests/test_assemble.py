@@ -181,3 +181,18 @@ def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
 def test_an_event_known_only_from_bodies_found_is_dated_to_a_window(real_gazetteer, lang, text, precision):
     (e,) = events(text, lang)
     assert (e.event_date, e.time_precision) == (dt.date(2015, 8, 8), precision)
+
+
+def test_a_lead_dated_by_the_publication_day_is_no_dateline(real_gazetteer):
+    # "on Monday" (the publication day) in the lead's first sentence dates the event itself
+    got = extract(Article(id="t", language="en", published=dt.date(2016, 5, 2), text=(
+        "Air strikes on Monday killed 12 civilians in Saraqib. On Saturday, rebels had shelled "
+        "the town."))).events
+    strike = next(e for e in got if e.sub_event_type == "Air/drone strike")
+    assert (strike.event_date, strike.time_precision) == (dt.date(2016, 5, 2), 1)
+
+
+def test_the_start_of_a_state_does_not_date_the_event(real_gazetteer):
+    (e,) = events("Clashes between the army and the Houthis have continued in Aden since Friday.", "en")
+    # Friday is when it began: the report's news, dated to the publication day as a window
+    assert (e.event_date, e.time_precision) == (PUBLISHED, 2)

@@ -345,6 +345,11 @@ def test_a_provincial_capital_after_a_place_of_its_province_is_the_province(pipe
     assert (alone.kind, alone.geo_precision) == ("city", 1)  # the city when nothing precedes it
 
 
+def test_a_city_area_is_the_city_even_when_another_province_is_named(pipes, gaz):
+    found = find(pipes, gaz, "Clashes in the Latakia area killed 5, while shelling hit Idlib province.", "en")
+    assert one(found, "Latakia").resolved and one(found, "Latakia").location == "Lattakia"
+
+
 def test_in_is_not_a_list(pipes, gaz):
     found = find(pipes, gaz, "Israeli jets struck Tripoli in Idlib countryside.", "en")
     assert one(found, "Idlib").resolved

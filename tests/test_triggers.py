@@ -454,7 +454,7 @@ def test_malformed_lexicon_row_raises_a_located_error(monkeypatch):
 def test_country_level_developments_carry_the_national_flag(nlp, lang, text, national):
     # the assembler codes a flagged development with no place inside the country to the capital
     found = triggers.find_triggers(nlp[lang](text))
-    assert any(triggers.NATIONAL_FLAG in t.rule for t in found) is national
+    assert any(triggers.has_flag(t, triggers.NATIONAL_FLAG) for t in found) is national
 
 
 @pytest.mark.parametrize("lang,text,crime", [

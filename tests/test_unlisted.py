@@ -157,3 +157,14 @@ def test_cue_hits_equal_a_full_regex_pass(text):
     from extractor.unlisted import _CUE_TEXT, _cue_hits
 
     assert [m.span() for m in _cue_hits(text)] == [m.span() for m in _CUE_TEXT.finditer(text)]
+
+
+def test_a_verb_after_the_list_is_no_village():
+    text = "قصفت الطائرات الحربية قرى السنديانة وقتلت خمسة مدنيين في ريف حماة."
+    got = find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)])
+    assert [p.location for p in got] == ["As-Sandiyanah"]
+
+
+def test_a_latin_word_after_a_cue_is_no_arabic_village():
+    text = "قصف الطيران قرية Foo في ريف حماة."
+    assert find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)]) == []
