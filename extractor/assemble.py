@@ -189,7 +189,7 @@ class Assembler:
             # gazetteer lacks is as precise as its name, whatever coordinates it borrowed
             # ("بلدة المزاريب قرب مدينة درعا" is in Al-Muzayrib).
             chosen = min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (
-                0 if p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) else p.geo_precision - 1)
+                0 if unlisted_mod.is_unlisted(p) else p.geo_precision - 1)
                 + DATELINE_COST * (p.start in self.datelines))
             # A neighbourhood of the chosen town is the same place, told more precisely.
             inside = [p for p in usable if p.location.startswith(f"{chosen.location} - ")]
@@ -462,7 +462,7 @@ class Assembler:
             return None
         for closer, town in ((a, b), (b, a)):
             p, t = closer.place, town.place
-            if (p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX) and t.kind == "city"
+            if (unlisted_mod.is_unlisted(p) and t.kind == "city"
                     and t.geo_precision == 1 and (p.latitude, p.longitude) == (t.latitude, t.longitude)):
                 return closer
         return None
@@ -573,6 +573,6 @@ def describe(e: Event) -> str:
     text = f"{when}, {e.sub_event_type.lower()} by {who}{against} in {where}."
     if e.fatalities:
         text += f" {e.fatalities} {'fatality' if e.fatalities == 1 else 'fatalities'} reported."
-    if p and p.entry_id.startswith(unlisted_mod.ENTRY_PREFIX):
+    if p and unlisted_mod.is_unlisted(p):
         text += f" Location {p.how}."  # the name to geocode later
     return text

@@ -19,7 +19,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from .nlp import text_of
-from .normalise import clitic_candidates, normalise
+from .normalise import clitic_candidates, normalise, strip_clitics
 from .records import Place
 
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
@@ -85,7 +85,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
         if span is None or len(span) != 1:
             continue
         tok = span[0]
-        cue = _CUES.get(_bare(normalise(tok.text)))
+        cue = _CUES.get(strip_clitics(normalise(tok.text), _CUES))  # بقرية -> قريه
         if cue is None:
             continue
         count, district = cue
@@ -127,14 +127,9 @@ def _cue_hits(text: str) -> Iterator[re.Match]:
         yield from _CUE_TEXT.finditer(text, lo, min(hi, len(text)))
 
 
-def _bare(norm: str) -> str:
-    """A cue word without a proclitic ("بقرية" -> "قريه")."""
-    if norm in _CUES:
-        return norm
-    for p in _PROCLITICS:
-        if norm.startswith(p) and norm[len(p):] in _CUES:
-            return norm[len(p):]
-    return norm
+def is_unlisted(place: Place) -> bool:
+    """Was the place coded by this module (a village or neighbourhood the gazetteer lacks)?"""
+    return place.entry_id.startswith(ENTRY_PREFIX)
 
 
 def _is_name(tok) -> bool:
