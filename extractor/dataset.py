@@ -233,9 +233,10 @@ def blank_to_null(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
-def to_validation(df: pl.DataFrame) -> pl.DataFrame:
-    """Typed frame -> validation frame (closed sets back to String)."""
-    return df.cast({c: pl.String for c, t in df.schema.items() if isinstance(t, (pl.Enum, pl.Categorical))})
+def to_validation(df: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
+    """Typed frame -> validation frame (closed sets back to String), eager or lazy."""
+    schema = df.collect_schema()
+    return df.cast({c: pl.String for c, t in schema.items() if isinstance(t, (pl.Enum, pl.Categorical))})
 
 
 def to_typed(df: pl.DataFrame) -> pl.DataFrame:

@@ -292,7 +292,7 @@ def merge(
     ordered by date first, so the merge runs month by month: memory holds one month of
     events, never the whole dataset. Each month's merged rows go to ``merged-<k>.parquet``.
     """
-    base = dataset.empty_frame().lazy() if base is None else _to_validation(base)
+    base = dataset.empty_frame().lazy() if base is None else dataset.to_validation(base)
     files = sorted(parts.glob("events-*.parquet"))
     new = pl.scan_parquet(files) if files else dataset.empty_frame().lazy()
     processed_path = parts / "processed.parquet"
@@ -374,12 +374,6 @@ def _merge_month(base: pl.LazyFrame, new: pl.LazyFrame, processed: pl.LazyFrame,
                        ("unchanged", unchanged), ("carried_over", carried), ("deleted", removed)):
         counts[name] += _height(part)
     return removed
-
-
-def _to_validation(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Typed frame -> validation frame (closed sets back to String), lazily."""
-    schema = lf.collect_schema()
-    return lf.cast({c: pl.String for c, t in schema.items() if isinstance(t, (pl.Enum, pl.Categorical))})
 
 
 def _validate(events: list[Path], rows: int) -> dataset.Report:
