@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import functools
 import io
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +28,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
+from .nlp import word_pieces
 from .normalise import clitic_candidates, normalise
 from .records import ActorMention
 
@@ -213,21 +213,7 @@ _EN_POSSESSIVE_NOUNS = frozenset({"army", "military", "armed forces", "forces", 
                                   "air force", "navy", "government", "security forces"})
 
 
-def _tokenizer(lang: str):
-    from .nlp import tokenizer  # one spacy.blank per language and process
-
-    return tokenizer(lang)
-
-
-_PLAIN = re.compile(r"^\w+$")
-
-
 @functools.lru_cache(maxsize=None)
-def _word_pieces(lang: str, word: str) -> tuple[str, ...]:
-    """spaCy's tokens of one space-free alias word; plain words are one token without asking spaCy."""
-    if _PLAIN.match(word):
-        return (word,)
-    return tuple(t.text for t in _tokenizer(lang)(word))
 
 
 @functools.lru_cache(maxsize=None)
@@ -246,7 +232,7 @@ def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
     table: dict[tuple[str, ...], Alias] = {}
     longest: dict[str, int] = {}
     for text, key, country, generic, alone, subject in _alias_texts(lang):
-        words = [p for w in text.split() for p in _word_pieces(lang, w)]
+        words = [p for w in text.split() for p in word_pieces(lang, w)]
         norms = tuple(_norm(w) for w in words)
         if norms in table:  # first listing wins: files are ordered from specific to generic
             continue

@@ -223,6 +223,23 @@ def tokenizer(lang: str) -> Tokenizer:
     return _language(lang).tokenizer.tokenizer
 
 
+_PLAIN = re.compile(r"^\w+$")
+
+
+def word_pieces(lang: str, word: str) -> tuple[str, ...]:
+    """spaCy's tokens of one space-free lexicon word, as the blank tokenizer splits it. A plain
+    word (letters and digits only, no special case of the tokenizer such as "cannot") is one
+    token without asking spaCy: lexicon builders split thousands of words at start-up."""
+    if _PLAIN.match(word) and word not in _special_cases(lang):
+        return (word,)
+    return tuple(t.text for t in tokenizer(lang)(word) if not t.is_space)
+
+
+@functools.cache
+def _special_cases(lang: str) -> frozenset[str]:
+    return frozenset(tokenizer(lang).rules or ())
+
+
 @functools.cache
 def get_nlp(lang: str) -> Language:
     """The blank pipeline for ``lang`` ("ar" or "en"), built once per process."""

@@ -229,13 +229,9 @@ def cues(lang: str) -> tuple[Cue, ...]:
 @functools.lru_cache(maxsize=None)  # pieces repeat across entries (5356 calls, 1874 pieces)
 def _tokenise(lang: str, text: str) -> tuple[str, ...]:
     """Normalised tokens of one pattern piece, split the way the blank tokenizer splits."""
-    return tuple(normalise(t.text) for t in _tokenizer(lang)(text) if not t.is_space)
+    from .nlp import word_pieces  # one spacy.blank per language and process
 
-
-def _tokenizer(lang: str):
-    from .nlp import tokenizer  # one spacy.blank per language and process
-
-    return tokenizer(lang)
+    return tuple(normalise(w) for w in word_pieces(lang, text))
 
 
 def _variants(lang: str, entry: Entry) -> list[list[list[str] | None]]:

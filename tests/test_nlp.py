@@ -56,3 +56,12 @@ def test_text_of_is_the_doc_text(lang, text):
 def test_sentences(text, sentences):
     lang = "ar" if any("\u0600" <= c <= "\u06ff" for c in text) else "en"
     assert [s.text.strip() for s in nlp.blank(lang)(text).sents] == sentences
+
+
+@pytest.mark.parametrize("lang,word", [
+    ("en", "clashes"), ("en", "pro-Hadi"), ("en", "People's"), ("en", "cannot"), ("en", "U.S."),
+    ("ar", "اشتباكات"), ("ar", "الـ24"), ("ar", "(داعش)"),
+])
+def test_word_pieces_split_lexicon_words_as_the_tokenizer_does(lang, word):
+    spacy_tokens = tuple(t.text for t in nlp.tokenizer(lang)(word) if not t.is_space)
+    assert nlp.word_pieces(lang, word) == spacy_tokens
