@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import normalise_ar
+from .normalise import gate_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -192,26 +192,7 @@ _REACH = 64
 
 def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, int]]:
     """Merged stretches of ``text`` around the gate's hits; a rule reads only these."""
-    hits: list[int] = []
-    if isinstance(gate, re.Pattern):
-        hits = [m.start() for m in gate.finditer(text)]
-    else:
-        for g in gate:
-            i = text.find(g)
-            while i >= 0:
-                hits.append(i)
-                i = text.find(g, i + 1)
-    if not hits:
-        return []
-    hits.sort()
-    out: list[tuple[int, int]] = []
-    for h in hits:
-        lo, hi = max(0, h - _REACH), min(len(text), h + _REACH)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], hi)
-        else:
-            out.append((lo, hi))
-    return out
+    return gate_windows(text, gate, _REACH, _REACH)
 
 
 # normalise_ar works character by character (drops diacritics and tatweel, folds letter

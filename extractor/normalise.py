@@ -107,3 +107,28 @@ def _identifier():
     identifier = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
     identifier.set_languages(list(LANGID_CANDIDATES))
     return identifier
+
+
+def gate_windows(text: str, gate: tuple[str, ...] | re.Pattern, before: int, after: int
+                 ) -> list[tuple[int, int]]:
+    """Merged stretches of ``text`` from ``before`` characters ahead of each hit of the gate
+    (substrings, or a pattern's matches) to ``after`` characters past it: a costly rule then
+    reads only these instead of trying every offset of a long article."""
+    if isinstance(gate, re.Pattern):
+        hits = [m.start() for m in gate.finditer(text)]
+    else:
+        hits = []
+        for g in gate:
+            i = text.find(g)
+            while i >= 0:
+                hits.append(i)
+                i = text.find(g, i + 1)
+        hits.sort()
+    out: list[tuple[int, int]] = []
+    for h in hits:
+        lo, hi = max(0, h - before), min(len(text), h + after)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out

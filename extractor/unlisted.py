@@ -19,7 +19,7 @@ from dataclasses import replace
 from spacy.tokens import Doc
 
 from .nlp import text_of
-from .normalise import clitic_candidates, normalise, strip_clitics
+from .normalise import clitic_candidates, gate_windows, normalise, strip_clitics
 from .records import Place
 
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
@@ -109,22 +109,8 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
 
 def _cue_hits(text: str) -> Iterator[re.Match]:
     """``_CUE_TEXT.finditer(text)``, read only in the windows around the gate strings."""
-    hits = []
-    for g in _CUE_GATES:
-        i = text.find(g)
-        while i >= 0:
-            hits.append(i)
-            i = text.find(g, i + 1)
-    hits.sort()
-    windows: list[list[int]] = []
-    for h in hits:
-        lo, hi = max(0, h - _GATE_BEFORE), h + _GATE_AFTER
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = hi
-        else:
-            windows.append([lo, hi])
-    for lo, hi in windows:
-        yield from _CUE_TEXT.finditer(text, lo, min(hi, len(text)))
+    for lo, hi in gate_windows(text, _CUE_GATES, _GATE_BEFORE, _GATE_AFTER):
+        yield from _CUE_TEXT.finditer(text, lo, hi)
 
 
 def is_unlisted(place: Place) -> bool:

@@ -1,7 +1,15 @@
 """Normalisation, clitic readings and language detection."""
+import re
+
 import pytest
 
-from extractor.normalise import clitic_candidates, detect_language, normalise, strip_clitics
+from extractor.normalise import (
+    clitic_candidates,
+    detect_language,
+    gate_windows,
+    normalise,
+    strip_clitics,
+)
 
 
 @pytest.mark.parametrize("raw, norm", [
@@ -55,3 +63,10 @@ def test_sentences(text, sentences):
 
     lang = "ar" if any("\u0600" <= c <= "\u06ff" for c in text) else "en"
     assert [s.text.strip() for s in blank(lang)(text).sents] == sentences
+
+
+def test_gate_windows_merge_overlapping_reaches_and_clip_to_the_text():
+    text = "aa X bb X cc ...................... X"
+    assert gate_windows(text, ("X",), 2, 3) == [(1, 11), (34, 37)]
+    assert gate_windows(text, re.compile("X"), 2, 3) == [(1, 11), (34, 37)]
+    assert gate_windows(text, ("Q",), 2, 3) == []
