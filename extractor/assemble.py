@@ -261,6 +261,7 @@ class Assembler:
         opening = max(line_start, self.starts[k] if k >= 0 else 0)
         if self.text[opening:p.start].strip(" \t\"'“”«»") or p.start < self.body_start:
             return False
+        # A name in capitals is a dateline ("BAGHDAD ..."); a short one is an acronym ("UAE").
         return bool(DATELINE_AFTER.match(self.text, p.end)) or (
             p.text.isupper() and len(p.text) > 3)
 

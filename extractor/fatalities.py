@@ -47,7 +47,7 @@ EN_AFTER = {"killed", "dead", "death", "died", "slain", "executed", "perished", 
 EN_SKIP = {"at", "least", "more", "than", "over", "about", "around", "approximately", "nearly",
            "almost", "some", "total", "of", "up", "to", "estimated", "roughly", "reportedly",
            "another", "additional", "as", "many", "the", "rose", "reached", "climbed", "stood",
-           "has", "had", "and", "injured", "injuring", "wounded", "wounding", "or", "between", "least"}
+           "has", "had", "and", "injured", "injuring", "wounded", "wounding", "or", "between"}
 EN_INJURY = {"injured", "injuring", "injures", "wounded", "wounding", "wounds", "hurt", "injuries",
              "injury", "casualties", "maimed"}
 EN_AUX = {"were", "was", "been", "are", "is", "be", "being", "reportedly", "allegedly", "got", "reported",

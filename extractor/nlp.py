@@ -173,8 +173,9 @@ class PrimedTokenizer:
     so in long articles most words were split again, affix rule by affix rule, every time
     (about 6 of the 8 ms of a 500-word Arabic article). A chunk not seen before is first
     tokenised alone, which caches it; the Doc then comes from the cache. The tokens are
-    spaCy's own, unchanged. At most ``CACHE_LIMIT`` chunks are primed: beyond that spaCy
-    caches no more, and memory stays bounded.
+    spaCy's own, unchanged. Priming stops once ``CACHE_LIMIT`` chunks were primed (the
+    article that crosses it is primed whole): beyond that spaCy caches no more, and memory
+    stays bounded.
     """
 
     CACHE_LIMIT = 300_000

@@ -40,6 +40,11 @@ MAX_TOKENS = 6
 # Only these may start a Latin match as the article ("al-Shura", "Al Qaim"), so that
 # "at"/"as"/"an" in English prose never begin a place name.
 _START_ARTICLES = frozenset({"al", "el"})
+# Bounds of the per-process caches (cleared when full, so memory stays flat on any corpus):
+# per distinct word (flags, normalised pieces), and per name-in-context memo (cues, units, scores).
+_WORD_CACHE_LIMIT = 500_000
+_MEMO_LIMIT = 200_000
+
 def _folded(words) -> frozenset[str]:
     """Words as token pieces are compared: folded like gazetteer keys (crossing -> crosing)."""
     return frozenset(gz.key_of_words([w]) or w for w in (x.lower() for x in words))
@@ -149,7 +154,7 @@ _FLAGS: dict[str, dict[int, tuple[int, ...]]] = {}
 def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
     """Per token of ``doc`` (its signed ORTH hashes), the word's flags (see :data:`_FLAGS`)."""
     cache = _FLAGS.setdefault(lang, {})
-    if len(cache) > 500_000:
+    if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
     flags = list(map(cache.get, orths))
     if None in flags:
@@ -230,7 +235,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
-    if len(cache) > 500_000:
+    if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
     pieces = list(map(cache.get, norm_ids))
     if None in pieces:  # words not seen before (rare once warm)
@@ -384,7 +389,7 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
     key = (lang, tuple(pieces[max(0, start - 5):start]), tuple(pieces[end:end + 2]))
     hit = _CUES_MEMO.get(key)
     if hit is None:
-        if len(_CUES_MEMO) >= 200_000:
+        if len(_CUES_MEMO) >= _MEMO_LIMIT:
             _CUES_MEMO.clear()
         hit = _CUES_MEMO[key] = _cues_around(lang, key[1], list(key[2]))
     return hit
@@ -539,7 +544,7 @@ def _units(gaz: Gazetteer, candidates: tuple[int, ...]
     hit = gaz.unit_cache.get(candidates)
     if hit is None:
         ents = gaz.entries
-        if len(gaz.unit_cache) > 200_000:
+        if len(gaz.unit_cache) > _MEMO_LIMIT:
             gaz.unit_cache.clear()
         hit = gaz.unit_cache[candidates] = (
             frozenset(ents[c][CC] for c in candidates if ents[c][KIND] == "country"),
@@ -870,7 +875,7 @@ def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
         if e[ID].startswith("overlay:"):
             s += 0.5  # curated for conflict reporting
         out.append(s)
-    if len(cache) > 200_000:
+    if len(cache) > _MEMO_LIMIT:
         cache.clear()
     hit = cache[(candidates, key)] = (tuple(out), _dominant(ents, candidates))
     return hit

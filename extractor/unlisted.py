@@ -120,7 +120,8 @@ def is_unlisted(place: Place) -> bool:
 
 def _is_name(tok) -> bool:
     t = normalise(tok.text)
-    # An indefinite nisba after the cue is an adjective ("قرية حدودية", "بلدة كردية").
+    # An indefinite nisba after the cue is an adjective ("قرية حدودية", "بلدة كردية"); a
+    # short word ending so (4 letters or fewer, "زاويه") is as often a name.
     if not t.startswith("ال") and t.endswith("يه") and len(t) >= 5:
         return False
     # No reading of the word without a proclitic is a common word ("بمحافظة", "بمدينة").
