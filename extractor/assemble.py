@@ -128,8 +128,7 @@ class Assembler:
             (self.places, self.actors, self.triggers, self.fatalities, self.dates))
         self.datelines = {p.start for p in self.places if self.is_dateline(p)}
         # Sentences that tell an ongoing situation ("protests over the past few weeks").
-        self.vague = {bisect.bisect_right(self.starts, s) - 1
-                      for s, _ in dates_mod.vague_periods(self.text, lang)}
+        self.vague = {self.sentence_at(s) for s, _ in dates_mod.vague_periods(self.text, lang)}
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -140,11 +139,15 @@ class Assembler:
         self.report_dates: dict[tuple[int, object], bool] = {}
 
     # -- per-sentence lookups -------------------------------------------------
+    def sentence_at(self, offset: int) -> int:
+        """Index of the sentence a character offset falls in (-1 before the first)."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
     def per_sentence(self, items: list) -> list[list]:
         """``items`` (with a ``start`` offset) grouped by the sentence they start in."""
         out: list[list] = [[] for _ in self.sents]
         for x in items:
-            k = bisect.bisect_right(self.starts, x.start) - 1
+            k = self.sentence_at(x.start)
             if k >= 0:
                 out[k].append(x)
         return out
@@ -257,7 +260,7 @@ class Assembler:
         "BAGHDAD - ...", "بيروت 26 شوال 1436 هـ ..." (where the report was filed, not where
         the event happened)."""
         line_start = self.text.rfind("\n", 0, p.start) + 1
-        k = bisect.bisect_right(self.starts, p.start) - 1
+        k = self.sentence_at(p.start)
         opening = max(line_start, self.starts[k] if k >= 0 else 0)
         if self.text[opening:p.start].strip(" \t\"'“”«»") or p.start < self.body_start:
             return False
