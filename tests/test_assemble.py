@@ -158,9 +158,13 @@ def test_the_next_sentence_may_name_the_suburb_of_the_same_event(real_gazetteer)
 @pytest.mark.parametrize("lang,text,location", [
     ("en", "On 7 May 2020, Iraqi lawmakers approved a new government.", "Baghdad"),
     ("ar", "منح البرلمان العراقي الثقة لحكومة جديدة أمس.", "Baghdad"),
-    # Country-level reports other than a national development stay uncoded.
-    ("en", "On 6 May 2020, Iraqi security forces carried out an arrest campaign.", None),
+    # A development in a text that names no place below its country: the capital of the
+    # country named, or of the actor's country.
+    ("en", "On 6 May 2020, Iraqi security forces carried out an arrest campaign.", "Baghdad"),
+    ("en", "On 6 May 2020, Houthi security forces carried out an arrest campaign.", "Sanaa"),
+    # Other country-level reports, and developments of no known country, stay uncoded.
     ("en", "On 6 May 2020, protesters demonstrated across Iraq.", None),
+    ("en", "On 6 May 2020, security forces carried out an arrest campaign.", None),
 ])
 def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
         real_gazetteer, lang, text, location):
@@ -171,6 +175,14 @@ def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
         (e,) = got
         assert (e.event_type, e.place.location, e.place.geo_precision) == (
             "Strategic developments", location, 3)
+
+
+def test_a_development_in_a_text_naming_a_town_is_not_moved_to_the_capital(real_gazetteer):
+    # The text is about a town: a development that cannot be placed is not country-level.
+    got = events("Officials gave no details. Reporters were kept away. The army said clashes "
+                 "erupted near Mosul on 5 May 2020.\n\nOn 6 May 2020, Iraqi security forces "
+                 "carried out an arrest campaign.", "en")
+    assert [e.place.location for e in got] == ["Mosul"]
 
 
 @pytest.mark.parametrize("lang,text,precision", [

@@ -472,11 +472,31 @@ def test_national_capital_of_a_country_mention(pipes, gaz):
     assert places.national_capital(syria, gazetteer=gaz).location == "Damascus"
 
 
+def test_country_place_names_an_actors_country(pipes, gaz):
+    yemen = places.country_place("Yemen", 3, 9, "Houthi", gazetteer=gaz)
+    assert (yemen.entry_id, yemen.country, yemen.kind, yemen.start, yemen.text) == (
+        "country:YE", "Yemen", "country", 3, "Houthi")
+    assert places.national_capital(places.country_place("Syria", 0, 5, "Assad", gazetteer=gaz),
+                                   gazetteer=gaz).location == "Damascus"
+    assert places.country_place("Atlantis", 0, 8, "Atlantis", gazetteer=gaz) is None
+    assert places.national_capital(None, gazetteer=gaz) is None
+
+
 def test_national_capital_needs_a_country_with_a_known_capital(pipes, gaz):
     mosul = one(find(pipes, gaz, "Shelling hit Mosul on Monday.", "en"), "Mosul")
     assert places.national_capital(mosul, gazetteer=gaz) is None  # a town is no country
     kenya = one(find(pipes, gaz, "Lawmakers in Kenya approved a new cabinet.", "en"), "Kenya")
     assert places.national_capital(kenya, gazetteer=gaz) is None  # Nairobi is not in the fixture
+
+
+@pytest.mark.parametrize("name,kept", [("Nicosia", True), ("Paphos", False)])
+def test_a_national_capital_is_never_a_stray_name_far_away(pipes, gaz, name, kept):
+    # A one-word town of a country nothing else names, in a text about another country, is
+    # dropped as a common word; a national capital is as well known as a million-city.
+    text = (f"Planes were intercepted in the {name} region and near Damascus. "
+            "The warplanes fight in Syria, over Idlib and Hamah.")
+    found = [p.location for p in find(pipes, gaz, text, "en")]
+    assert (name in found) is kept and "Damascus" in found
 
 
 @pytest.mark.parametrize("text,lang,name,precision", [
