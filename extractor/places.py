@@ -1031,8 +1031,8 @@ def country_place(name: str, start: int, end: int, text: str,
     """A country named by its ACLED name ("Yemen", from an actor) as a country mention at the
     given span, or None for a name the gazetteer does not know."""
     gaz = gazetteer or default_gazetteer()
-    cc = next((cc for cc, c in gaz.countries.items() if c["name"] == name), None)
-    if cc is None:
+    cc = gaz.country_code(name)
+    if not cc:
         return None
     c = gaz.countries[cc]
     return Place(start, end, text, entry_id=f"country:{cc}", kind="country", country=name,
