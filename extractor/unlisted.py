@@ -8,14 +8,19 @@ keeps precision 1 and is named "City - District" as ACLED names neighbourhoods. 
 own name is kept, transliterated, as the location so that events at different villages stay
 apart (ACLED: one event per location) and users can geocode them later; its Arabic spelling
 and the place whose coordinates it took are in ``Place.how`` (and in the row's notes).
+
+English reports name such villages the same way ("the village of Sfuhen in Jabal al-Zawiya",
+"Fleifel town, Idleb"): the name is kept as written.
 """
 from __future__ import annotations
 
+import calendar
 import functools
 import re
 from collections.abc import Iterator
 from dataclasses import replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .nlp import text_of
@@ -68,17 +73,18 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
     """Village and neighbourhood names after a cue word that ``found`` (the gazetteer's
     mentions) did not resolve, each coded to the place the sentence names for it.
 
-    Arabic only (English names are matched by the gazetteer or not at all). A name with no
-    resolved place in its sentence to locate it is not returned: ACLED codes nothing it
-    cannot place. ``text`` is the doc's text when the caller has it (spaCy rebuilds it from the
-    tokens on every access).
+    Arabic and English. A name with no resolved place in its sentence to locate it is not
+    returned: ACLED codes nothing it cannot place. ``text`` is the doc's text when the caller
+    has it (spaCy rebuilds it from the tokens on every access).
     """
+    text = text_of(doc) if text is None else text
+    if doc.lang_ == "en":
+        return _english(doc, found, text)
     if doc.lang_ != "ar":
         return []
     resolved = [p for p in found if p.resolved]
     taken = [(p.start, p.end) for p in resolved]
     out: list[Place] = []
-    text = text_of(doc) if text is None else text
     for hit in _cue_hits(text):
         # A regex pass over the text finds the few cue words; only they are read as tokens.
         span = doc.char_span(hit.start(), hit.end(), alignment_mode="expand")
@@ -105,6 +111,95 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
             out.append(_coded(text[start:end], start, end, anchor, district))
             taken.append((start, end))
     return sorted(out, key=lambda p: p.start)
+
+
+# English: "the village(s) of X (, Y and Z)" and "X village/town". A name is capitalised words,
+# joined by the particles of transliterated names ("Deir al Adas", "Jisr ash-Shughur").
+_EN_WORD = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
+_EN_PARTICLES = ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ez", "bin", "ibn", "de", "del", "da",
+                 "do", "dos", "das")
+_EN_NAME = rf"{_EN_WORD}(?: (?:(?:{'|'.join(_EN_PARTICLES)}) )?{_EN_WORD}){{0,3}}"
+_EN_CUE = r"(?:village|town|hamlet|settlement)"
+_EN_OF = re.compile(rf"\b{_EN_CUE}(s?) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)")
+_EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) {_EN_CUE}\b")
+_EN_LIST = re.compile(r", and |, | and ")
+_EN_STOP = frozenset(STOP_WORDS | {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m})
+# Capitalised words before "village" that describe it instead of naming it ("a Kurdish
+# village", "the Old Town"); country adjectives are place mentions and are skipped as such.
+# Source: common English news usage.
+_EN_NOT_NAMES = frozenset("""
+kurdish arab arabic christian druze alawite sunni shia shiite yazidi turkmen bedouin jewish
+muslim hindu armenian assyrian fulani hausa tuareg border frontline front-line coastal northern
+southern eastern western central old new mountain remote small nearby neighbouring neighboring
+rural home farming fishing mining market capital holy the this that these those a an another
+each every one same said historic ancient
+""".split())
+
+
+@functools.cache
+def _english_event_words() -> frozenset[str]:
+    """Lower-case words of the English trigger and actor lexicons: never a village's name."""
+    from . import actors, triggers
+
+    return frozenset(w.lower() for w in triggers.vocabulary("en") | actors.vocabulary("en"))
+
+
+def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
+    """``find_unlisted`` for English: names after "village(s) of" or before "village"/"town",
+    kept as written, each located like the Arabic ones."""
+    if "village" not in text and "town" not in text and "hamlet" not in text \
+            and "settlement" not in text:
+        return []
+    resolved = [p for p in found if p.resolved]
+    taken = [(p.start, p.end) for p in resolved]
+    out: list[Place] = []
+    hits = [(m, m.start(1), [m.group(1)]) for m in _EN_BEFORE.finditer(text)]
+    hits += [(m, m.start(2), _EN_LIST.split(m.group(2)) if m.group(1) else [m.group(2)])
+             for m in _EN_OF.finditer(text)]
+    named: set[int] = set()  # cues a name came before: "Makad village of As Silm area" is Makad
+    for m, at, names in hits:
+        if m.re is _EN_OF and m.start() in named:
+            continue
+        spans = []
+        for name in names:
+            start = text.index(name, at)
+            at = start + len(name)
+            words = name.split(" ")
+            # "On Sunday Fleifel town": the name is the last run of words that may name a place.
+            keep = 0
+            while keep < len(words) and (words[-1 - keep].lower() in _EN_PARTICLES
+                                         or _en_name_word(words[-1 - keep])):
+                keep += 1
+            while keep and words[-keep].islower():  # "al Adas": a particle starts no name
+                keep -= 1
+            if keep:
+                spans.append((at - len(" ".join(words[-keep:])), at))
+        spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)]
+        if not spans:
+            continue
+        if m.re is _EN_BEFORE:
+            named.add(m.end(1) + 1)
+        cue = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if cue is None:
+            continue
+        cue_tok = next((t for t in cue if t.lower_.rstrip("s") in
+                        ("village", "town", "hamlet", "settlement")), None)
+        last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand")
+        if cue_tok is None or last is None:
+            continue
+        anchor = _anchor(doc, found, resolved, cue_tok.i, max(cue_tok.i, last[-1].i), False)
+        if anchor is None:
+            continue
+        for start, end in spans:
+            out.append(_coded(text[start:end], start, end, anchor, False, text[start:end]))
+            taken.append((start, end))
+    return sorted(out, key=lambda p: p.start)
+
+
+def _en_name_word(word: str) -> bool:
+    """Can this capitalised word be part of a village's name (not "On", "Kurdish", "Houthi")?"""
+    low = word.lower()
+    return not (low in _EN_NOT_NAMES or low in _EN_STOP or low in _english_event_words())
 
 
 def _cue_hits(text: str) -> Iterator[re.Match]:
@@ -207,8 +302,9 @@ def _province_place(resolved: list[Place], p: Place) -> Place | None:
     return replace(best, geo_precision=max(2, best.geo_precision))
 
 
-def _coded(text: str, start: int, end: int, anchor: Place, district: bool) -> Place:
-    latin = transliterate(text)
+def _coded(text: str, start: int, end: int, anchor: Place, district: bool,
+           latin: str | None = None) -> Place:
+    latin = latin or transliterate(text)
     key = normalise(text)
     if district:
         location, precision = f"{anchor.location} - {latin}", 1

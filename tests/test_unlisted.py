@@ -168,3 +168,40 @@ def test_a_verb_after_the_list_is_no_village():
 def test_a_latin_word_after_a_cue_is_no_arabic_village():
     text = "قصف الطيران قرية Foo في ريف حماة."
     assert find_unlisted(doc_of(text), [place(text, "حماة", **HAMA)]) == []
+
+
+# ------------------------------------------------------------------------------- English
+
+IDLEB = dict(resolved=True, entry_id="gn:169389", kind="city", location="Idleb", country="Syria",
+             admin1="Idleb", latitude=35.93, longitude=36.63, geo_precision=1)
+
+
+def english(text: str, *known: tuple[str, dict]) -> list[Place]:
+    found = [place(text, name, **fields) for name, fields in known]
+    return find_unlisted(nlp.blank("en")(text), found)
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Regime forces shelled the villages of Sfuhen, Fleifel and Deir al Adas near Idleb.",
+     ["Sfuhen", "Fleifel", "Deir al Adas"]),
+    ("On Sunday Fleifel town near Idleb was shelled.", ["Fleifel"]),  # "On Sunday" is no name
+    ("Gunmen besieged a mosque in Makad village of As Silm area near Idleb.", ["Makad"]),
+    ("The Houthi village of Bani Qais near Idleb was shelled.", ["Bani Qais"]),
+    ("Shelling hit the town of Maaret Al Naasan in Idleb.", ["Maaret Al Naasan"]),
+])
+def test_english_villages_are_kept_as_written_and_located_by_the_sentence(text, names):
+    got = english(text, ("Idleb", IDLEB))
+    assert [p.location for p in got] == names
+    assert all(text[p.start:p.end] == p.text and p.entry_id.startswith(ENTRY_PREFIX) for p in got)
+    assert all((p.latitude, p.admin1, p.geo_precision) == (35.93, "Idleb", 2) for p in got)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked a Kurdish village near Idleb.",       # describes the village, names none
+    "Gunmen attacked the Old Town near Idleb.",
+    "Shelling hit the town of Idleb on Sunday.",           # the gazetteer placed the name
+    "Shelling hit the village of Sfuhen on Sunday.",       # nothing in the sentence places it
+])
+def test_english_village_cues_that_give_no_place(text):
+    known = [("Idleb", IDLEB)] if "Idleb" in text else []
+    assert english(text, *known) == []
