@@ -121,7 +121,9 @@ _EN_PARTICLES = ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ez", "bin", "
 _EN_NAME = rf"{_EN_WORD}(?: (?:(?:{'|'.join(_EN_PARTICLES)}) )?{_EN_WORD}){{0,3}}"
 _EN_CUE = r"(?:village|town|hamlet|settlement)"
 _EN_OF = re.compile(rf"\b{_EN_CUE}(s?) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)")
-_EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) {_EN_CUE}\b")
+_EN_CUE_AT = re.compile(rf"\b{_EN_CUE}s?\b")
+_EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
+_EN_BEFORE_REACH = 120  # characters: four words and their particles
 _EN_LIST = re.compile(r", and |, | and ")
 _EN_STOP = frozenset(STOP_WORDS | {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m})
 # Capitalised words before "village" that describe it instead of naming it ("a Kurdish
@@ -147,18 +149,26 @@ def _english_event_words() -> frozenset[str]:
 def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
     """``find_unlisted`` for English: names after "village(s) of" or before "village"/"town",
     kept as written, each located like the Arabic ones."""
-    if "village" not in text and "town" not in text and "hamlet" not in text \
-            and "settlement" not in text:
+    cues = list(_EN_CUE_AT.finditer(text))
+    if not cues:
         return []
     resolved = [p for p in found if p.resolved]
     taken = [(p.start, p.end) for p in resolved]
     out: list[Place] = []
-    hits = [(m, m.start(1), [m.group(1)]) for m in _EN_BEFORE.finditer(text)]
-    hits += [(m, m.start(2), _EN_LIST.split(m.group(2)) if m.group(1) else [m.group(2)])
-             for m in _EN_OF.finditer(text)]
+    # (cue, where the names start, the names, named before the cue?)
+    hits: list[tuple[re.Match, int, list[str], bool]] = []
+    for cue in cues:
+        if not cue.group().endswith("s"):
+            before = _EN_BEFORE.search(text, max(0, cue.start() - _EN_BEFORE_REACH), cue.start())
+            if before:
+                hits.append((cue, before.start(1), [before.group(1)], True))
+    for cue in cues:
+        if of := _EN_OF.match(text, cue.start()):
+            hits.append((cue, of.start(2), _EN_LIST.split(of.group(2)) if of.group(1)
+                         else [of.group(2)], False))
     named: set[int] = set()  # cues a name came before: "Makad village of As Silm area" is Makad
-    for m, at, names in hits:
-        if m.re is _EN_OF and m.start() in named:
+    for cue, at, names, before in hits:
+        if not before and cue.start() in named:
             continue
         spans = []
         for name in names:
@@ -175,19 +185,13 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
             if keep:
                 spans.append((at - len(" ".join(words[-keep:])), at))
         spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)]
-        if not spans:
+        cue_span = doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
+        last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand") if spans else None
+        if cue_span is None or last is None:
             continue
-        if m.re is _EN_BEFORE:
-            named.add(m.end(1) + 1)
-        cue = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if cue is None:
-            continue
-        cue_tok = next((t for t in cue if t.lower_.rstrip("s") in
-                        ("village", "town", "hamlet", "settlement")), None)
-        last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand")
-        if cue_tok is None or last is None:
-            continue
-        anchor = _anchor(doc, found, resolved, cue_tok.i, max(cue_tok.i, last[-1].i), False)
+        if before:
+            named.add(cue.start())
+        anchor = _anchor(doc, found, resolved, cue_span[0].i, max(cue_span[-1].i, last[-1].i), False)
         if anchor is None:
             continue
         for start, end in spans:
