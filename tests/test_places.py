@@ -263,6 +263,24 @@ def test_overlay_places(pipes, gaz, text, lang, entry, precision):
     assert [(p.entry_id, p.geo_precision) for p in found] == [(entry, precision)]
 
 
+@pytest.mark.parametrize("text,lang,entry", [
+    ("Israeli forces raided the town of Kfar Aqab on Monday.", "en", "overlay:kafr-aqab"),
+    ("Clashes broke out in Issawiya overnight.", "en", "overlay:issawiya"),
+    ("اقتحمت قوات الاحتلال بلدة العيسوية فجر اليوم", "ar", "overlay:issawiya"),
+    ("مواجهات في حي سلوان", "ar", "overlay:silwan"),
+    ("مواجهات عند مدخل جبل المكبر", "ar", "overlay:jabal-mukaber"),
+])
+def test_east_jerusalem_neighbourhoods_are_palestine(pipes, gaz, text, lang, entry):
+    # ACLED codes East Jerusalem to Palestine (West Bank); GeoNames cities lack these.
+    (p,) = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
+    assert (p.entry_id, p.country, p.admin1, p.geo_precision) == (entry, "Palestine", "West Bank", 1)
+
+
+def test_silwan_alone_in_arabic_is_a_given_name(pipes, gaz):
+    found = find(pipes, gaz, "أحرق سلوان موميكا نسخة من المصحف", "ar")
+    assert not [p for p in found if p.entry_id == "overlay:silwan"]
+
+
 # ------------------------------------------------------------------ round 2: recall and consistency
 
 def test_population_dominates_when_the_text_has_no_country_of_its_own(pipes, gaz):
