@@ -114,6 +114,12 @@ class Assembler:
         self.text = text_of(doc)  # doc.text is built from the tokens on every access
         # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
         found = places_mod.find_places(doc, hints=actors_mod.countries(self.actors))
+        # A place named inside an actor's name is part of the name, not where anything happened
+        # ("Hay'at Tahrir al-Sham" is not Damascus, "Quds Force" not Jerusalem, "military
+        # forces of Artsakh" not the region); countries stay, as context.
+        spans = [(a.start, a.end) for a in self.actors]
+        found = [p for p in found if p.kind == "country"
+                 or not any(s <= p.start and p.end <= e for s, e in spans)]
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
                              key=lambda p: p.start)

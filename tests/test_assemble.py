@@ -208,3 +208,14 @@ def test_the_start_of_a_state_does_not_date_the_event(real_gazetteer):
     (e,) = events("Clashes between the army and the Houthis have continued in Aden since Friday.", "en")
     # Friday is when it began: the report's news, dated to the publication day as a window
     assert (e.event_date, e.time_precision) == (PUBLISHED, 2)
+
+
+@pytest.mark.parametrize("lang,text,location", [
+    ("en", "On 5 May 2020, Hay'at Tahrir al-Sham fighters attacked regime positions near Kafr Nubl.",
+     "Kafranbel"),
+    ("en", "On 7 May 2020, military forces of Artsakh fired on Azerbaijani positions near Shikharkh, "
+     "Tartar.", "Shikharkh"),
+    ("ar", "هاجم مقاتلو هيئة تحرير الشام مواقع قوات النظام في كفرنبل أمس.", "Kafranbel"),
+])
+def test_a_place_inside_an_actors_name_is_not_where_it_happened(real_gazetteer, lang, text, location):
+    assert [e.place.location for e in events(text, lang)] == [location]
