@@ -336,8 +336,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i = end
             continue
         if not want and out and i >= 2 and pieces[i - 1] in ("(", ",", "،") \
-                and out[-1].end_tok >= i - 3:
-            # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit
+                and out[-1].end_tok >= i - 3 and not (pieces[i - 1] != "(" and _list_goes_on(pieces, end)):
+            # "Kasumbalesa (Sakania, Haut-Katanga)", "Khutir Vilny, Luhansk": a containing unit;
+            # "in Raqqa, Idleb and Hama" is a list of places
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
             lang == "ar" and _locative_clitic(strings[orths[first] & _MASK]))
@@ -351,6 +352,16 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                             strings[orths[i] & _MASK] if end - i == 1 else "", offsets[i]))
         i = end
     return out
+
+
+def _list_goes_on(pieces: list[str], end: int) -> bool:
+    """Does a list of names continue after the piece ``end`` ("Idleb and Hama", "Idleb, and")?"""
+    nxt = pieces[end] if end < len(pieces) else ""
+    return nxt in _LIST_CONTINUES or (nxt == "," and end + 1 < len(pieces)
+                                      and pieces[end + 1] in _LIST_CONTINUES)
+
+
+_LIST_CONTINUES = frozenset({"and", "or", "و", "او"})
 
 
 @functools.cache

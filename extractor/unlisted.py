@@ -125,6 +125,13 @@ _EN_CUE_AT = re.compile(rf"\b{_EN_CUE}s?\b")
 _EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
 _EN_BEFORE_REACH = 120  # characters: four words and their particles
 _EN_LIST = re.compile(r", and |, | and ")
+# A name the gazetteer lacks right before the place that locates it, after a locative word or a
+# verb of taking a place: "shelled Fakkeh in al-Hasakeh", "in Muaja (Ancuabe, Cabo Delgado)",
+# "near Khutir Vilny, Luhansk", "the market area of Thiban in Deir-ez-Zor" (ACLED notes write
+# places so). Verbs that also take people ("attacked", "targeted") are left out.
+_EN_LOCATED = re.compile(
+    r"\b(?:in|at|near|outside|around|(?:area|outskirts|vicinity|countryside|suburbs) of|shelled|"
+    rf"stormed|raided|bombed|besieged|captured|seized|entered|recaptured) ({_EN_NAME})(?= \(|, | in | near )")
 _EN_STOP = frozenset(STOP_WORDS | {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m})
 # Capitalised words before "village" that describe it instead of naming it ("a Kurdish
 # village", "the Old Town"); country adjectives are place mentions and are skipped as such.
@@ -148,15 +155,17 @@ def _english_event_words() -> frozenset[str]:
 
 def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
     """``find_unlisted`` for English: names after "village(s) of" or before "village"/"town",
-    kept as written, each located like the Arabic ones."""
+    and names right before the place that locates them, kept as written, each located like the
+    Arabic ones."""
     cues = list(_EN_CUE_AT.finditer(text))
-    if not cues:
+    # (cue, where the names start, the names, named before the cue? None: located after)
+    hits: list[tuple[re.Match, int, list[str], bool | None]] = [
+        (m, m.start(1), [m.group(1)], None) for m in _EN_LOCATED.finditer(text)]
+    if not cues and not hits:
         return []
     resolved = [p for p in found if p.resolved]
     taken = [(p.start, p.end) for p in resolved]
     out: list[Place] = []
-    # (cue, where the names start, the names, named before the cue?)
-    hits: list[tuple[re.Match, int, list[str], bool]] = []
     for cue in cues:
         if not cue.group().endswith("s"):
             before = _EN_BEFORE.search(text, max(0, cue.start() - _EN_BEFORE_REACH), cue.start())
@@ -167,8 +176,9 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
             hits.append((cue, of.start(2), _EN_LIST.split(of.group(2)) if of.group(1)
                          else [of.group(2)], False))
     named: set[int] = set()  # cues a name came before: "Makad village of As Silm area" is Makad
+    hits.sort(key=lambda h: h[3] is None)  # the located names last: a cue tells more
     for cue, at, names, before in hits:
-        if not before and cue.start() in named:
+        if before is False and cue.start() in named:
             continue
         spans = []
         for name in names:
@@ -185,13 +195,16 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
             if keep:
                 spans.append((at - len(" ".join(words[-keep:])), at))
         spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)]
-        cue_span = doc.char_span(cue.start(), cue.end(), alignment_mode="expand")
+        # A name located by the place right after it is its own cue.
+        lo, hi = (spans[0][0], spans[-1][1]) if before is None and spans else cue.span()
+        cue_span = doc.char_span(lo, hi, alignment_mode="expand")
         last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand") if spans else None
         if cue_span is None or last is None:
             continue
         if before:
             named.add(cue.start())
-        anchor = _anchor(doc, found, resolved, cue_span[0].i, max(cue_span[-1].i, last[-1].i), False)
+        anchor = _anchor(doc, found, resolved, cue_span[-1].i, max(cue_span[-1].i, last[-1].i), False,
+                         look_before=before is not None)
         if anchor is None:
             continue
         for start, end in spans:
@@ -265,11 +278,11 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
 
 
 def _anchor(doc: Doc, found: list[Place], resolved: list[Place], cue_i: int, after_i: int,
-            district: bool) -> Place | None:
+            district: bool, look_before: bool = True) -> Place | None:
     """The place that locates the names: the first one named in or right after the list (a
     town, "ريف X", a province; a district or plain the gazetteer cannot place stands for its
-    province), else the nearest one before the cue in the same sentence. A neighbourhood
-    needs a town."""
+    province), else (``look_before``) the nearest one before the cue in the same sentence. A
+    neighbourhood needs a town."""
     cue = doc[cue_i]
     sent = cue.sent
     lo, hi = sent.start_char, sent.end_char
@@ -289,7 +302,7 @@ def _anchor(doc: Doc, found: list[Place], resolved: list[Place], cue_i: int, aft
             got = usable(p)
             if got is not None:
                 return got
-    if district:
+    if district or not look_before:
         return None
     before = [p for p in resolved if lo <= p.start < cue_start and usable(p)]
     return before[-1] if before else None

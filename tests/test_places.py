@@ -632,3 +632,14 @@ def test_warm_caches_give_the_places_of_cold_ones(pipes, gaz):
     cold = run()
     assert cold == warm
     assert any(p.resolved for found in cold for p in found)
+
+
+@pytest.mark.parametrize("text,lang,names", [
+    # a list of towns, not a town and its containing unit
+    ("Protests took place in Ramadi, Mosul and Hit.", "en", ["Ramadi", "Mosul", "Hit"]),
+    ("Protests took place in Ramadi, Mosul, and Hit.", "en", ["Ramadi", "Mosul", "Hit"]),
+])
+def test_a_comma_list_of_towns_is_no_containing_unit(pipes, gaz, text, lang, names):
+    found = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
+    assert [p.location for p in found] == names
+    assert all(p.resolved and p.geo_precision == 1 for p in found)

@@ -196,6 +196,27 @@ def test_english_villages_are_kept_as_written_and_located_by_the_sentence(text, 
     assert all((p.latitude, p.admin1, p.geo_precision) == (35.93, "Idleb", 2) for p in got)
 
 
+@pytest.mark.parametrize("text,name", [
+    ("On 8 May 2020, Turkish forces shelled Fakkeh in Idleb using artillery.", "Fakkeh"),
+    ("Insurgents clashed with troops in Muaja (Idleb).", "Muaja"),
+    ("Rebels fired mortars near Khutir Vilny, Idleb.", "Khutir Vilny"),
+    ("Gunmen opened fire in the market area of Thiban in Idleb.", "Thiban"),
+])
+def test_english_names_right_before_the_place_that_locates_them(text, name):
+    (got,) = english(text, ("Idleb", IDLEB))
+    assert (got.location, got.latitude, got.geo_precision) == (name, 35.93, 2)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen attacked Ahmed Hassan in Idleb.",              # a verb that takes people
+    "Clashes broke out on Monday in Idleb.",               # a weekday names no place
+    "Fighting near Fakkeh, the army said.",                # no place after it
+])
+def test_english_names_before_a_place_that_are_no_places(text):
+    known = [("Idleb", IDLEB)] if "Idleb" in text else []
+    assert english(text, *known) == []
+
+
 @pytest.mark.parametrize("text", [
     "Gunmen attacked a Kurdish village near Idleb.",       # describes the village, names none
     "Gunmen attacked the Old Town near Idleb.",
