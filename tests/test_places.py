@@ -119,6 +119,9 @@ def test_english_variants(pipes, gaz, text, location):
     ("قالت صحيفة دمشق إن المحادثات استؤنفت", "ar"),
     ("ذكرت قناة الموصل أن المحادثات استؤنفت", "ar"),
     ("Militias loyal to Damascus withdrew.", "en"),  # a capital standing for its government
+    ("Fighters of the Idlib Division withdrew.", "en"),  # armed units and institutions
+    ("The Mosul Brigade and the Damascus Corps withdrew.", "en"),
+    ("Health workers from the Hospital Mosul protested.", "en"),
     ("انسحبت الميليشيات الموالية لدمشق من المناطق التي تسيطر عليها دمشق", "ar"),
 ])
 def test_common_words_do_not_match(pipes, gaz, text, lang):
