@@ -90,6 +90,13 @@ class Candidate:
     kind: tuple[str, str] | None = None  # typed() of the current triggers and actors, cached
 
 
+def named_precision(place: Place) -> int:
+    """How precisely the text names the place: a village the gazetteer lacks is as precise as
+    its name (1), whatever coordinates it borrowed ("بلدة المزاريب قرب مدينة درعا" is in
+    Al-Muzayrib; "near Taramchuk, Donetsk" is not Donetsk city)."""
+    return 1 if unlisted_mod.is_unlisted(place) else place.geo_precision
+
+
 def extract(article: Article) -> Extraction:
     """All events of one article (raises ArticleError for an unsupported language)."""
     lang = article.language or detect_language(article.text)
@@ -195,12 +202,9 @@ class Assembler:
             if not usable:
                 return None
             # Nearest to the trigger, a vaguer place counting as farther away: "an ambush near
-            # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden. A village the
-            # gazetteer lacks is as precise as its name, whatever coordinates it borrowed
-            # ("بلدة المزاريب قرب مدينة درعا" is in Al-Muzayrib).
+            # Amain in Abyan ..., the convoy from Aden" is in Abyan, not in Aden.
             chosen = min(usable, key=lambda p: abs(p.start - trig.start) + PRECISION_COST * (
-                0 if unlisted_mod.is_unlisted(p) else p.geo_precision - 1)
-                + DATELINE_COST * (p.start in self.datelines))
+                named_precision(p) - 1) + DATELINE_COST * (p.start in self.datelines))
             # A neighbourhood of the chosen town is the same place, told more precisely.
             inside = [p for p in usable if p.location.startswith(f"{chosen.location} - ")]
             return inside[0] if inside else chosen
@@ -451,7 +455,7 @@ class Assembler:
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:
         into.kind = None
-        if other.place.geo_precision < into.place.geo_precision:
+        if named_precision(other.place) < named_precision(into.place):
             into.place, into.place_from = other.place, other.place_from
         into.last = max(into.last, other.last)
         into.sentences += other.sentences

@@ -219,3 +219,11 @@ def test_the_start_of_a_state_does_not_date_the_event(real_gazetteer):
 ])
 def test_a_place_inside_an_actors_name_is_not_where_it_happened(real_gazetteer, lang, text, location):
     assert [e.place.location for e in events(text, lang)] == [location]
+
+
+def test_a_village_the_gazetteer_lacks_stays_the_place_of_its_event(real_gazetteer):
+    # The next sentence continues the event; Donetsk, named there nearer to its trigger, is only
+    # the province of the village (its coordinates were borrowed), not a more precise place.
+    (e,) = events("On 29 April 2020, rebel forces fired mortars at army positions near Taramchuk, "
+                  "Donetsk. During the day, one soldier was injured at an unspecified location.", "en")
+    assert (e.place.location, e.place.admin1, e.place.geo_precision) == ("Taramchuk", "Donetsk", 2)
