@@ -1057,7 +1057,8 @@ def national_capital(country: Place | None, gazetteer: Gazetteer | None = None) 
     a confidence vote: the codebook's exception), to the capital with geo_precision 3. The
     result keeps ``country``'s span (the mention that named the country); ``how`` says why.
     """
-    if country is None or not country.resolved or country.kind != "country" or not country.entry_id.startswith("country:"):
+    if country is None or not country.resolved or country.kind != "country" \
+            or not country.entry_id.startswith("country:"):
         return None
     gaz = gazetteer or default_gazetteer()
     cc = country.entry_id.split(":", 1)[1]
