@@ -128,6 +128,12 @@ CLAUSE_WORDS = {
 # Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
 AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
 AR_QAD_PAST = frozenset({normalise("تم")})
+# "that attack" is an event the text already told only where "that" cannot be a conjunction:
+# at a sentence start or after a preposition ("after that attack"), not "reported that clashes ..."
+# nor "reported through the app \"X\" that shoot-outs ..." (a quote opens a clause, not a sentence).
+EN_THAT_BEFORE = frozenset({"", "after", "before", "during", "since", "following", "in", "of", "by",
+                            "from", "on", "to", "for", "with"})
+TALLY_MIN_DAYS = 7  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
 EN_SINCE_TIME = EN_MONTHS | frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
     "today", "dawn", "morning", "midnight", "noon", "last", "early", "late"})
@@ -601,7 +607,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
                 if (cue.modality == "negated" and side != "after"
                         and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
                     continue
-                if _cue_at(words, i, cue, lang):
+                if _cue_at(words, i, cue, lang, norms[first + i - 1] if first + i > s_lo else ""):
                     best = (order, cue.modality)
     if best is not None:
         return best[1]
@@ -644,8 +650,10 @@ def _starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[
     return found
 
 
-def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
-    """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?"""
+def _cue_at(words: list[str], i: int, cue: Cue, lang: str, preceding: str = "") -> bool:
+    """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?
+    ``preceding`` is the word before the cue in its sentence ("" at the sentence start), which
+    a clause window cut at a quote or comma would not show."""
     n = len(cue.tokens)
     if i + n > len(words):
         return False
@@ -662,6 +670,11 @@ def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
         return False  # the month: "on 3 May 2020"
     if lang == "en" and cue.tokens == ("since",) and (nxt in EN_SINCE_TIME or nxt[:1].isdigit()):
         return False  # "since Friday the army has shelled": a time span reaching the news, not background
+    if lang == "en" and cue.tokens == ("that",) and preceding not in EN_THAT_BEFORE:
+        return False  # "reported that clashes erupted": a conjunction
+    if lang == "en" and cue.tokens[-2:] == ("{NUM}", "days") and int(
+            words[i + n - 2].rstrip(".,")) < TALLY_MIN_DAYS:
+        return False  # "in the past 2 days": a short window the event is dated to, not a tally
     return True
 
 

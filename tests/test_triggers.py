@@ -164,6 +164,16 @@ EN_NOT_EVENTS = [
     ("Washington said any operation to retake the city should be led by local forces.", "future"),
     ("The premier has worked from the east since a rival group seized the capital.", "history"),
     ("Thousands joined demonstrations in the capital over the past few weeks.", "history"),
+    # round 4: anaphora, standing states, statements about an event, background, tallies
+    ("That attack showed the reach of the group across the country.", "history"),
+    ("Officials said that after that bombing the market stayed closed.", "history"),
+    ("The northern city is under attack from the militants.", "history"),
+    ("The province has long been under shelling by the army.", "history"),
+    ("The group that reported the bombing gave no details.", "history"),
+    ("Several governments condemned the shelling of the hospital.", "history"),
+    ("The talks came a day after air strikes killed 26 people in the province.", "history"),
+    ("The visit comes as government forces shell rebel areas elsewhere.", "history"),
+    ("At least 40 children were among those killed in clashes over the last 15 days.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -210,6 +220,8 @@ NO_TRIGGER = [
     ("en", "Officers of the Air Force Intelligence met the governor."),
     ("en", "Workers at the coal mine received their wages."),
     ("en", "The report demonstrated that the economy is growing."),
+    ("en", "The bus was carrying rebels battling forces loyal to the government."),
+    ("en", "Most of the militants fighting in the north are foreigners."),
     ("ar", "تنطلق اليوم أكبر تظاهرة اقتصادية في المنطقة."),
     ("ar", "التقى رئيس التحرير بوفد من هيئة تحرير الشام."),
     ("ar", "استأنفت شركات الطيران رحلاتها إلى المطار."),
@@ -227,6 +239,25 @@ def test_asserted_event_beside_a_negated_clause_stays_asserted(nlp):
     found = triggers.find_triggers(nlp["en"]("Clashes broke out in the town, but no one was killed."))
     by_text = {t.text: t.modality for t in found}
     assert by_text == {"Clashes": "asserted", "killed": "negated"}
+
+
+STILL_ASSERTED = [
+    # "that" as a conjunction, even after a quoted name: the clashes are the news
+    ("Police reported that clashes erupted in the town.", "clashes"),
+    ('It was reported through the app "Fogo" that shoot-outs took place in two districts.', "shoot-outs"),
+    # "came under" reports the event; a short window dates it
+    ("The convoy came under attack near the town.", "attack"),
+    ("Clashes over the past 2 days killed 12 fighters.", "Clashes"),
+    # a finite verb after the fighters is the event, only the participle describes them
+    ("Rebels battled the troops near the town.", "battled"),
+    ("The attack in the city came a day after the talks.", "attack"),
+]
+
+
+@pytest.mark.parametrize("text,trigger", STILL_ASSERTED)
+def test_english_cues_leave_the_reported_event_asserted(nlp, text, trigger):
+    found = triggers.find_triggers(nlp["en"](text))
+    assert {t.text: t.modality for t in found}[trigger] == "asserted"
 
 
 def test_since_a_day_reaches_the_news(nlp):
