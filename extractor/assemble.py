@@ -121,6 +121,14 @@ class Assembler:
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
         self.dates = dates_mod.find_dates(self.text, lang, article.published)
+        # A photo caption, tag list or related-news box is no part of the news: its day ("...
+        # Idlib province August 6 2016 (TRT World and Agencies)"), places, actors and tolls are not
+        # the event's, though the sentence splitter glues the caption to the news after it.
+        hidden = triggers_mod.hidden_spans(doc)
+        if hidden:
+            self.places, self.actors, self.fatalities, self.dates = (
+                [x for x in mentions if not any(a <= x.start < b for a, b in hidden)]
+                for mentions in (self.places, self.actors, self.fatalities, self.dates))
         # Mentions grouped by sentence once: articles have hundreds of sentences.
         self.starts = [sent.start_char for sent in self.sents]
         self.places_by, self.actors_by, self.triggers_by, self.fatalities_by, self.dates_by = (

@@ -443,6 +443,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     if not found:
         return []
     view = _view(doc, rows, infos, norms)
+    _LAST_VIEW["view"] = (doc, view)
     text, norms = view.text, view.norms
     # ACLED label prefixes ("Looting:") count only at the start of a text.
     found = [m for m in found if "label" not in m[2].flags or not text[:view.idx[m[0]]].strip()]
@@ -469,6 +470,25 @@ def find_triggers(doc: Doc) -> list[Trigger]:
             modality=modality(doc, start, end, crowd=entry.event_type in DEMO,
                               purpose="purpose" in entry.flags, view=view)))
     return out
+
+
+def hidden_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of ``doc`` that are not the article's news: related-news boxes and page
+    chrome (tag lists, topic banners, photo captions), the ranges whose triggers
+    ``find_triggers`` marks "related-news". The assembler takes no date, place, actor or toll
+    from them ("... in Idlib province August 6 2016 (TRT World and Agencies)" dates a photo)."""
+    lang = doc.lang_
+    if lang not in {"ar", "en"} or not len(doc):
+        return []
+    held = _LAST_VIEW.get("view")
+    if held is not None and held[0] is doc:  # find_triggers just read this Doc
+        return list(held[1].hidden)
+    return list(_view(doc).hidden)
+
+
+# The view find_triggers built last, with its Doc: the assembler asks hidden_spans of the same Doc
+# right after, and the view is the costly part.
+_LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
 
 
 def _rule(lang: str, entry: Entry) -> str:

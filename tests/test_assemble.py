@@ -196,3 +196,24 @@ def test_the_start_of_a_state_does_not_date_the_event(real_gazetteer):
     (e,) = events("Clashes between the army and the Houthis have continued in Aden since Friday.", "en")
     # Friday is when it began: the report's news, dated to the publication day as a window
     assert (e.event_date, e.time_precision) == (PUBLISHED, 2)
+
+
+# -- English precision: captions, background, duplicates, tallies ------------------------------
+
+def test_a_photo_caption_dates_and_places_nothing(real_gazetteer):
+    # The caption glued to the news by the sentence splitter: its day and town are the photo's.
+    (e,) = events("A man walks past a damaged building in Ramadi July 2 2015 (Reuters Photo) A car bomb "
+                  "exploded at a checkpoint in Fallujah on Saturday killing four soldiers.", "en")
+    assert (e.event_date, e.place.location) == (dt.date(2015, 8, 8), "Al Fallujah")
+    assert e.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_news_before_a_caption_keeps_its_own_date(real_gazetteer):
+    (e,) = events("A car bomb exploded at a checkpoint in Fallujah on Saturday killing four soldiers. "
+                  "Soldiers stand guard in Ramadi July 2 2015. REUTERS/Name Surname", "en")
+    assert (e.event_date, e.place.location) == (dt.date(2015, 8, 8), "Al Fallujah")
+
+
+def test_the_campaign_an_advance_is_part_of_is_no_event(real_gazetteer):
+    assert events("The advance is part of a military campaign to drive the militants from Ramadi.",
+                  "en") == []

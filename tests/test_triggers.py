@@ -306,6 +306,18 @@ def test_page_chrome_and_photo_captions_are_not_events(nlp, lang, text):
     assert found and all(t.modality == "related-news" for t in found)
 
 
+def test_hidden_spans_cover_the_caption_and_not_the_news(nlp):
+    text = ("A man runs past a damaged building in the town July 2 2015 (Reuters Photo) A car bomb "
+            "exploded at a checkpoint on Saturday.")
+    doc = nlp["en"](text)
+    triggers.find_triggers(doc)
+    spans = triggers.hidden_spans(doc)
+    assert spans == triggers.hidden_spans(nlp["en"](text))  # the same without find_triggers first
+    caption, news = text.index("July 2"), text.index("A car bomb")
+    assert any(a <= caption < b for a, b in spans)
+    assert not any(a <= news < b for a, b in spans)
+
+
 def test_news_after_a_photo_credit_is_still_an_event(nlp):
     text = ("A man runs after an airstrike on a hospital in the town (TRT World and Agencies) "
             "A suicide bomber detonated an explosive vest on a bus near the crossing.")
