@@ -54,6 +54,11 @@ DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
 LETTER = re.compile(r"[^\W\d_]")
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
+# English: a date before a speech verb that introduces the trigger's clause ("But on Saturday the
+# Observatory ... quoted sources as saying that IS had killed 270") is the statement's day.
+SAID_THEN = re.compile(r"\b(?:said|says|reported|reports|quoted|told|announced|stated|confirmed|added)\b"
+                       r"[^.]*?\b(?:that|as saying)\b")
+SAID_REACH = 200  # characters between such a date and the trigger
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
@@ -241,8 +246,10 @@ class Assembler:
         if own:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
-            best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
-            if not self.is_report_date(best):
+            def reported(d: DateMention) -> bool:
+                return self.is_report_date(d) or self.said_before(d, trig)
+            best = min(own, key=lambda d: (reported(d), abs(d.start - trig.start)))
+            if not reported(best):
                 return best, "sentence"
             # Only the statement's day dates the sentence: the event may be earlier, and the
             # next sentence of the paragraph often says when ("..., the Observatory said on
@@ -303,6 +310,13 @@ class Assembler:
         # a stamp line repeats it: "07.04.2017(updated 1121 07.04.2017)"
         return any(self.body_start <= d.start < start and d.date == self.article.published
                    and not LETTER.search(self.text[self.body_start:d.start]) for d in self.dates)
+
+    def said_before(self, d: DateMention, trig: Trigger) -> bool:
+        """English: the date heads a statement whose reported clause holds the trigger ("on
+        Saturday the monitor quoted sources as saying that ... had killed"): the statement's day."""
+        if self.lang != "en" or not 0 <= trig.start - d.end <= SAID_REACH:
+            return False
+        return bool(SAID_THEN.search(self.text, d.end, trig.start))
 
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication
@@ -451,10 +465,13 @@ class Assembler:
         out: list[Candidate] = []
         for c in cands:
             for o in out:
-                if o.date.date != c.date.date or not self.same_event(o, c):
+                retold = self.retold(o, c)
+                if (o.date.date != c.date.date and retold is None) or not self.same_event(o, c):
                     continue
                 if self.same_place(o, c):
                     self.absorb(o, c)
+                    if retold is not None:  # the event's own day, not the later statement's
+                        o.date, o.date_from = retold.date, retold.date_from
                     break
                 closer = self.told_closer(o, c)
                 if closer is not None:
@@ -464,6 +481,18 @@ class Assembler:
             else:
                 out.append(c)
         return out
+
+    def retold(self, a: Candidate, b: Candidate) -> Candidate | None:
+        """English: of two candidates a few days apart, the earlier one when the later is dated
+        only by a statement's day ("... had killed 270 during the assault, the monitor said on
+        Saturday" after "... captured the field on Thursday"): an update of the toll of an event
+        already told, not a new event (ACLED's unit). None when the rule does not apply."""
+        if self.lang != "en" or a.date.date == b.date.date:
+            return None
+        early, late = (a, b) if a.date.date < b.date.date else (b, a)
+        if late.date_from not in ("report", "publication") or (late.date.date - early.date.date).days > TOLD_DAYS:
+            return None
+        return early
 
     def told_closer(self, a: Candidate, b: Candidate) -> Candidate | None:
         """Of two consecutive sentences with the same tactic, the one that names a village or

@@ -217,3 +217,24 @@ def test_news_before_a_caption_keeps_its_own_date(real_gazetteer):
 def test_the_campaign_an_advance_is_part_of_is_no_event(real_gazetteer):
     assert events("The advance is part of a military campaign to drive the militants from Ramadi.",
                   "en") == []
+
+
+def test_a_date_heading_a_statement_is_the_statement_day(real_gazetteer):
+    own, said = (events(t, "en") for t in (
+        "On Saturday militants killed 20 soldiers in Ramadi the monitor said.",
+        "On Saturday the monitor quoted sources as saying that militants had killed 20 soldiers in Ramadi."))
+    assert own[0].event_date == said[0].event_date == dt.date(2015, 8, 8)
+    assert said[0].confidence < own[0].confidence
+
+
+def test_a_later_statement_of_a_toll_is_the_event_already_told(real_gazetteer):
+    (e,) = events("Militants attacked an army post in Ramadi on Thursday killing five soldiers. "
+                  "On Saturday the monitor quoted sources as saying that the militants had killed 20 "
+                  "soldiers during the assault on Ramadi.", "en")
+    assert e.event_date == dt.date(2015, 8, 6)
+
+
+def test_events_of_their_own_days_stay_apart(real_gazetteer):
+    got = events("Militants attacked an army post in Ramadi on Thursday. "
+                 "Militants attacked an army post in Ramadi on Saturday.", "en")
+    assert sorted(e.event_date for e in got) == [dt.date(2015, 8, 6), dt.date(2015, 8, 8)]
