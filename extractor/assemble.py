@@ -59,6 +59,9 @@ TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its
 SAID_THEN = re.compile(r"\b(?:said|says|reported|reports|quoted|told|announced|stated|confirmed|added)\b"
                        r"[^.]*?\b(?:that|as saying)\b")
 SAID_REACH = 200  # characters between such a date and the trigger
+# English: a tally over at least a week ("among those killed in clashes over the last 15 days").
+TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b", re.IGNORECASE)
+TALLY_MIN_DAYS = 7
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
@@ -142,6 +145,9 @@ class Assembler:
         self.datelines = {p.start for p in self.places if self.is_dateline(p)}
         # Sentences that tell an ongoing situation ("protests over the past few weeks").
         self.vague = {self.sentence_at(s) for s, _ in dates_mod.vague_periods(self.text, lang)}
+        # English sentences that give a stretch of a week or more: a tally, or the period of one.
+        self.tallies = self.vague | ({self.sentence_at(m.start()) for m in TALLY_DAYS.finditer(self.text)
+                                      if int(m.group(1)) >= TALLY_MIN_DAYS} if lang == "en" else set())
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -342,7 +348,7 @@ class Assembler:
                     cands[-1].last = i
                 continue
             cand = self.candidate(i, sent, trigs, cands[-1] if cands else None)
-            if cand is None:
+            if cand is None or self.is_tally(i, cand):
                 continue
             listed = self.listed_with(cand)
             if len(listed) > 1:  # one event per location (ACLED), the toll split evenly
@@ -387,6 +393,15 @@ class Assembler:
             return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
                              list(self.actors_by[i]), list(self.fatalities_by[i]), last=i)
         return None
+
+    def is_tally(self, i: int, cand: Candidate) -> bool:
+        """English: a sentence that its own sentence does not date, followed by one that gives the
+        stretch of a week or more it covers and names no place of its own, is a cumulative tally
+        ("At least 327 people have been killed in clashes in Aleppo province. 76 children were
+        among those killed over the last 15 days."), which the codebook does not code."""
+        if self.lang != "en" or cand.date_from == "sentence" or i + 1 not in self.tallies:
+            return False
+        return not any(p.resolved and p.kind != "country" for p in self.places_by[i + 1])
 
     def listed_with(self, cand: Candidate) -> list[Place]:
         """The towns listed together with the candidate's own town ("قرى X وY وZ", "X, Y and Z")."""

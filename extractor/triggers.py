@@ -95,6 +95,8 @@ CREDIT_WORDS = ("REUTERS", "AFP", "AP", "EPA", "Getty", "Photo", "Agencies")
 CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
                          re.M)
 CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
+# The title of an embedded video, as a scraper keeps it: "<headline> - YouTube".
+CHROME_VIDEO = re.compile(r"\s[-–|]\s*YouTube\b")
 PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"
                           r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")
 RELATED_MAX_CHARS = 150
@@ -529,7 +531,8 @@ def _related_marker(line: str) -> bool:
 
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
     """Character ranges of web-page chrome kept in a scraped text: a tag list ("Tags ...",
-    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), and a photo
+    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), an embedded
+    video's title ("<headline> - YouTube", from its sentence start), and a photo
     caption: the sentence part before a photo credit ("... (Reuters Photo)", "(TRT World and
     Agencies)"), or the whole sentence before a credit that opens a sentence ("REUTERS/Name")."""
     text = view.text
@@ -539,6 +542,11 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
         spans += [(m.start(1), m.end()) for m in CHROME_TAGS.finditer(text)]
     if "Topic" in text:
         spans += [(m.start(), m.end()) for m in CHROME_TOPIC.finditer(text)]
+    if "YouTube" in text:  # the video title: from its sentence start to the site's name
+        for m in CHROME_VIDEO.finditer(text):
+            k = bisect.bisect_right(view.idx, m.start()) - 1
+            if k >= 0:
+                spans.append((view.idx[view.sent_lo[k]], m.end()))
     if not any(word in text for word in CREDIT_WORDS):
         return spans
     for m in PHOTO_CREDIT.finditer(text):

@@ -238,3 +238,20 @@ def test_events_of_their_own_days_stay_apart(real_gazetteer):
     got = events("Militants attacked an army post in Ramadi on Thursday. "
                  "Militants attacked an army post in Ramadi on Saturday.", "en")
     assert sorted(e.event_date for e in got) == [dt.date(2015, 8, 6), dt.date(2015, 8, 8)]
+
+
+def test_a_tally_over_weeks_is_not_an_event(real_gazetteer):
+    assert events("At least 120 people have been killed in clashes in Ramadi. The monitor said 40 "
+                  "children were among those killed over the last 15 days.", "en") == []
+
+
+@pytest.mark.parametrize("text", [
+    # its own day: an event, whatever tally follows
+    "Clashes in Ramadi killed 30 fighters on Saturday. Another 40 were killed over the last 15 days.",
+    # a short window dates the event
+    "At least 12 people have been killed in clashes in Ramadi. The monitor said most were killed "
+    "over the last 2 days.",
+])
+def test_an_event_before_a_period_is_still_coded(real_gazetteer, text):
+    (e,) = events(text, "en")
+    assert e.place.location == "Ramadi" and e.event_type == "Battles"

@@ -174,6 +174,8 @@ EN_NOT_EVENTS = [
     ("The talks came a day after air strikes killed 26 people in the province.", "history"),
     ("The visit comes as government forces shell rebel areas elsewhere.", "history"),
     ("At least 40 children were among those killed in clashes over the last 15 days.", "history"),
+    ("Since then more than a quarter of a million people have been killed across the country.", "history"),
+    ("Since the start of the war the army has shelled the district almost every day.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -295,6 +297,7 @@ PAGE_CHROME = [
     ("en", "Fighters walk in a village after clashes north of the city. REUTERS/Name Surname The talks resumed."),
     ("en", "People inspect the damage after an airstrike on the market (Reuters Photo) Officials met on Monday."),
     ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
+    ("en", "The talks resumed on Monday. War in the North Explosion hits border crossing - YouTube"),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة. سمات إطلاق نار اشتباكات بيروت"),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة.   رابط الخبر بصحيفة المدينة: مقتل 3 بانفجار سيارة مفخخة"),
 ]
