@@ -176,7 +176,7 @@ EN_NOT_EVENTS = [
     ("At least 40 children were among those killed in clashes over the last 15 days.", "history"),
     ("Since then more than a quarter of a million people have been killed across the country.", "history"),
     ("Since the start of the war the army has shelled the district almost every day.", "history"),
-    ("Most of the dead were killed during the three-week seizure of the town.", "history"),
+    ("Most of the dead were killed during the three-week rule of the militants.", "history"),
     ("Dozens were killed in the nine-month siege of the city.", "history"),
 ]
 
