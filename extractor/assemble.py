@@ -62,6 +62,10 @@ SAID_REACH = 200  # characters between such a date and the trigger
 # English: a tally over at least a week ("among those killed in clashes over the last 15 days").
 TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b", re.IGNORECASE)
 TALLY_MIN_DAYS = 7
+# English: "the nearby town of X", "a nearby village": a place other than the one just told.
+NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|neighbou?rhood)\s+(?:of\s+)?)?$",
+                    re.IGNORECASE)
+NEARBY_REACH = 40  # characters before a place name
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
@@ -483,7 +487,7 @@ class Assembler:
                 retold = self.retold(o, c)
                 if (o.date.date != c.date.date and retold is None) or not self.same_event(o, c):
                     continue
-                if self.same_place(o, c):
+                if self.same_place(o, c) and not self.nearby(o, c):
                     self.absorb(o, c)
                     if retold is not None:  # the event's own day, not the later statement's
                         o.date, o.date_from = retold.date, retold.date_from
@@ -496,6 +500,15 @@ class Assembler:
             else:
                 out.append(c)
         return out
+
+    def nearby(self, a: Candidate, b: Candidate) -> bool:
+        """English: a province-only event and one at a place the text calls "nearby" ("ISIS
+        attacked two villages in Hama province ... ISIS shelling on the nearby town of
+        Salamiyeh") are two events: "nearby" sets the town apart from where the first happened."""
+        if self.lang != "en" or a.place.entry_id == b.place.entry_id:
+            return False
+        return any(NEARBY.search(
+            self.text, max(0, c.place.start - NEARBY_REACH), c.place.start) for c in (a, b))
 
     def retold(self, a: Candidate, b: Candidate) -> Candidate | None:
         """English: of two candidates a few days apart, the earlier one when the later is dated

@@ -255,3 +255,16 @@ def test_a_tally_over_weeks_is_not_an_event(real_gazetteer):
 def test_an_event_before_a_period_is_still_coded(real_gazetteer, text):
     (e,) = events(text, "en")
     assert e.place.location == "Ramadi" and e.event_type == "Battles"
+
+
+def test_a_nearby_town_is_another_place_than_the_province_event(real_gazetteer):
+    got = events("Militants attacked two army posts in Al Anbar province on Saturday killing 12 soldiers. "
+                 "Police said two people were wounded in militant shelling on the nearby town of Ramadi.", "en")
+    assert sorted((e.sub_event_type, e.place.geo_precision) for e in got) == [
+        ("Armed clash", 3), ("Shelling/artillery/missile attack", 1)]
+
+
+def test_a_town_in_the_province_of_an_event_is_that_event(real_gazetteer):
+    (e,) = events("Militants attacked two army posts in Al Anbar province on Saturday killing 12 soldiers. "
+                  "Police said two people were wounded in militant shelling on the town of Ramadi.", "en")
+    assert e.place.location == "Ramadi"
