@@ -90,15 +90,21 @@ RELATED_LINES = 3  # headline lines that follow a marker
 # Web-page chrome a scraper keeps: tag lists to the end of their line, topic banners with their
 # article count, and photo credits (their caption is not the news).
 CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم", "رابط الخبر", "رابط المقال")
-CREDIT_WORDS = ("REUTERS", "AFP", "AP", "EPA", "Getty", "Photo", "Agencies")
+CREDIT_WORDS = ("REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty", "Photo", "photo", "Agencies", "SANA", "Anadolu")
 # A link line repeating the paper's own headline ("رابط الخبر بصحيفة ...: <headline>") is chrome too.
 CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
                          re.M)
 CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
+# A "read more" link inside the body: the marker and the headline after it, to its sentence end.
+CHROME_READ = re.compile(r"\b(?:READ MORE|Read more|Read More|ALSO READ|Also read|Read also|RELATED|Related"
+                         r"|WATCH|Watch|RECOMMENDED|Recommended|See also)\s?:\s")
 # The title of an embedded video, as a scraper keeps it: "<headline> - YouTube".
 CHROME_VIDEO = re.compile(r"\s[-–|]\s*YouTube\b")
 PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"
-                          r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")
+                          r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)"
+                          # "(Photo: AFP)", "(Photo by Name)", "(AFP/File)", "(Reuters / Name)"
+                          r"|\((?:File )?[Pp]hoto(?::| by| credit:?)\s[^()\n]{1,60}\)"
+                          r"|\((?:AFP|AP|EPA|Reuters|REUTERS|Getty Images|Anadolu Agency|SANA)\s?/\s?[^()\n]{1,40}\)")
 RELATED_MAX_CHARS = 150
 
 # Flags carried in a trigger's rule string (see the lexicon header): best_type reads the first four;
@@ -532,7 +538,8 @@ def _related_marker(line: str) -> bool:
 
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
     """Character ranges of web-page chrome kept in a scraped text: a tag list ("Tags ...",
-    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), an embedded
+    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), a "READ MORE:
+    <headline>" link to its sentence end, an embedded
     video's title ("<headline> - YouTube", from its sentence start), and a photo
     caption: the sentence part before a photo credit ("... (Reuters Photo)", "(TRT World and
     Agencies)"), or the whole sentence before a credit that opens a sentence ("REUTERS/Name")."""
@@ -543,6 +550,12 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
         spans += [(m.start(1), m.end()) for m in CHROME_TAGS.finditer(text)]
     if "Topic" in text:
         spans += [(m.start(), m.end()) for m in CHROME_TOPIC.finditer(text)]
+    if ":" in text:
+        for m in CHROME_READ.finditer(text):
+            k = bisect.bisect_right(view.idx, m.start()) - 1
+            if k >= 0:
+                hi = view.sent_hi[k] - 1
+                spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
     if "YouTube" in text:  # the video title: from its sentence start to the site's name
         for m in CHROME_VIDEO.finditer(text):
             k = bisect.bisect_right(view.idx, m.start()) - 1

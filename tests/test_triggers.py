@@ -178,6 +178,8 @@ EN_NOT_EVENTS = [
     ("Since the start of the war the army has shelled the district almost every day.", "history"),
     ("Most of the dead were killed during the three-week rule of the militants.", "history"),
     ("Dozens were killed in the nine-month siege of the city.", "history"),
+    ("Survivors recalled the 2014 attack on the base.", "history"),
+    ("The town was shelled two months ago.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -256,6 +258,8 @@ STILL_ASSERTED = [
     ("Rebels battled the troops near the town.", "battled"),
     ("The attack in the city came a day after the talks.", "attack"),
     ("Gunmen killed a six-month-old boy in the village.", "killed"),  # an age, not a stretch
+    ("READ MORE: Talks resume in Geneva. Militants shelled the town on Monday.", "shelled"),
+    ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
 ]
 
 
@@ -301,6 +305,9 @@ PAGE_CHROME = [
     ("en", "People inspect the damage after an airstrike on the market (Reuters Photo) Officials met on Monday."),
     ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
     ("en", "The talks resumed on Monday. War in the North Explosion hits border crossing - YouTube"),
+    ("en", "Officials met on Monday. READ MORE: Air strikes kill dozens in the north"),
+    ("en", "A boy stands near the rubble after an airstrike on the market (Photo: AFP) Officials met on Monday."),
+    ("en", "Rebels fire mortars at army positions (AFP/File) Officials met on Monday."),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة. سمات إطلاق نار اشتباكات بيروت"),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة.   رابط الخبر بصحيفة المدينة: مقتل 3 بانفجار سيارة مفخخة"),
 ]
