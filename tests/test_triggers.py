@@ -180,6 +180,8 @@ EN_NOT_EVENTS = [
     ("Dozens were killed in the nine-month siege of the city.", "history"),
     ("Survivors recalled the 2014 attack on the base.", "history"),
     ("The town was shelled two months ago.", "history"),
+    ("More than 170000 people have been killed in the country's conflict.", "history"),
+    ("The war has killed more than 350000 people.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -260,6 +262,7 @@ STILL_ASSERTED = [
     ("Gunmen killed a six-month-old boy in the village.", "killed"),  # an age, not a stretch
     ("READ MORE: Talks resume in Geneva. Militants shelled the town on Monday.", "shelled"),
     ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
+    ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
 ]
 
 
