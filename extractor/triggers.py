@@ -95,9 +95,10 @@ CREDIT_WORDS = ("REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty", "Photo", "pho
 CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
                          re.M)
 CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
-# A "read more" link inside the body: the marker and the headline after it, to its sentence end.
+# A "read more" link or a "Photo:" caption inside the body: the marker and what follows, to its
+# sentence end.
 CHROME_READ = re.compile(r"\b(?:READ MORE|Read more|Read More|ALSO READ|Also read|Read also|RELATED|Related"
-                         r"|WATCH|Watch|RECOMMENDED|Recommended|See also)\s?:\s")
+                         r"|WATCH|Watch|RECOMMENDED|Recommended|See also|PHOTO|Photo|FILE PHOTO|File photo)\s?:\s")
 # The title of an embedded video, as a scraper keeps it: "<headline> - YouTube".
 CHROME_VIDEO = re.compile(r"\s[-–|]\s*YouTube\b")
 PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"

@@ -182,6 +182,10 @@ EN_NOT_EVENTS = [
     ("The town was shelled two months ago.", "history"),
     ("More than 170000 people have been killed in the country's conflict.", "history"),
     ("The war has killed more than 350000 people.", "history"),
+    ("Analysts say the offensive on the city could take months.", "hypothetical"),
+    ("The army regularly shells the town.", "history"),
+    ('"We are attacked by drones every night" said a resident.', "history"),
+    ("The offensive aims to push the militants out of the city.", "future"),
 ]
 
 AR_NOT_EVENTS = [
@@ -263,6 +267,7 @@ STILL_ASSERTED = [
     ("READ MORE: Talks resume in Geneva. Militants shelled the town on Monday.", "shelled"),
     ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
     ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
+    ("Government forces shelled the town on Sunday analysts and residents said.", "shelled"),
 ]
 
 
@@ -311,6 +316,7 @@ PAGE_CHROME = [
     ("en", "Officials met on Monday. READ MORE: Air strikes kill dozens in the north"),
     ("en", "A boy stands near the rubble after an airstrike on the market (Photo: AFP) Officials met on Monday."),
     ("en", "Rebels fire mortars at army positions (AFP/File) Officials met on Monday."),
+    ("en", "Officials met on Monday. Photo: Smoke rises over the city after an air strike on Saturday."),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة. سمات إطلاق نار اشتباكات بيروت"),
     ("ar", "أكد المسؤولون أن الوضع هادئ في المدينة.   رابط الخبر بصحيفة المدينة: مقتل 3 بانفجار سيارة مفخخة"),
 ]
