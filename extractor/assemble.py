@@ -128,8 +128,8 @@ class Assembler:
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
                              key=lambda p: p.start)
-        self.triggers = [t for t in triggers_mod.find_triggers(doc)
-                         if t.modality == "asserted" and t.start >= body_start]
+        found_triggers = triggers_mod.find_triggers(doc)
+        self.triggers = [t for t in found_triggers if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
         self.dates = dates_mod.find_dates(self.text, lang, article.published)
@@ -143,6 +143,10 @@ class Assembler:
                 for mentions in (self.places, self.actors, self.fatalities, self.dates))
         # Mentions grouped by sentence once: articles have hundreds of sentences.
         self.starts = [sent.start_char for sent in self.sents]
+        # English: sentences that tell another, uncoded event (background, a threat, a tally): a
+        # death count there is that event's ("... the site of a 2017 chemical attack that killed 80").
+        self.muted = ({self.sentence_at(t.start) for t in found_triggers if t.modality != "asserted"}
+                      if lang == "en" else set())
         self.places_by, self.actors_by, self.triggers_by, self.fatalities_by, self.dates_by = (
             self.per_sentence(x) for x in
             (self.places, self.actors, self.triggers, self.fatalities, self.dates))
@@ -345,7 +349,8 @@ class Assembler:
             trigs = self.triggers_by[i]
             if not trigs:
                 deaths = self.fatalities_by[i]
-                if deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i):
+                if (deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i)
+                        and i not in self.muted):
                     # "Three soldiers were killed." continues the event before it.
                     cands[-1].fatalities = cands[-1].fatalities + deaths
                     cands[-1].sentences.append(sent)

@@ -268,3 +268,15 @@ def test_a_town_in_the_province_of_an_event_is_that_event(real_gazetteer):
     (e,) = events("Militants attacked two army posts in Al Anbar province on Saturday killing 12 soldiers. "
                   "Police said two people were wounded in militant shelling on the town of Ramadi.", "en")
     assert e.place.location == "Ramadi"
+
+
+def test_the_toll_of_a_background_event_is_not_the_news_toll(real_gazetteer):
+    (e,) = events("Government forces retook Ramadi on Wednesday after weeks of fighting. "
+                  "A suicide bombing in the city killed more than 80 people in 2014.", "en")
+    assert e.sub_event_type == "Government regains territory" and e.fatalities == 0
+
+
+def test_a_toll_told_after_the_event_is_its_toll(real_gazetteer):
+    (e,) = events("Militants attacked a checkpoint in Ramadi on Wednesday. "
+                  "Three soldiers died of their wounds.", "en")
+    assert e.fatalities == 3

@@ -186,6 +186,8 @@ EN_NOT_EVENTS = [
     ("The army regularly shells the town.", "history"),
     ('"We are attacked by drones every night" said a resident.', "history"),
     ("The offensive aims to push the militants out of the city.", "future"),
+    ("The town was the site of a 2017 chemical attack.", "history"),
+    ("The group has carried out several attacks on the city this month.", "history"),
 ]
 
 AR_NOT_EVENTS = [
