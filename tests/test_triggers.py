@@ -188,6 +188,10 @@ EN_NOT_EVENTS = [
     ("The offensive aims to push the militants out of the city.", "future"),
     ("The town was the site of a 2017 chemical attack.", "history"),
     ("The group has carried out several attacks on the city this month.", "history"),
+    ("The opposition said it was ready to attack government positions.", "future"),
+    ("Talks on Monday failed to end the fighting in the city.", "future"),
+    ("An investigation into the attack found that sarin was used.", "history"),
+    ("Fighting has displaced more than 500000 people since December.", "history"),
 ]
 
 AR_NOT_EVENTS = [
@@ -236,6 +240,7 @@ NO_TRIGGER = [
     ("en", "The report demonstrated that the economy is growing."),
     ("en", "The bus was carrying rebels battling forces loyal to the government."),
     ("en", "Most of the militants fighting in the north are foreigners."),
+    ("en", "The government says it is fighting terrorists in the north."),
     ("ar", "تنطلق اليوم أكبر تظاهرة اقتصادية في المنطقة."),
     ("ar", "التقى رئيس التحرير بوفد من هيئة تحرير الشام."),
     ("ar", "استأنفت شركات الطيران رحلاتها إلى المطار."),
@@ -266,6 +271,8 @@ STILL_ASSERTED = [
     ("Rebels battled the troops near the town.", "battled"),
     ("The attack in the city came a day after the talks.", "attack"),
     ("Gunmen killed a six-month-old boy in the village.", "killed"),  # an age, not a stretch
+    ("Rebels have been fighting government forces near the town since Friday.", "fighting"),
+    ("The fighting in the town ended on Monday after rebels withdrew.", "fighting"),
     ("READ MORE: Talks resume in Geneva. Militants shelled the town on Monday.", "shelled"),
     ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
     ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
