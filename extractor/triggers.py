@@ -143,7 +143,8 @@ AR_QAD_PAST = frozenset({normalise("تم")})
 EN_THAT_BEFORE = frozenset({"", "after", "before", "during", "since", "following", "in", "of", "by",
                             "from", "on", "to", "for", "with"})
 TALLY_MIN_DAYS = 7
-EN_STRETCH = frozenset({("-", "week"), ("-", "month")})  # "three-week seizure", "nine-month siege"  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
+EN_STRETCH = frozenset({("-", "week"), ("-", "month")})  # "three-week seizure", "nine-month siege"
+EN_WAR = frozenset({"war", "conflict"})  # last words of the war-toll cues ("killed in the war")  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
 EN_SINCE_TIME = EN_MONTHS | frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
     "today", "dawn", "morning", "midnight", "noon", "last", "early", "late"})
@@ -715,6 +716,8 @@ def _cue_at(words: list[str], i: int, cue: Cue, lang: str, preceding: str = "") 
         return False  # "since Friday the army has shelled": a time span reaching the news, not background
     if lang == "en" and cue.tokens in EN_STRETCH and nxt == "-":
         return False  # "a six-month-old boy": an age, not a stretch of time
+    if lang == "en" and cue.tokens[-1] in EN_WAR and nxt == "-":
+        return False  # "in the war-torn city", "Syria's conflict-hit north": a place, not a war's toll
     if lang == "en" and cue.tokens == ("that",) and preceding not in EN_THAT_BEFORE:
         return False  # "reported that clashes erupted": a conjunction
     if lang == "en" and cue.tokens[-2:] == ("{NUM}", "days") and int(

@@ -276,6 +276,8 @@ STILL_ASSERTED = [
     ("READ MORE: Talks resume in Geneva. Militants shelled the town on Monday.", "shelled"),
     ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
     ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
+    ("Air strikes killed five people in the war-torn city on Monday.", "killed"),
+    ("Shelling killed five people in Syria's war-ravaged north on Monday.", "killed"),
     ("Government forces shelled the town on Sunday analysts and residents said.", "shelled"),
 ]
 
