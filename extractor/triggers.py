@@ -144,6 +144,7 @@ EN_THAT_BEFORE = frozenset({"", "after", "before", "during", "since", "following
                             "from", "on", "to", "for", "with"})
 TALLY_MIN_DAYS = 7
 EN_STRETCH = frozenset({("-", "week"), ("-", "month")})  # "three-week seizure", "nine-month siege"
+EN_REPORTED = ("reported", "the")  # "that reported the attack": an event told elsewhere
 EN_WAR = frozenset({"war", "conflict"})  # last words of the war-toll cues ("killed in the war")  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
 EN_SINCE_TIME = EN_MONTHS | frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
@@ -648,6 +649,8 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
                     continue
                 if cue.scope == "adjacent" and i + len(cue.tokens) != len(words):
                     continue
+                if cue.tokens == EN_REPORTED and end < s_hi and norms[end] == "of":
+                    continue  # "reported the killing of five civilians" tells the news itself
                 if (cue.modality == "negated" and side != "after"
                         and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
                     continue

@@ -277,6 +277,7 @@ STILL_ASSERTED = [
     ("On 3 May 2017 clashes erupted near the base.", "clashes"),  # a date, not "the 2017 clashes"
     ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
     ("Air strikes killed five people in the war-torn city on Monday.", "killed"),
+    ("The monitor reported the killing of five civilians in the village on Monday.", "killing"),
     ("Shelling killed five people in Syria's war-ravaged north on Monday.", "killed"),
     ("Government forces shelled the town on Sunday analysts and residents said.", "shelled"),
 ]
