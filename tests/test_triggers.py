@@ -172,7 +172,6 @@ EN_NOT_EVENTS = [
     ("The group that reported the bombing gave no details.", "history"),
     ("Several governments condemned the shelling of the hospital.", "history"),
     ("The talks came a day after air strikes killed 26 people in the province.", "history"),
-    ("The visit comes as government forces shell rebel areas elsewhere.", "history"),
     ("At least 40 children were among those killed in clashes over the last 15 days.", "history"),
     ("Since then more than a quarter of a million people have been killed across the country.", "history"),
     ("Since the start of the war the army has shelled the district almost every day.", "history"),
@@ -278,6 +277,8 @@ STILL_ASSERTED = [
     ("Two soldiers were killed in the clashes near the base.", "killed"),  # not a war's toll
     ("Air strikes killed five people in the war-torn city on Monday.", "killed"),
     ("The monitor reported the killing of five civilians in the village on Monday.", "killing"),
+    ("A series of explosions rocked the capital on Monday.", "explosions"),
+    ("The announcement came as government forces shelled the town on Monday.", "shelled"),
     ("Shelling killed five people in Syria's war-ravaged north on Monday.", "killed"),
     ("Government forces shelled the town on Sunday analysts and residents said.", "shelled"),
 ]
