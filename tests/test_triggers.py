@@ -278,6 +278,7 @@ STILL_ASSERTED = [
     ("Air strikes killed five people in the war-torn city on Monday.", "killed"),
     ("The monitor reported the killing of five civilians in the village on Monday.", "killing"),
     ("A series of explosions rocked the capital on Monday.", "explosions"),
+    ("As part of the offensive government forces shelled the town on Monday.", "shelled"),
     ("The announcement came as government forces shelled the town on Monday.", "shelled"),
     ("Shelling killed five people in Syria's war-ravaged north on Monday.", "killed"),
     ("Government forces shelled the town on Sunday analysts and residents said.", "shelled"),
