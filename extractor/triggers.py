@@ -142,10 +142,10 @@ AR_QAD_PAST = frozenset({normalise("تم")})
 # nor "reported through the app \"X\" that shoot-outs ..." (a quote opens a clause, not a sentence).
 EN_THAT_BEFORE = frozenset({"", "after", "before", "during", "since", "following", "in", "of", "by",
                             "from", "on", "to", "for", "with"})
-TALLY_MIN_DAYS = 7
+TALLY_MIN_DAYS = 7  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
 EN_STRETCH = frozenset({("-", "week"), ("-", "month")})  # "three-week seizure", "nine-month siege"
 EN_REPORTED = ("reported", "the")  # "that reported the attack": an event told elsewhere
-EN_WAR = frozenset({"war", "conflict"})  # last words of the war-toll cues ("killed in the war")  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
+EN_WAR = frozenset({"war", "conflict"})  # last words of the war-toll cues ("killed in the war")
 EN_SINCE_TIME = EN_MONTHS | frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
     "today", "dawn", "morning", "midnight", "noon", "last", "early", "late"})
@@ -424,6 +424,11 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
     return view
 
 
+# The view find_triggers built last, with its Doc: the assembler asks hidden_spans of the same Doc
+# right after, and the view is the costly part. Holding the Doc keeps its identity unique.
+_LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
+
+
 def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
     out = []
@@ -498,11 +503,6 @@ def hidden_spans(doc: Doc) -> list[tuple[int, int]]:
     return list(_view(doc).hidden)
 
 
-# The view find_triggers built last, with its Doc: the assembler asks hidden_spans of the same Doc
-# right after, and the view is the costly part.
-_LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
-
-
 def _rule(lang: str, entry: Entry) -> str:
     """The trigger's provenance: "en:clash" plus its typing flags (":crowd", ":national")."""
     return f"{lang}:{entry.id}" + "".join(f":{f}" for f in sorted(entry.flags & TYPING_FLAGS))
@@ -542,8 +542,8 @@ def _related_marker(line: str) -> bool:
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
     """Character ranges of web-page chrome kept in a scraped text: a tag list ("Tags ...",
     "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), a "READ MORE:
-    <headline>" link to its sentence end, an embedded
-    video's title ("<headline> - YouTube", from its sentence start), and a photo
+    <headline>" link or "Photo:" caption to its sentence end, an embedded video's title
+    ("<headline> - YouTube", from its sentence start), and a photo
     caption: the sentence part before a photo credit ("... (Reuters Photo)", "(TRT World and
     Agencies)"), or the whole sentence before a credit that opens a sentence ("REUTERS/Name")."""
     text = view.text
