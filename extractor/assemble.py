@@ -60,11 +60,12 @@ SAID_THEN = re.compile(r"\b(?:said|says|reported|reports|quoted|told|announced|s
                        r"[^.]*?\b(?:that|as saying)\b")
 SAID_REACH = 200  # characters between such a date and the trigger
 # English: a tally over at least a week ("among those killed in clashes over the last 15 days").
-TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b", re.IGNORECASE)
+TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b",
+                        re.IGNORECASE)
 TALLY_MIN_DAYS = 7
 # English: "the nearby town of X", "a nearby village": a place other than the one just told.
-NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|neighbou?rhood)\s+(?:of\s+)?)?$",
-                    re.IGNORECASE)
+NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|neighbou?rhood)\s+"
+                    r"(?:of\s+)?)?$", re.IGNORECASE)
 NEARBY_REACH = 40  # characters before a place name
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
@@ -523,7 +524,8 @@ class Assembler:
         if self.lang != "en" or a.date.date == b.date.date:
             return None
         early, late = (a, b) if a.date.date < b.date.date else (b, a)
-        if late.date_from not in ("report", "publication") or (late.date.date - early.date.date).days > TOLD_DAYS:
+        if (late.date_from not in ("report", "publication")
+                or (late.date.date - early.date.date).days > TOLD_DAYS):
             return None
         return early
 

@@ -90,7 +90,8 @@ RELATED_LINES = 3  # headline lines that follow a marker
 # Web-page chrome a scraper keeps: tag lists to the end of their line, topic banners with their
 # article count, and photo credits (their caption is not the news).
 CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم", "رابط الخبر", "رابط المقال")
-CREDIT_WORDS = ("REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty", "Photo", "photo", "Agencies", "SANA", "Anadolu")
+CREDIT_WORDS = ("REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty", "Photo", "photo", "Agencies", "SANA",
+                "Anadolu")
 # A link line repeating the paper's own headline ("رابط الخبر بصحيفة ...: <headline>") is chrome too.
 CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
                          re.M)
