@@ -54,6 +54,19 @@ DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
 LETTER = re.compile(r"[^\W\d_]")
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
+# English: a date before a speech verb that introduces the trigger's clause ("But on Saturday the
+# Observatory ... quoted sources as saying that IS had killed 270") is the statement's day.
+SAID_THEN = re.compile(r"\b(?:said|says|reported|reports|quoted|told|announced|stated|confirmed|added)\b"
+                       r"[^.]*?\b(?:that|as saying)\b")
+SAID_REACH = 200  # characters between such a date and the trigger
+# English: a tally over at least a week ("among those killed in clashes over the last 15 days").
+TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b",
+                        re.IGNORECASE)
+TALLY_MIN_DAYS = 7
+# English: "the nearby town of X", "a nearby village": a place other than the one just told.
+NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|neighbou?rhood)\s+"
+                    r"(?:of\s+)?)?$", re.IGNORECASE)
+NEARBY_REACH = 40  # characters before a place name
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
 # Confidence factors by where a field came from (see docs/coding.md).
@@ -130,19 +143,34 @@ class Assembler:
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
                              key=lambda p: p.start)
-        self.triggers = [t for t in triggers_mod.find_triggers(doc)
-                         if t.modality == "asserted" and t.start >= body_start]
+        found_triggers = triggers_mod.find_triggers(doc)
+        self.triggers = [t for t in found_triggers if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.
         self.dates = dates_mod.find_dates(self.text, lang, article.published)
+        # A photo caption, tag list or related-news box is no part of the news: its day ("...
+        # Idlib province August 6 2016 (TRT World and Agencies)"), places, actors and tolls are not
+        # the event's, though the sentence splitter glues the caption to the news after it.
+        hidden = triggers_mod.hidden_spans(doc)
+        if hidden:
+            self.places, self.actors, self.fatalities, self.dates = (
+                [x for x in mentions if not any(a <= x.start < b for a, b in hidden)]
+                for mentions in (self.places, self.actors, self.fatalities, self.dates))
         # Mentions grouped by sentence once: articles have hundreds of sentences.
         self.starts = [sent.start_char for sent in self.sents]
+        # English: sentences that tell another, uncoded event (background, a threat, a tally): a
+        # death count there is that event's ("... the site of a 2017 chemical attack that killed 80").
+        self.muted = ({self.sentence_at(t.start) for t in found_triggers if t.modality != "asserted"}
+                      if lang == "en" else set())
         self.places_by, self.actors_by, self.triggers_by, self.fatalities_by, self.dates_by = (
             self.per_sentence(x) for x in
             (self.places, self.actors, self.triggers, self.fatalities, self.dates))
         self.datelines = {p.start for p in self.places if self.is_dateline(p)}
         # Sentences that tell an ongoing situation ("protests over the past few weeks").
         self.vague = {self.sentence_at(s) for s, _ in dates_mod.vague_periods(self.text, lang)}
+        # English sentences that give a stretch of a week or more: a tally, or the period of one.
+        self.tallies = self.vague | ({self.sentence_at(m.start()) for m in TALLY_DAYS.finditer(self.text)
+                                      if int(m.group(1)) >= TALLY_MIN_DAYS} if lang == "en" else set())
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
         self.unresolved = 0
@@ -258,8 +286,10 @@ class Assembler:
         if own:
             # The day a statement was made ("قال ... اليوم الأحد إن", "said on Sunday") is the
             # report's date, not the event's: taken only when nothing else dates the sentence.
-            best = min(own, key=lambda d: (self.is_report_date(d), abs(d.start - trig.start)))
-            if not self.is_report_date(best):
+            def reported(d: DateMention) -> bool:
+                return self.is_report_date(d) or self.said_before(d, trig)
+            best = min(own, key=lambda d: (reported(d), abs(d.start - trig.start)))
+            if not reported(best):
                 return best, "sentence"
             # Only the statement's day dates the sentence: the event may be earlier, and the
             # next sentence of the paragraph often says when ("..., the Observatory said on
@@ -321,6 +351,13 @@ class Assembler:
         return any(self.body_start <= d.start < start and d.date == self.article.published
                    and not LETTER.search(self.text[self.body_start:d.start]) for d in self.dates)
 
+    def said_before(self, d: DateMention, trig: Trigger) -> bool:
+        """English: the date heads a statement whose reported clause holds the trigger ("on
+        Saturday the monitor quoted sources as saying that ... had killed"): the statement's day."""
+        if self.lang != "en" or not 0 <= trig.start - d.end <= SAID_REACH:
+            return False
+        return bool(SAID_THEN.search(self.text, d.end, trig.start))
+
     def is_report_date(self, d: DateMention) -> bool:
         """The day a statement was made ("said on Sunday"), or the dateline: the publication
         day written at the head of the body ("07.04.2017 ...", "December 19 2016 ...")."""
@@ -338,14 +375,15 @@ class Assembler:
             trigs = self.triggers_by[i]
             if not trigs:
                 deaths = self.fatalities_by[i]
-                if deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i):
+                if (deaths and cands and cands[-1].last == i - 1 and self.paragraph_before(i)
+                        and i not in self.muted):
                     # "Three soldiers were killed." continues the event before it.
                     cands[-1].fatalities = cands[-1].fatalities + deaths
                     cands[-1].sentences.append(sent)
                     cands[-1].last = i
                 continue
             cand = self.candidate(i, sent, trigs, cands[-1] if cands else None)
-            if cand is None:
+            if cand is None or self.is_tally(i, cand):
                 continue
             listed = self.listed_with(cand)
             if len(listed) > 1:  # one event per location (ACLED), the toll split evenly
@@ -390,6 +428,15 @@ class Assembler:
             return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
                              list(self.actors_by[i]), list(self.fatalities_by[i]), last=i)
         return None
+
+    def is_tally(self, i: int, cand: Candidate) -> bool:
+        """English: a sentence that its own sentence does not date, followed by one that gives the
+        stretch of a week or more it covers and names no place of its own, is a cumulative tally
+        ("At least 327 people have been killed in clashes in Aleppo province. 76 children were
+        among those killed over the last 15 days."), which the codebook does not code."""
+        if self.lang != "en" or cand.date_from == "sentence" or i + 1 not in self.tallies:
+            return False
+        return not any(p.resolved and p.kind != "country" for p in self.places_by[i + 1])
 
     def listed_with(self, cand: Candidate) -> list[Place]:
         """The towns listed together with the candidate's own town ("قرى X وY وZ", "X, Y and Z")."""
@@ -468,10 +515,13 @@ class Assembler:
         out: list[Candidate] = []
         for c in cands:
             for o in out:
-                if o.date.date != c.date.date or not self.same_event(o, c):
+                retold = self.retold(o, c)
+                if (o.date.date != c.date.date and retold is None) or not self.same_event(o, c):
                     continue
-                if self.same_place(o, c):
+                if self.same_place(o, c) and not self.nearby(o, c):
                     self.absorb(o, c)
+                    if retold is not None:  # the event's own day, not the later statement's
+                        o.date, o.date_from = retold.date, retold.date_from
                     break
                 closer = self.told_closer(o, c)
                 if closer is not None:
@@ -481,6 +531,28 @@ class Assembler:
             else:
                 out.append(c)
         return out
+
+    def nearby(self, a: Candidate, b: Candidate) -> bool:
+        """English: a province-only event and one at a place the text calls "nearby" ("ISIS
+        attacked two villages in Hama province ... ISIS shelling on the nearby town of
+        Salamiyeh") are two events: "nearby" sets the town apart from where the first happened."""
+        if self.lang != "en" or a.place.entry_id == b.place.entry_id:
+            return False
+        return any(NEARBY.search(
+            self.text, max(0, c.place.start - NEARBY_REACH), c.place.start) for c in (a, b))
+
+    def retold(self, a: Candidate, b: Candidate) -> Candidate | None:
+        """English: of two candidates a few days apart, the earlier one when the later is dated
+        only by a statement's day ("... had killed 270 during the assault, the monitor said on
+        Saturday" after "... captured the field on Thursday"): an update of the toll of an event
+        already told, not a new event (ACLED's unit). None when the rule does not apply."""
+        if self.lang != "en" or a.date.date == b.date.date:
+            return None
+        early, late = (a, b) if a.date.date < b.date.date else (b, a)
+        if (late.date_from not in ("report", "publication")
+                or (late.date.date - early.date.date).days > TOLD_DAYS):
+            return None
+        return early
 
     def told_closer(self, a: Candidate, b: Candidate) -> Candidate | None:
         """Of two consecutive sentences with the same tactic, the one that names a village or

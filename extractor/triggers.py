@@ -90,13 +90,23 @@ RELATED_LINES = 3  # headline lines that follow a marker
 # Web-page chrome a scraper keeps: tag lists to the end of their line, topic banners with their
 # article count, and photo credits (their caption is not the news).
 CHROME_WORDS = ("Tags", "سمات", "الكلمات الدالة", "وسوم", "رابط الخبر", "رابط المقال")
-CREDIT_WORDS = ("REUTERS", "AFP", "AP", "EPA", "Getty", "Photo", "Agencies")
+CREDIT_WORDS = ("REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty", "Photo", "photo", "Agencies", "SANA",
+                "Anadolu")
 # A link line repeating the paper's own headline ("رابط الخبر بصحيفة ...: <headline>") is chrome too.
 CHROME_TAGS = re.compile(r"(?:^|[\s.])((?:Tags|سمات|الكلمات الدالة|وسوم|رابط الخبر|رابط المقال)\s[^\n.!?؟]{0,200})$",
                          re.M)
 CHROME_TOPIC = re.compile(r"\bTopic\s[^\n()]{0,120}\(\d+\)")
+# A "read more" link or a "Photo:" caption inside the body: the marker and what follows, to its
+# sentence end.
+CHROME_READ = re.compile(r"\b(?:READ MORE|Read more|Read More|ALSO READ|Also read|Read also|RELATED|Related"
+                         r"|WATCH|Watch|RECOMMENDED|Recommended|See also|PHOTO|Photo|FILE PHOTO|File photo)\s?:\s")
+# The title of an embedded video, as a scraper keeps it: "<headline> - YouTube".
+CHROME_VIDEO = re.compile(r"\s[-–|]\s*YouTube\b")
 PHOTO_CREDIT = re.compile(r"\b(?:REUTERS|AFP|AP|EPA|Getty Images)/|\((?:Reuters|AFP|AP|EPA|Anadolu) Photo\)"
-                          r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)")
+                          r"|\b(?:AP|AFP|Reuters|EPA|Anadolu) Photo\b|\([A-Z][\w ]{0,40}\bAgencies\)"
+                          # "(Photo: AFP)", "(Photo by Name)", "(AFP/File)", "(Reuters / Name)"
+                          r"|\((?:File )?[Pp]hoto(?::| by| credit:?)\s[^()\n]{1,60}\)"
+                          r"|\((?:AFP|AP|EPA|Reuters|REUTERS|Getty Images|Anadolu Agency|SANA)\s?/\s?[^()\n]{1,40}\)")
 RELATED_MAX_CHARS = 150
 
 # Flags carried in a trigger's rule string (see the lexicon header): best_type reads the first four;
@@ -128,6 +138,15 @@ CLAUSE_WORDS = {
 # Tiny closed sets of exceptions to single-word cues (Arabic idioms that are not negation).
 AR_LA_NOT_NEGATION = frozenset(normalise(w) for w in ("زال", "يزال", "تزال", "تزل", "يزل", "سيما"))
 AR_QAD_PAST = frozenset({normalise("تم")})
+# "that attack" is an event the text already told only where "that" cannot be a conjunction:
+# at a sentence start or after a preposition ("after that attack"), not "reported that clashes ..."
+# nor "reported through the app \"X\" that shoot-outs ..." (a quote opens a clause, not a sentence).
+EN_THAT_BEFORE = frozenset({"", "after", "before", "during", "since", "following", "in", "of", "by",
+                            "from", "on", "to", "for", "with"})
+TALLY_MIN_DAYS = 7  # "over the last 15 days" is a tally; "in the past 2 days" a dated window
+EN_STRETCH = frozenset({("-", "week"), ("-", "month")})  # "three-week seizure", "nine-month siege"
+EN_REPORTED = ("reported", "the")  # "that reported the attack": an event told elsewhere
+EN_WAR = frozenset({"war", "conflict"})  # last words of the war-toll cues ("killed in the war")
 EN_SINCE_TIME = EN_MONTHS | frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "yesterday",
     "today", "dawn", "morning", "midnight", "noon", "last", "early", "late"})
@@ -406,6 +425,11 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
     return view
 
 
+# The view find_triggers built last, with its Doc: the assembler asks hidden_spans of the same Doc
+# right after, and the view is the costly part. Holding the Doc keeps its identity unique.
+_LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
+
+
 def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
     out = []
@@ -437,6 +461,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     if not found:
         return []
     view = _view(doc, rows, infos, norms)
+    _LAST_VIEW["view"] = (doc, view)
     text, norms = view.text, view.norms
     # ACLED label prefixes ("Looting:") count only at the start of a text.
     found = [m for m in found if "label" not in m[2].flags or not text[:view.idx[m[0]]].strip()]
@@ -463,6 +488,20 @@ def find_triggers(doc: Doc) -> list[Trigger]:
             modality=modality(doc, start, end, crowd=entry.event_type in DEMO,
                               purpose="purpose" in entry.flags, view=view)))
     return out
+
+
+def hidden_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of ``doc`` that are not the article's news: related-news boxes and page
+    chrome (tag lists, topic banners, photo captions), the ranges whose triggers
+    ``find_triggers`` marks "related-news". The assembler takes no date, place, actor or toll
+    from them ("... in Idlib province August 6 2016 (TRT World and Agencies)" dates a photo)."""
+    lang = doc.lang_
+    if lang not in {"ar", "en"} or not len(doc):
+        return []
+    held = _LAST_VIEW.get("view")
+    if held is not None and held[0] is doc:  # find_triggers just read this Doc
+        return list(held[1].hidden)
+    return list(_view(doc).hidden)
 
 
 def _rule(lang: str, entry: Entry) -> str:
@@ -503,7 +542,9 @@ def _related_marker(line: str) -> bool:
 
 def _chrome_spans(view: _View) -> list[tuple[int, int]]:
     """Character ranges of web-page chrome kept in a scraped text: a tag list ("Tags ...",
-    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), and a photo
+    "سمات ...") to the end of its line, a topic banner ("Topic <headline> (200)"), a "READ MORE:
+    <headline>" link or "Photo:" caption to its sentence end, an embedded video's title
+    ("<headline> - YouTube", from its sentence start), and a photo
     caption: the sentence part before a photo credit ("... (Reuters Photo)", "(TRT World and
     Agencies)"), or the whole sentence before a credit that opens a sentence ("REUTERS/Name")."""
     text = view.text
@@ -513,6 +554,17 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
         spans += [(m.start(1), m.end()) for m in CHROME_TAGS.finditer(text)]
     if "Topic" in text:
         spans += [(m.start(), m.end()) for m in CHROME_TOPIC.finditer(text)]
+    if ":" in text:
+        for m in CHROME_READ.finditer(text):
+            k = bisect.bisect_right(view.idx, m.start()) - 1
+            if k >= 0:
+                hi = view.sent_hi[k] - 1
+                spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
+    if "YouTube" in text:  # the video title: from its sentence start to the site's name
+        for m in CHROME_VIDEO.finditer(text):
+            k = bisect.bisect_right(view.idx, m.start()) - 1
+            if k >= 0:
+                spans.append((view.idx[view.sent_lo[k]], m.end()))
     if not any(word in text for word in CREDIT_WORDS):
         return spans
     for m in PHOTO_CREDIT.finditer(text):
@@ -598,10 +650,12 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
                     continue
                 if cue.scope == "adjacent" and i + len(cue.tokens) != len(words):
                     continue
+                if cue.tokens == EN_REPORTED and end < s_hi and norms[end] == "of":
+                    continue  # "reported the killing of five civilians" tells the news itself
                 if (cue.modality == "negated" and side != "after"
                         and len(words) - (i + len(cue.tokens)) > NEGATION_REACH):
                     continue
-                if _cue_at(words, i, cue, lang):
+                if _cue_at(words, i, cue, lang, norms[first + i - 1] if first + i > s_lo else ""):
                     best = (order, cue.modality)
     if best is not None:
         return best[1]
@@ -644,8 +698,10 @@ def _starting(index: dict[str, list[tuple[int, Cue]]], word: str) -> list[tuple[
     return found
 
 
-def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
-    """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?"""
+def _cue_at(words: list[str], i: int, cue: Cue, lang: str, preceding: str = "") -> bool:
+    """Does ``cue`` stand at position ``i`` of ``words`` (with the closed-set exceptions)?
+    ``preceding`` is the word before the cue in its sentence ("" at the sentence start), which
+    a clause window cut at a quote or comma would not show."""
     n = len(cue.tokens)
     if i + n > len(words):
         return False
@@ -662,6 +718,15 @@ def _cue_at(words: list[str], i: int, cue: Cue, lang: str) -> bool:
         return False  # the month: "on 3 May 2020"
     if lang == "en" and cue.tokens == ("since",) and (nxt in EN_SINCE_TIME or nxt[:1].isdigit()):
         return False  # "since Friday the army has shelled": a time span reaching the news, not background
+    if lang == "en" and cue.tokens in EN_STRETCH and nxt == "-":
+        return False  # "a six-month-old boy": an age, not a stretch of time
+    if lang == "en" and cue.tokens[-1] in EN_WAR and nxt == "-":
+        return False  # "in the war-torn city", "Syria's conflict-hit north": a place, not a war's toll
+    if lang == "en" and cue.tokens == ("that",) and preceding not in EN_THAT_BEFORE:
+        return False  # "reported that clashes erupted": a conjunction
+    if lang == "en" and cue.tokens[-2:] == ("{NUM}", "days") and int(
+            words[i + n - 2].rstrip(".,")) < TALLY_MIN_DAYS:
+        return False  # "in the past 2 days": a short window the event is dated to, not a tally
     return True
 
 

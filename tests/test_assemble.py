@@ -227,3 +227,87 @@ def test_a_village_the_gazetteer_lacks_stays_the_place_of_its_event(real_gazette
     (e,) = events("On 29 April 2020, rebel forces fired mortars at army positions near Taramchuk, "
                   "Donetsk. During the day, one soldier was injured at an unspecified location.", "en")
     assert (e.place.location, e.place.admin1, e.place.geo_precision) == ("Taramchuk", "Donetsk", 2)
+
+
+# -- English precision: captions, background, duplicates, tallies ------------------------------
+
+def test_a_photo_caption_dates_and_places_nothing(real_gazetteer):
+    # The caption glued to the news by the sentence splitter: its day and town are the photo's.
+    (e,) = events("A man walks past a damaged building in Ramadi July 2 2015 (Reuters Photo) A car bomb "
+                  "exploded at a checkpoint in Fallujah on Saturday killing four soldiers.", "en")
+    assert (e.event_date, e.place.location) == (dt.date(2015, 8, 8), "Al Fallujah")
+    assert e.sub_event_type == "Remote explosive/landmine/IED"
+
+
+def test_news_before_a_caption_keeps_its_own_date(real_gazetteer):
+    (e,) = events("A car bomb exploded at a checkpoint in Fallujah on Saturday killing four soldiers. "
+                  "Soldiers stand guard in Ramadi July 2 2015. REUTERS/Name Surname", "en")
+    assert (e.event_date, e.place.location) == (dt.date(2015, 8, 8), "Al Fallujah")
+
+
+def test_the_campaign_an_advance_is_part_of_is_no_event(real_gazetteer):
+    assert events("The advance is part of a military campaign to drive the militants from Ramadi.",
+                  "en") == []
+
+
+def test_a_date_heading_a_statement_is_the_statement_day(real_gazetteer):
+    own, said = (events(t, "en") for t in (
+        "On Saturday militants killed 20 soldiers in Ramadi the monitor said.",
+        "On Saturday the monitor quoted sources as saying that militants had killed 20 soldiers in Ramadi."))
+    assert own[0].event_date == said[0].event_date == dt.date(2015, 8, 8)
+    assert said[0].confidence < own[0].confidence
+
+
+def test_a_later_statement_of_a_toll_is_the_event_already_told(real_gazetteer):
+    (e,) = events("Militants attacked an army post in Ramadi on Thursday killing five soldiers. "
+                  "On Saturday the monitor quoted sources as saying that the militants had killed 20 "
+                  "soldiers during the assault on Ramadi.", "en")
+    assert e.event_date == dt.date(2015, 8, 6)
+
+
+def test_events_of_their_own_days_stay_apart(real_gazetteer):
+    got = events("Militants attacked an army post in Ramadi on Thursday. "
+                 "Militants attacked an army post in Ramadi on Saturday.", "en")
+    assert sorted(e.event_date for e in got) == [dt.date(2015, 8, 6), dt.date(2015, 8, 8)]
+
+
+def test_a_tally_over_weeks_is_not_an_event(real_gazetteer):
+    assert events("At least 120 people have been killed in clashes in Ramadi. The monitor said 40 "
+                  "children were among those killed over the last 15 days.", "en") == []
+
+
+@pytest.mark.parametrize("text", [
+    # its own day: an event, whatever tally follows
+    "Clashes in Ramadi killed 30 fighters on Saturday. Another 40 were killed over the last 15 days.",
+    # a short window dates the event
+    "At least 12 people have been killed in clashes in Ramadi. The monitor said most were killed "
+    "over the last 2 days.",
+])
+def test_an_event_before_a_period_is_still_coded(real_gazetteer, text):
+    (e,) = events(text, "en")
+    assert e.place.location == "Ramadi" and e.event_type == "Battles"
+
+
+def test_a_nearby_town_is_another_place_than_the_province_event(real_gazetteer):
+    got = events("Militants attacked two army posts in Al Anbar province on Saturday killing 12 soldiers. "
+                 "Police said two people were wounded in militant shelling on the nearby town of Ramadi.", "en")
+    assert sorted((e.sub_event_type, e.place.geo_precision) for e in got) == [
+        ("Armed clash", 3), ("Shelling/artillery/missile attack", 1)]
+
+
+def test_a_town_in_the_province_of_an_event_is_that_event(real_gazetteer):
+    (e,) = events("Militants attacked two army posts in Al Anbar province on Saturday killing 12 soldiers. "
+                  "Police said two people were wounded in militant shelling on the town of Ramadi.", "en")
+    assert e.place.location == "Ramadi"
+
+
+def test_the_toll_of_a_background_event_is_not_the_news_toll(real_gazetteer):
+    (e,) = events("Government forces retook Ramadi on Wednesday after weeks of fighting. "
+                  "A suicide bombing in the city killed more than 80 people in 2014.", "en")
+    assert e.sub_event_type == "Government regains territory" and e.fatalities == 0
+
+
+def test_a_toll_told_after_the_event_is_its_toll(real_gazetteer):
+    (e,) = events("Militants attacked a checkpoint in Ramadi on Wednesday. "
+                  "Three soldiers died of their wounds.", "en")
+    assert e.fatalities == 3
