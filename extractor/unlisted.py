@@ -121,7 +121,13 @@ _EN_PARTICLES = ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ez", "bin", "
 _EN_NAME = rf"{_EN_WORD}(?: (?:(?:{'|'.join(_EN_PARTICLES)}) )?{_EN_WORD}){{0,3}}"
 _EN_CUE = r"(?:village|town|hamlet|settlement)"
 _EN_OF = re.compile(rf"\b{_EN_CUE}(s?) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)")
-_EN_CUE_AT = re.compile(rf"\b{_EN_CUE}s?\b")
+# Sites named after a place the gazetteer lacks: a field, base or junction keeps its own name
+# ("the Shaar gas field east of Homs" is ACLED's "Shaer gas field"); a crossing or camp is the
+# town it is named after ("near the Atmeh border crossing" is Atmeh).
+_EN_SITE_NAMED = ("gas field", "oil field", "air base", "airbase", "military base", "military camp",
+                  "junction", "dam", "prison")
+_EN_SITE_TOWN = ("border crossing", "crossing", "refugee camp", "camp")
+_EN_CUE_AT = re.compile(rf"\b(?:{_EN_CUE}s?|{'|'.join(_EN_SITE_NAMED + _EN_SITE_TOWN)})\b")
 _EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
 _EN_BEFORE_REACH = 120  # characters: four words and their particles
 _EN_LIST = re.compile(r", and |, | and ")
@@ -207,8 +213,10 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
                          look_before=before is not None)
         if anchor is None:
             continue
+        site = before and cue.group() in _EN_SITE_NAMED
         for start, end in spans:
-            out.append(_coded(text[start:end], start, end, anchor, False, text[start:end]))
+            out.append(_coded(text[start:end], start, end, anchor, False,
+                              text[start:cue.end()] if site else text[start:end]))
             taken.append((start, end))
     return sorted(out, key=lambda p: p.start)
 
@@ -321,14 +329,14 @@ def _province_place(resolved: list[Place], p: Place) -> Place | None:
 
 def _coded(text: str, start: int, end: int, anchor: Place, district: bool,
            latin: str | None = None) -> Place:
+    # An English name, kept as written, may name a village, a field or a crossing's town.
+    what = "neighbourhood" if district else "village" if latin is None else "place"
     latin = latin or transliterate(text)
     key = normalise(text)
     if district:
         location, precision = f"{anchor.location} - {latin}", 1
-        what = "neighbourhood"
     else:
         location, precision = latin, max(2, anchor.geo_precision or 2)
-        what = "village"
     return replace(
         anchor, start=start, end=end, text=text, location=location, geo_precision=precision,
         entry_id=f"{ENTRY_PREFIX}{key}@{anchor.country}/{anchor.admin1}",

@@ -226,3 +226,13 @@ def test_english_names_before_a_place_that_are_no_places(text):
 def test_english_village_cues_that_give_no_place(text):
     known = [("Idleb", IDLEB)] if "Idleb" in text else []
     assert english(text, *known) == []
+
+
+@pytest.mark.parametrize("text,location", [
+    ("IS seized the Shaar gas field east of Idleb.", "Shaar gas field"),   # a site keeps its name
+    ("A bus exploded near the Atmeh border crossing in Idleb.", "Atmeh"),  # a crossing is its town
+])
+def test_english_sites_named_after_a_place_the_gazetteer_lacks(text, location):
+    (got,) = english(text, ("Idleb", IDLEB))
+    assert (got.location, got.latitude) == (location, 35.93)
+    assert got.how.startswith("not in the gazetteer (place ")
