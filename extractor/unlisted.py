@@ -138,6 +138,11 @@ _EN_LIST = re.compile(r", and |, | and ")
 _EN_LOCATED = re.compile(
     r"\b(?:in|at|near|outside|around|(?:area|outskirts|vicinity|countryside|suburbs) of|shelled|"
     rf"stormed|raided|bombed|besieged|captured|seized|entered|recaptured) ({_EN_NAME})(?= \(|, | in | near )")
+# Last words of a landmark's name: a street, square or building of the town named next to it.
+_EN_LANDMARKS = frozenset("""
+square street road avenue highway market bazaar mosque church hospital university school college
+stadium hotel park bank office building tower palace ministry court airport station
+""".split())
 _EN_STOP = frozenset(STOP_WORDS | {m.lower() for m in (*calendar.month_name, *calendar.day_name) if m})
 # Capitalised words before "village" that describe it instead of naming it ("a Kurdish
 # village", "the Old Town"); country adjectives are place mentions and are skipped as such.
@@ -198,7 +203,9 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
                 keep += 1
             while keep and words[-keep].islower():  # "al Adas": a particle starts no name
                 keep -= 1
-            if keep:
+            # After a cue or a preposition the whole name must be one ("in Tahrir Square": not
+            # "Square"); a landmark of the town that locates it is that town ("Tahrir Square").
+            if keep and (before or keep == len(words)) and words[-1].lower() not in _EN_LANDMARKS:
                 spans.append((at - len(" ".join(words[-keep:])), at))
         spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)]
         # A name located by the place right after it is its own cue.

@@ -211,6 +211,8 @@ def test_english_names_right_before_the_place_that_locates_them(text, name):
     "Gunmen attacked Ahmed Hassan in Idleb.",              # a verb that takes people
     "Clashes broke out on Monday in Idleb.",               # a weekday names no place
     "Fighting near Fakkeh, the army said.",                # no place after it
+    "Protesters gathered in Tahrir Square in Idleb.",      # a landmark of the town
+    "Shelling hit the Al-Hamra Tahrir Street in Idleb.",
 ])
 def test_english_names_before_a_place_that_are_no_places(text):
     known = [("Idleb", IDLEB)] if "Idleb" in text else []
