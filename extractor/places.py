@@ -1000,6 +1000,12 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     if kind == "admin2":
         seat = gaz.admin2_seat.get(f"{e[A1]}|{e[ADMIN2]}")
         if seat is None:
+            # "the Adhamiya district of Baghdad": a district named after a town of its province
+            # that the gazetteer cannot seat is read as that town
+            towns = [c for c in m.candidates if gaz.entries[c][KIND] == "city" and gaz.entries[c][A1] == e[A1]]
+            if towns:
+                return _place(doc, gaz, m, (max(towns, key=lambda c: gaz.entries[c][POP]),
+                                            "town of the district's name", reason))
             return Place(start, end, text, resolved=False, kind="admin2", admin1=admin1,
                          admin2=e[ADMIN2], reason="district without a known town", **common)
         c = gaz.entries[seat]

@@ -646,3 +646,12 @@ def test_a_comma_list_of_towns_is_no_containing_unit(pipes, gaz, text, lang, nam
     found = [p for p in find(pipes, gaz, text, lang) if p.kind != "country"]
     assert [p.location for p in found] == names
     assert all(p.resolved and p.geo_precision == 1 for p in found)
+
+
+@pytest.mark.parametrize("text,precision", [
+    ("A bomb exploded in the Adhamiya district of Baghdad.", 1),  # a part of the town
+    ("Clashes broke out in Baghdad district.", 2),                 # the district: its town, GP 2
+])
+def test_a_district_the_gazetteer_cannot_seat_is_its_namesake_town(pipes, gaz, text, precision):
+    (p,) = [p for p in find(pipes, gaz, text, "en") if p.kind != "country"]
+    assert (p.resolved, p.location, p.admin1, p.geo_precision) == (True, "Baghdad", "Baghdad", precision)
