@@ -449,7 +449,9 @@ class Assembler:
         runs: list[list[Place]] = []
         for p in towns:
             gap = self.text[runs[-1][-1].end:p.start] if runs else None
-            if gap is not None and LIST_GAP.fullmatch(gap):
+            # With nothing between them, an Arabic name joins a list only by its و ("الحواش
+            # والقاهرة"); "العيسوية بالقدس" is a place in the town named after it.
+            if gap is not None and LIST_GAP.fullmatch(gap) and (gap.strip() or p.text.startswith("و")):
                 runs[-1].append(p)
             else:
                 runs.append([p])

@@ -311,3 +311,10 @@ def test_a_toll_told_after_the_event_is_its_toll(real_gazetteer):
     (e,) = events("Militants attacked a checkpoint in Ramadi on Wednesday. "
                   "Three soldiers died of their wounds.", "en")
     assert e.fatalities == 3
+
+
+def test_a_place_in_the_town_named_right_after_it_is_one_event(real_gazetteer):
+    # "بالقدس" says where Issawiya is; a list joins its names with و.
+    got = events("اعتقلت القوات الإسرائيلية فجر اليوم 15 فلسطينيا في حملة مداهمات في بلدة العيسوية "
+                 "بالقدس المحتلة.")
+    assert [(e.place.location, e.place.country) for e in got] == [("Al-Issawiya", "Palestine")]
