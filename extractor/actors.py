@@ -284,11 +284,13 @@ class Mention(ActorMention):
     ("repelled an attack by Taliban militants", "shot dead by IS snipers", "repelled an IS attack",
     "من قبل داعش", "هجوم شنه مسلحو داعش", "برصاص قوات الأمن"). ``group``: mentions joined
     by "and", a comma, "backed by", "in cooperation with" or "و" are one side and share a
-    number ("between X and Y" are two sides).
+    number ("between X and Y" are two sides). ``victim``: named as the ones killed, wounded or
+    targeted ("killing two AQAP members", "مقتل 12 عنصرا من داعش"), not as the doer.
     """
 
     agent: bool = False
     group: int = 0
+    victim: bool = False
 
 
 # Context words (normalised). English agent phrases: "by X" (not "backed by X": an ally),
@@ -332,6 +334,30 @@ def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
         return True
     return k >= 1 and ((words[k - 1], words[k]) in _AR_AGENT_TWO
                        or (_bare(words[k - 1]), words[k]) in _AR_AGENT_TWO)
+
+
+# Victims: "killing two AQAP members", "targeted IS positions", "مقتل 12 عنصرا من داعش". English: a
+# harm verb before the mention, past numbers and determiners; Arabic: "من" right before it and a
+# harm word shortly before that (a verb right before the actor is VSO: "قتل مسلحو داعش" is the doer).
+_EN_HARM = frozenset({"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured",
+                      "targeting", "targeted", "targets"})
+_EN_COUNT = frozenset({"at", "least", "a", "an", "the", "two", "three", "four", "five", "six", "seven",
+                       "eight", "nine", "ten", "dozens", "dozen", "several", "some", "of", "more", "than",
+                       "suspected", "alleged", "number", "members", "fighters"})
+_AR_HARM = frozenset({"مقتل", "قتل", "مصرع", "اصابه", "استهداف", "استهدف", "استهدفت"})
+VICTIM_REACH = 4  # context words between the harm word and the mention
+
+
+def _victim(words: list[str], i: int, lang: str) -> bool:
+    """True when the mention starting at token ``i`` is named as the ones harmed."""
+    if lang == "en":
+        k = i - 1
+        while k >= 0 and i - k <= VICTIM_REACH and (words[k] in _EN_COUNT or words[k].isdigit()):
+            k -= 1
+        return k >= 0 and words[k] in _EN_HARM
+    if i < 1 or _bare(words[i - 1]) != "من" and words[i - 1] != "من":
+        return False
+    return any(_bare(w) in _AR_HARM or w in _AR_HARM for w in words[max(0, i - 1 - VICTIM_REACH):i - 1])
 
 
 _EN_HELD = frozenset({"held", "controlled", "occupied", "besieged", "dominated"})
@@ -556,7 +582,8 @@ def find_actors(doc: Doc) -> list[Mention]:
         prev = (a, b)
         out.append(Mention(start=start_char, end=end_char, text=mention_text, key=entry.key,
                            name=entry.name, inter=entry.inter, country=alias.country or entry.country,
-                           role_hint=entry.role, agent=agent, group=group))
+                           role_hint=entry.role, agent=agent, group=group,
+                           victim=not agent and _victim(words, a, lang)))
     return out
 
 
@@ -662,16 +689,18 @@ class Named(tuple):
 
     ``side`` is the coordination group of its first mention (0 = unknown: mentions not
     made by :func:`find_actors`); ``pos`` the index of that mention in the event's list;
-    ``agent`` whether it was named as the doer in a by-phrase.
+    ``agent`` whether it was named as the doer in a by-phrase, ``victim`` as the ones harmed.
     """
 
     side: int
     pos: int
     agent: bool
+    victim: bool
 
-    def __new__(cls, name: str, inter: int, side: int = 0, pos: int = 0, agent: bool = False) -> Named:
+    def __new__(cls, name: str, inter: int, side: int = 0, pos: int = 0, agent: bool = False,
+                victim: bool = False) -> Named:
         self = super().__new__(cls, (name, inter))
-        self.side, self.pos, self.agent = side, pos, agent
+        self.side, self.pos, self.agent, self.victim = side, pos, agent, victim
         return self
 
 
@@ -688,13 +717,15 @@ def names(mentions: Iterable[ActorMention], event_country: str, event_date: dt.d
     are that operation, as ACLED codes them.
     """
     listed = list(mentions)
-    order = sorted(range(len(listed)), key=lambda k: not getattr(listed[k], "agent", False))
+    order = sorted(range(len(listed)), key=lambda k: (not getattr(listed[k], "agent", False),
+                                                      getattr(listed[k], "victim", False)))
     out: list[Named] = []
     for k in order:
         m = listed[k]
         name, inter = actor_name(m, event_country, event_date)
         if (name, inter) not in out:
-            out.append(Named(name, inter, getattr(m, "group", 0), k, getattr(m, "agent", False)))
+            out.append(Named(name, inter, getattr(m, "group", 0), k, getattr(m, "agent", False),
+                             getattr(m, "victim", False)))
     if any(n[0] == OPERATION_PEACE_SPRING for n in out):
         out = [n for n in out if n[0] == OPERATION_PEACE_SPRING or not n[0].startswith(_OPS_MEMBERS)]
     return out
@@ -781,7 +812,7 @@ def _as_forces(n: tuple[str, int]) -> tuple[str, int]:
     if not n[0].startswith("Government of "):
         return n
     return Named("Military Forces of " + n[0][len("Government of "):], n[1], _side(n), getattr(n, "pos", 0),
-                 getattr(n, "agent", False))
+                 getattr(n, "agent", False), getattr(n, "victim", False))
 
 
 # Strategic developments whose actor2, when no other armed actor is named, is the civilians
@@ -835,6 +866,8 @@ def assign_roles(named: list[tuple[str, int]], event_type: str, sub_event_type: 
         pool = armed if armed else [n for n in named if n[1] != CIVILIANS_INTER]
         if sub_event_type == IED and pool and pool[0][1] in (1, 8) and not getattr(pool[0], "agent", False):
             pool = [unidentified] + pool  # forces named in a bomb report are its target; the bomber is unknown
+        elif event_type == "Explosions/Remote violence" and pool and getattr(pool[0], "victim", False):
+            pool = [unidentified] + pool  # "a drone strike ..., killing two AQAP members": who struck is unknown
         # A strategic development needs a named actor, except property destroyed or looted by
         # unknown hands ("a vehicle was set on fire"), which ACLED codes to an unidentified group.
         perpetrated = event_type != "Strategic developments" or sub_event_type == LOOTING

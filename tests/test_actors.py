@@ -554,3 +554,32 @@ def test_ethnic_and_local_militias(pipes, lang, text, country, expected):
 ])
 def test_off_duty_or_retired_forces_are_civilians(pipes, text, expected):
     assert [(m.text, m.key) for m in found(pipes, "en", text)] == expected
+
+
+@pytest.mark.parametrize("lang,text,country,a1,a2", [
+    # the ones killed or targeted are not the doer: who struck is unknown
+    ("en", "a drone strike hit a car, killing two AQAP members", "Yemen",
+     "Unidentified Armed Group (Yemen)", "AQAP: Al Qaeda in the Arabian Peninsula"),
+    ("ar", "أعلنت الوزارة مقتل 12 عنصرا من تنظيم داعش بضربة جوية", "Iraq",
+     "Unidentified Armed Group (Iraq)", "Islamic State (Iraq)"),
+    # the doer named first stays actor1; an Arabic verb before its subject names the doer
+    ("en", "Turkish drones targeted PKK positions", "Iraq",
+     "Military Forces of Turkey (2016-)", "PKK: Kurdistan Workers Party"),
+    ("ar", "قتل مسلحو داعش خمسة جنود بقذائف الهاون", "Iraq",
+     "Islamic State (Iraq)", "Military Forces of Iraq (2018-2022)"),
+])
+def test_the_ones_harmed_are_not_the_doer(pipes, lang, text, country, a1, a2):
+    named = actors.names(found(pipes, lang, text), country, D2020)
+    r = actors.assign_roles(named, "Explosions/Remote violence", "Air/drone strike", country)
+    assert (r.actor1, r.actor2) == (a1, a2)
+
+
+@pytest.mark.parametrize("lang,text,victim", [
+    ("en", "the army killed at least 12 IS militants", True),
+    ("en", "IS militants killed 12 soldiers", False),
+    ("ar", "مقتل خمسة من عناصر داعش", True),
+    ("ar", "قتل مسلحو داعش جنديا", False),
+])
+def test_victims_are_marked(pipes, lang, text, victim):
+    is_ = [m for m in found(pipes, lang, text) if m.key == "islamic_state" or "داعش" in m.text or "IS" in m.text]
+    assert is_ and is_[0].victim is victim
