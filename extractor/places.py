@@ -987,6 +987,10 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     a1 = gaz.admin1.get(e[A1], {})
     admin1 = a1.get("acled") or a1.get("name", "")
     kind = e[KIND]
+    if kind == "city" and m.want == "admin1" and a1.get("capital", -1) == idx:
+        # "Hodeidah province": the province's name written as its capital's, which the
+        # gazetteer has under the city only
+        kind, common["entry_id"] = "admin1", f"adm1:{e[A1]}"
     if kind == "admin1":
         cap = a1.get("capital", -1)
         if cap < 0:

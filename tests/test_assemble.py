@@ -318,3 +318,10 @@ def test_a_place_in_the_town_named_right_after_it_is_one_event(real_gazetteer):
     got = events("اعتقلت القوات الإسرائيلية فجر اليوم 15 فلسطينيا في حملة مداهمات في بلدة العيسوية "
                  "بالقدس المحتلة.")
     assert [(e.place.location, e.place.country) for e in got] == [("Al-Issawiya", "Palestine")]
+
+
+def test_a_province_written_as_its_capitals_name_is_the_province(real_gazetteer):
+    # GeoNames has "Hodeidah" only as the city; "province" makes it the governorate (GP 3).
+    (e,) = events("On 6 May 2020, air strikes killed 20 Houthi fighters in Hodeidah province.", "en")
+    assert (e.place.location, e.place.admin1, e.place.kind, e.place.geo_precision) == (
+        "Al Hudaydah", "Al Hudaydah", "admin1", 3)
