@@ -406,6 +406,9 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
     return hit
 
 
+_NEARBY = _folded({"nearby", "neighbouring", "neighboring"})  # adjectives: "the nearby town of X" is X
+
+
 def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
     before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
@@ -416,6 +419,15 @@ def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[
     found: list[Cue] = []
     if before:
         found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
+        kinds = [c for c in found if c.effect == "city"]
+        if kinds and len(before) > len(kinds[0].words):
+            # "قرب بلدة X", "near the town of X": a near cue before the kind word ("the nearby
+            # town of X" is X itself)
+            rest = before[:-len(kinds[0].words)]
+            if lang == "ar":
+                rest[-1] = _ar_cue_reading(rest[-1])
+            found += [c for c in by_last.get(rest[-1], ()) if c.effect == "near"
+                      and c.words[-1] not in _NEARBY and tuple(rest[-len(c.words):]) == c.words]
     if after:
         found += [c for c in by_first.get(after[0], ()) if tuple(after[:len(c.words)]) == c.words]
     want = next((c.effect for c in found if c.effect in ("not-place", "admin1", "admin2", "city")), "")

@@ -522,6 +522,10 @@ def test_a_national_capital_is_never_a_stray_name_far_away(pipes, gaz, name, kep
 
 @pytest.mark.parametrize("text,lang,name,precision", [
     ("Clashes took place on the Mosul front in the evening.", "en", "Mosul", 2),
+    ("A bomb exploded near the town of Ramadi.", "en", "Ramadi", 2),
+    ("انفجرت عبوة ناسفة قرب مدينة الرمادي", "ar", "الرمادي", 2),
+    ("A bomb exploded in the town of Ramadi.", "en", "Ramadi", 1),
+    ("Shelling hit the nearby town of Ramadi.", "en", "Ramadi", 1),
     ("Clashes on the Mosul frontline.", "en", "Mosul", 2),
     ("Troops fired mortars in the area of Mosul.", "en", "Mosul", 2),
     ("An IS militant was killed in the Ramadi desert in Anbar province.", "en", "Ramadi", 2),

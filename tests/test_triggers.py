@@ -236,6 +236,7 @@ def test_arabic_non_event_is_not_coded(nlp, text, why):
 
 
 NO_TRIGGER = [
+    ("ar", "وبدأت القوات عملية تفتيش بحثا عن المهاجمين."),  # the attackers are people, not an act
     ("en", "The ministry published its annual budget report."),
     ("en", "Officers of the Air Force Intelligence met the governor."),
     ("en", "Workers at the coal mine received their wages."),
