@@ -613,6 +613,7 @@ class StaleGazetteerError(GazetteerError):
 
 def _read(path: Path) -> dict:
     # Unpickling ~1M small objects: the cyclic GC would rescan them many times (2x slower).
+    collecting = gc.isenabled()  # a caller that turned the collector off keeps it off
     gc.disable()
     try:
         with open(path, "rb") as fh:
@@ -626,7 +627,8 @@ def _read(path: Path) -> dict:
         raise StaleGazetteerError(f"{path} cannot be read ({type(exc).__name__}); "
                                   "run `extractor gazetteer build`") from exc
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     manifest = obj.get("manifest") if isinstance(obj, dict) else None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION \
             or manifest.get("fingerprint") != fingerprint():
