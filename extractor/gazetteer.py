@@ -739,6 +739,9 @@ class Gazetteer:
         self.unit_cache: dict[tuple[int, ...], tuple] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
+        # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)
+        self.match_prefixes: dict[str, frozenset[str]] = {}
+        self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

@@ -594,3 +594,13 @@ def test_warm_caches_give_the_places_of_cold_ones(pipes, gaz):
     cold = run()
     assert cold == warm
     assert any(p.resolved for found in cold for p in found)
+
+
+def test_walk_prefixes_hold_every_longer_non_ascii_key_and_nothing_else(gaz):
+    arabic = sorted(k for k in gaz.index if not k.isascii())
+    piece = next(k for k in arabic if sum(other.startswith(k) for other in arabic) > 1)
+    prefixes = places._prefixes_from(gaz, piece)
+    longer = [k for k in arabic if k.startswith(piece)]
+    assert all(k[:n] in prefixes for k in longer for n in range(len(piece), len(k) + 1))
+    assert all(p.startswith(piece) and any(k.startswith(p) for k in longer) for p in prefixes)
+    assert places._prefixes_from(gaz, "zzz") == frozenset()  # ASCII keys are not in the list
