@@ -613,6 +613,7 @@ class StaleGazetteerError(GazetteerError):
 
 def _read(path: Path) -> dict:
     # Unpickling ~1M small objects: the cyclic GC would rescan them many times (2x slower).
+    collecting = gc.isenabled()  # a caller that turned the collector off keeps it off
     gc.disable()
     try:
         with open(path, "rb") as fh:
@@ -626,7 +627,8 @@ def _read(path: Path) -> dict:
         raise StaleGazetteerError(f"{path} cannot be read ({type(exc).__name__}); "
                                   "run `extractor gazetteer build`") from exc
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     manifest = obj.get("manifest") if isinstance(obj, dict) else None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION \
             or manifest.get("fingerprint") != fingerprint():
@@ -737,6 +739,9 @@ class Gazetteer:
         self.unit_cache: dict[tuple[int, ...], tuple] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
+        # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)
+        self.match_prefixes: dict[str, frozenset[str]] = {}
+        self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from itertools import filterfalse
 
 import numpy
 import spacy
-from spacy.attrs import IS_LOWER, IS_PUNCT, NORM, ORTH, SENT_START
+from spacy.attrs import NORM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
@@ -26,8 +27,11 @@ CLOSERS = frozenset({'"', "'", "»", "”", "’", ")", "]"})
 SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
 
 
-# What a token's text means for sentence splitting, memoised per orth hash.
+# What a token's text means for sentence splitting, memoised per language and orth hash, with
+# the word's spaCy flags is_punct and is_lower (read from the lexeme once, not per token through
+# Doc.to_array, which cost more than the rest of the splitting).
 _CLOSER, _ENDS, _NEWLINE, _COMMA, _CLAUSE, _CLAUSE_FIRST, _CLAUSE_SECOND = 1, 2, 4, 8, 16, 32, 64
+_PUNCT, _LOWER = 128, 256
 # Arabic news (SOHR round-ups above all) strings many events into one sentence with commas and
 # connectors: "...، في حين ألقى الطيران ...، كذلك أعطبت الفصائل ...، فيما سمع دوي انفجار".
 # A comma followed by one of these starts a new clause, read as a sentence of its own.
@@ -35,15 +39,14 @@ CLAUSE_CONNECTORS = frozenset(normalise(w) for w in (
     "كما", "كذلك", "وكذلك", "بينما", "وبينما", "فيما", "وفيما", "أيضا", "أيضاً", "عقبه", "تلاه",
     "وتزامنا", "بالتزامن"))
 CLAUSE_PAIRS = (normalise("في"), normalise("حين"))
-_SHAPES: dict[int, int] = {}
+_SHAPES: dict[str, dict[int, int]] = {}
 
 
-def _shape(orth: int, strings) -> int:
-    shape = _SHAPES.get(orth)
+def _shape(orth: int, vocab, memo: dict[int, int]) -> int:
+    shape = memo.get(orth)
     if shape is None:
-        if len(_SHAPES) >= NormComponent.CACHE_LIMIT:
-            _SHAPES.clear()
-        text = strings[orth]
+        lex = vocab[orth]
+        text = lex.orth_
         shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
         norm = normalise(text)
         shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
@@ -51,7 +54,8 @@ def _shape(orth: int, strings) -> int:
         if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
                                      and not ABBREVIATION.match(text)):
             shape |= _ENDS
-        _SHAPES[orth] = shape
+        shape |= (_PUNCT if lex.is_punct else 0) | (_LOWER if lex.is_lower else 0)
+        memo[orth] = shape
     return shape
 
 
@@ -71,12 +75,13 @@ def split_sentences(doc: Doc) -> Doc:
     n = len(doc)
     if not n:
         return doc
-    strings = doc.vocab.strings
-    orths, punct, lower = doc.to_array([ORTH, IS_PUNCT, IS_LOWER]).T
-    get = _SHAPES.get
-    shapes = [get(o) for o in orths.tolist()]
+    memo = _SHAPES.setdefault(doc.lang_, {})
+    if len(memo) >= NormComponent.CACHE_LIMIT:
+        memo.clear()
+    orths = doc.to_array(ORTH).tolist()
+    shapes = list(map(memo.get, orths))
     if None in shapes:
-        shapes = [_shape(o, strings) if s is None else s for o, s in zip(orths.tolist(), shapes)]
+        shapes = [_shape(o, doc.vocab, memo) if s is None else s for o, s in zip(orths, shapes)]
     shape = numpy.array(shapes, dtype=numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
@@ -90,7 +95,7 @@ def split_sentences(doc: Doc) -> Doc:
     clause = comma & (has(_CLAUSE) | (has(_CLAUSE_FIRST) & second))
     forced = newline | clause
     forced[0] = True
-    may = (punct == 0) & (lower == 0)
+    may = ~has(_PUNCT) & ~has(_LOWER)
     ended = numpy.ones(n, dtype=bool)  # the text before the token ends a sentence
     ended[1:] = has(_ENDS)[:-1]
     closers = has(_CLOSER)
@@ -189,8 +194,8 @@ class PrimedTokenizer:
     def __call__(self, text: str) -> Doc:
         seen = self._seen
         if len(seen) < self.CACHE_LIMIT:
-            new = set(text.split())
-            new -= seen
+            # one C-level pass over the chunks; a set only of the few new ones
+            new = set(filterfalse(seen.__contains__, text.split()))
             for chunk in new:
                 self.tokenizer(chunk)
             seen |= new

@@ -22,8 +22,9 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import compress
+from itertools import compress, islice, takewhile
 from dataclasses import dataclass, replace
+from operator import methodcaller
 from typing import NamedTuple
 
 import numpy as np
@@ -175,6 +176,26 @@ def _starter(gaz: Gazetteer) -> frozenset[str]:
     return gaz.match_starts
 
 
+def _prefixes_from(gaz: Gazetteer, piece: str) -> frozenset[str]:
+    """Every prefix, from ``piece`` on, of the keys that begin with ``piece`` and are not plain
+    ASCII (Arabic names). A walk whose key has left this set can find no longer name, so it
+    stops there instead of reading up to MAX_TOKENS words: Arabic function words such as على
+    and أن begin names, and a walk starts at every occurrence. Memoised per first piece; the
+    keys are found by bisection in the sorted non-ASCII keys (about 33,000)."""
+    memo = gaz.match_prefixes
+    hit = memo.get(piece)
+    if hit is None:
+        if gaz.non_ascii_keys is None:
+            gaz.non_ascii_keys = sorted(key for key in gaz.index if not key.isascii())
+        keys = gaz.non_ascii_keys
+        after = islice(keys, bisect.bisect_left(keys, piece), None)
+        begun = takewhile(methodcaller("startswith", piece), after)
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        hit = memo[piece] = frozenset(key[:n] for key in begun for n in range(len(piece), len(key) + 1))
+    return hit
+
+
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
     """The key piece of a token norm: edge punctuation off, Latin articles/doubles folded."""
     if not norm.isalpha():
@@ -307,6 +328,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                 continue  # a name never ends on its article ("Jurf as" in "Jurf as Sakhr")
             key += p
             words += 1
+            if words == 1:
+                prefixes = _prefixes_from(gaz, key)
+            elif not key.isascii() and key not in prefixes:
+                break  # no name begins with it (a non-ASCII key's names are all in the set)
             hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
             if hit is not None:
                 best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)

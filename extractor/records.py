@@ -6,10 +6,45 @@ analysed, so each emitted field can say where it came from.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 
 
-@dataclass(frozen=True)
+def record(cls: type) -> type:
+    """``@dataclass(frozen=True)`` with a cheaper ``__init__``.
+
+    The frozen dataclass ``__init__`` sets each field with a call to ``object.__setattr__`` (its
+    own ``__setattr__`` refuses): 18 calls, about 4-7 microseconds, for a Place, and the stages
+    make one to two hundred records per 500-word article. This ``__init__`` takes the same
+    parameters and defaults and sets the instance dict whole, which is where those calls put
+    the values (about twice as fast). Everything else is the dataclass's own: fields,
+    equality, hashing, repr, ``dataclasses.replace``, pickling and the refusal of later
+    assignments. Only for records without ``__post_init__`` or default factories (checked).
+    """
+    cls = dataclass(frozen=True)(cls)
+    if hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: record() does not run __post_init__")
+    params, items, defaults = [], [], {}
+    for f in fields(cls):
+        if f.default_factory is not MISSING or not f.init:
+            raise TypeError(f"{cls.__name__}.{f.name}: record() supports plain fields only")
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            params.append(f"{f.name}=_default_{f.name}")
+            defaults[f"_default_{f.name}"] = f.default
+        items.append(f"{f.name!r}: {f.name}")
+    source = (f"def __init__(self, {', '.join(params)}):\n"
+              f"    _set(self, '__dict__', {{{', '.join(items)}}})\n")
+    namespace: dict = {}
+    exec(source, {**defaults, "_set": object.__setattr__}, namespace)  # as dataclasses does
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+    return cls
+
+
+@record
 class Article:
     """One input article, as read by :mod:`extractor.ingest`."""
 
@@ -23,7 +58,7 @@ class Article:
     origin: str = ""  # where it came from: "path" or "path:line"
 
 
-@dataclass(frozen=True)
+@record
 class Rejection:
     """An input that could not be converted, with where and why."""
 
@@ -32,7 +67,7 @@ class Rejection:
     article_id: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Place:
     """A place mention resolved to a gazetteer entry, or explicitly unresolved.
 
@@ -60,7 +95,7 @@ class Place:
     how: str = ""  # how it was chosen: "unique", "country context", "population", ...
 
 
-@dataclass(frozen=True)
+@record
 class DateMention:
     """A date expression resolved to a calendar day with ACLED time precision."""
 
@@ -72,7 +107,7 @@ class DateMention:
     rule: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class ActorMention:
     """An actor named in the text, mapped to a dictionary entry.
 
@@ -91,7 +126,7 @@ class ActorMention:
     role_hint: str = ""  # "civilian", "protester", "rioter", "state", ... for typing
 
 
-@dataclass(frozen=True)
+@record
 class Trigger:
     """A word or phrase that reports an event of a given ACLED type."""
 
@@ -110,7 +145,7 @@ class Trigger:
     modality: str = "asserted"
 
 
-@dataclass(frozen=True)
+@record
 class Fatalities:
     """A death count read from the text."""
 

@@ -4,6 +4,9 @@ import re
 import pytest
 
 from extractor.normalise import (
+    LANGID_CANDIDATES,
+    _identifier,
+    arabic_share,
     clitic_candidates,
     detect_language,
     gate_windows,
@@ -45,6 +48,36 @@ def test_clitic_candidates_keep_the_word_first():
 ])
 def test_detect_language(text, lang):
     assert detect_language(text) == lang
+
+
+@pytest.mark.parametrize("text, share", [
+    ("اشتباكات في ريف", 1.0), ("Mosul", 0.0), ("في Mosul", 2 / 7), ("", 0.0), ("12 ...", 0.0),
+    ("aـًٌّ", 0.5),         # tatweel (U+0640) is in the range, the diacritics after it are not
+    ("ءي", 1.0),            # the ends of the Arabic range (hamza, ya)
+    ("ءيء @[`{ÀZaz", 0.5),  # only ASCII A-Z and a-z count as Latin: the neighbours do not
+    ("\ud800 x", 0.0),     # a lone surrogate is no letter (nor an error)
+])
+def test_arabic_share_counts_arabic_and_ascii_letters(text, share):
+    assert arabic_share(text) == pytest.approx(share)
+
+
+LANGID_TEXTS = [
+    "Gunmen killed two civilians in Mosul, Ninewa, on 2 May 2020.",
+    "Des affrontements ont eu lieu hier à Alep entre l'armée et les rebelles.",
+    "Der  Hund   ist müde. ", " ", "x", "Bom dia a todos, tudo bem?", "SHOUTING IN CAPITALS ONLY",
+    "Polisi walisema watu watatu waliuawa katika shambulio hilo la jana usiku.",
+]
+
+
+def test_memoised_language_walk_scores_like_py3langid():
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    plain = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    plain.set_languages(list(LANGID_CANDIDATES))
+    fast = _identifier()
+    for text in LANGID_TEXTS * 2:  # the second pass replays memoised walks
+        assert fast.classify(text) == plain.classify(text)
+        assert (fast._decide(text) == plain._decide(text)).all()
 
 
 @pytest.mark.parametrize("text, sentences", [

@@ -659,3 +659,13 @@ def test_a_comma_list_of_towns_is_no_containing_unit(pipes, gaz, text, lang, nam
 def test_a_district_the_gazetteer_cannot_seat_is_its_namesake_town(pipes, gaz, text, precision):
     (p,) = [p for p in find(pipes, gaz, text, "en") if p.kind != "country"]
     assert (p.resolved, p.location, p.admin1, p.geo_precision) == (True, "Baghdad", "Baghdad", precision)
+
+
+def test_walk_prefixes_hold_every_longer_non_ascii_key_and_nothing_else(gaz):
+    arabic = sorted(k for k in gaz.index if not k.isascii())
+    piece = next(k for k in arabic if sum(other.startswith(k) for other in arabic) > 1)
+    prefixes = places._prefixes_from(gaz, piece)
+    longer = [k for k in arabic if k.startswith(piece)]
+    assert all(k[:n] in prefixes for k in longer for n in range(len(piece), len(k) + 1))
+    assert all(p.startswith(piece) and any(k.startswith(p) for k in longer) for p in prefixes)
+    assert places._prefixes_from(gaz, "zzz") == frozenset()  # ASCII keys are not in the list
