@@ -400,7 +400,7 @@ _AR_ACCORDING = frozenset({"بحسب", "حسب", "وفق", "وفقا", "باسم
 def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
     """True when the mention is where the news came from, not a party: "according to the police",
     "Police said the motive was unclear", "an army spokesman", "military sources", "مصادر في
-    الشرطة", "الناطق باسم الجيش", "بحسب الجيش". Only police are dropped as bare speakers ("Police
+    الشرطة", "الناطق باسم الجيش", "بحسب الجيش", "وزارة الصحة في حكومة الوفاق". Only police are dropped as bare speakers ("Police
     said"): armies often report their own acts ("the army said it killed ...")."""
     k = i - 1
     if lang == "en":
@@ -419,6 +419,8 @@ def _source(words: list[str], i: int, j: int, key: str, lang: str) -> bool:
         return True
     if words[k] in _AR_SPEAKER or _bare(words[k]) in _AR_SPEAKER:
         return True  # "مصادر الشرطة", "ومصدران بالشرطة"
+    if k >= 2 and words[k] == "في" and "وزاره" in (words[k - 2], _bare(words[k - 2])):
+        return True  # "وزارة الصحة في حكومة الوفاق": a ministry reports the toll
     return k >= 1 and words[k] in ("في", "من", "ب") and (words[k - 1] in _AR_SPEAKER or _bare(words[k - 1]) in _AR_SPEAKER)
 
 

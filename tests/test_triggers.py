@@ -197,6 +197,9 @@ EN_NOT_EVENTS = [
 ]
 
 AR_NOT_EVENTS = [
+    ("اتهمت الحكومة قوات حفتر بقصف الأحياء السكنية.", "history"),  # an accusation about an event
+    ("ونفت القيادة أي مسؤولية عن القصف.", "negated"),
+    ("أعلن التنظيم مسؤوليته عن الهجوم.", "history"),  # responsibility for an event told elsewhere
     ("يتوقع المحللون أن تتجدد الاشتباكات بعد العيد.", "future"),
     ("هدد التنظيم بشن هجمات على المدينة.", "threat"),
     ("توعد التنظيم قادة الجيش، بعمليات ذبح وقتل.", "threat"),
