@@ -61,6 +61,8 @@ EN_CODED = [
     ("Police defused an IED planted near the school.", (SD, "Disrupted weapons use")),
     ("The militia established a new base near the river.", (SD, "Headquarters or base established")),
     ("Armed men looted shops and set houses on fire.", (SD, "Looting/property destruction")),
+    ("Protesters set fire to the headquarters of a political party.", (RIO, "Violent demonstration")),
+    ("The militia set up checkpoints on the main road.", (SD, "Headquarters or base established")),
     ("Rebels handed over the town without resistance.", (SD, "Non-violent transfer of territory")),
     ("Movement of forces: On 2 May 2020, troops moved to the border.", (SD, "Change to group/activity")),
     ("Looting: On 9 May 2020, fighters took crops in the village.", (SD, "Looting/property destruction")),
