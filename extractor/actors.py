@@ -468,6 +468,16 @@ def _acts(words: list[str], a: int, b: int, lang: str, found: list[tuple[int, in
 _EN_OFF_DUTY = (("off", "duty"), ("off", "-", "duty"), ("retired",))
 
 
+UNIDENTIFIED = "unidentified"
+
+
+def _definite(words: list[str], a: int, lang: str) -> bool:
+    """A generic mention written as one already known: "the gunmen", "المسلحون"."""
+    if lang == "en":
+        return a > 0 and words[a - 1] == "the"
+    return words[a].startswith("ال") or _bare(words[a]).startswith("ال")
+
+
 def _off_duty(words: list[str], a: int, lang: str) -> bool:
     """True when the English state-force mention starting at token ``a`` is off duty or retired."""
     if lang != "en":
@@ -566,14 +576,18 @@ def find_actors(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     group = 0
     prev: tuple[int, int] | None = None
+    named_group = False  # a named non-state armed group was mentioned before
     for a, b, alias in _merge_heads(found, lang):
         if not alias.alone or _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
+        if alias.key == UNIDENTIFIED and named_group and _definite(words, a, lang):
+            continue  # "Boko Haram insurgents killed 15 ... The gunmen arrived": the same attackers
         if alias.subject and not _acts(words, a, b, lang, found):
             continue  # a country name that is not the doer of a military act is a place
         if lang == "en" and b - a == 1 and words[a] == "civilian" and b < n and words[b] in _EN_CIVILIAN_THINGS:
             continue  # "civilian houses": an adjective
         entry = ents[alias.key]
+        named_group = named_group or (entry.inter in (2, 3, 4) and entry.key != UNIDENTIFIED)
         if entry.inter == 1 and _off_duty(words, a, lang):
             entry, alias = ents["civilians"], Alias("civilians", "", False)  # ACLED: not on duty, a civilian
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]

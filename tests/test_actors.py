@@ -584,3 +584,14 @@ def test_the_ones_harmed_are_not_the_doer(pipes, lang, text, country, a1, a2):
 def test_victims_are_marked(pipes, lang, text, victim):
     is_ = [m for m in found(pipes, lang, text) if m.key == "islamic_state" or "داعش" in m.text or "IS" in m.text]
     assert is_ and is_[0].victim is victim
+
+
+@pytest.mark.parametrize("lang,text,kept", [
+    # a definite generic after a named group is that group again, not another armed actor
+    ("en", "Boko Haram insurgents attacked a village. The gunmen arrived on motorcycles.", ["Boko Haram insurgents"]),
+    ("en", "Boko Haram attacked a village. Gunmen also attacked a market.", ["Boko Haram", "Gunmen"]),
+    ("en", "The gunmen arrived on motorcycles.", ["gunmen"]),
+    ("ar", "هاجم تنظيم داعش قرية. وأطلق المسلحون النار على السكان.", ["تنظيم داعش", "السكان"]),
+])
+def test_a_definite_generic_after_a_named_group_is_that_group(pipes, lang, text, kept):
+    assert [m.text for m in found(pipes, lang, text)] == kept
