@@ -112,8 +112,9 @@ RELATED_MAX_CHARS = 150
 # Flags carried in a trigger's rule string (see the lexicon header): best_type reads the first four;
 # "national" marks a country-level strategic development (a government formed, a confidence vote),
 # which ACLED codes to the capital when no place inside the country is named (the assembler's rule).
-TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo", "national", "found"})
+TYPING_FLAGS = frozenset({"label", "crowd", "kill", "demo", "national", "found", "cache"})
 NATIONAL_FLAG = "national"
+CACHE_FLAG = "cache"  # a weapons cache: disrupted when found or seized, a target when struck
 FOUND_FLAG = "found"  # bodies found: the killing's day is unknown (time_precision 2 at least)
 
 
@@ -769,7 +770,7 @@ def best_type(found: list[Trigger]) -> Trigger | None:
        intervention word without any protest word is an Attack decided by the target;
     4. a battle absorbs the remote violence of its sides (clashes + shelling → Armed clash);
     5. a defused, intercepted or shot-down weapon is Disrupted weapons use, not the
-       explosion it prevented;
+       explosion it prevented (a weapons cache is not: struck, it is the strike's target);
     6. otherwise the highest type in PRIORITY wins, then the strongest, then the first.
     """
     live = [t for t in found if t.modality == "asserted"]
@@ -789,7 +790,8 @@ def best_type(found: list[Trigger]) -> Trigger | None:
     battles = [t for t in pool if t.event_type == "Battles"]
     if battles:
         return _top(battles)
-    disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use"]
+    # ("air strikes hit arms depots" is the strike: a cache is no weapon stopped in use)
+    disrupted = [t for t in pool if t.sub_event_type == "Disrupted weapons use" and not has_flag(t, CACHE_FLAG)]
     if disrupted and any(t.event_type == "Explosions/Remote violence" for t in pool):
         return _top(disrupted)
     return _top(pool)

@@ -62,6 +62,8 @@ EN_CODED = [
     ("The militia established a new base near the river.", (SD, "Headquarters or base established")),
     ("Armed men looted shops and set houses on fire.", (SD, "Looting/property destruction")),
     ("Protesters set fire to the headquarters of a political party.", (RIO, "Violent demonstration")),
+    ("Air strikes hit a weapons depot near the town.", (EXP, "Air/drone strike")),  # a cache struck
+    ("Police seized a weapons cache in the town.", (SD, "Disrupted weapons use")),
     ("The militia set up checkpoints on the main road.", (SD, "Headquarters or base established")),
     ("Rebels handed over the town without resistance.", (SD, "Non-violent transfer of territory")),
     ("Movement of forces: On 2 May 2020, troops moved to the border.", (SD, "Change to group/activity")),
@@ -199,6 +201,7 @@ EN_NOT_EVENTS = [
 ]
 
 AR_NOT_EVENTS = [
+    ("وتشهد جبهات مأرب والجوف منذ مطلع العام معارك عنيفة بين الطرفين.", "history"),
     ("اتهمت الحكومة قوات حفتر بقصف الأحياء السكنية.", "history"),  # an accusation about an event
     ("ونفت القيادة أي مسؤولية عن القصف.", "negated"),
     ("أعلن التنظيم مسؤوليته عن الهجوم.", "history"),  # responsibility for an event told elsewhere
