@@ -28,6 +28,7 @@ from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
+from .nlp import text_of as doc_text
 from .nlp import word_pieces
 from .normalise import clitic_candidates, normalise
 from .records import ActorMention
@@ -338,13 +339,14 @@ def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
 
 # Victims: "killing two AQAP members", "targeted IS positions", "مقتل 12 عنصرا من داعش". English: a
 # harm verb before the mention, past numbers and determiners; Arabic: "من" right before it and a
-# harm word shortly before that (a verb right before the actor is VSO: "قتل مسلحو داعش" is the doer).
+# harm noun shortly before that (a verb right before the actor is VSO: "قتل مسلحو داعش" is the doer).
 _EN_HARM = frozenset({"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured",
                       "targeting", "targeted", "targets"})
 _EN_COUNT = frozenset({"at", "least", "a", "an", "the", "two", "three", "four", "five", "six", "seven",
                        "eight", "nine", "ten", "dozens", "dozen", "several", "some", "of", "more", "than",
                        "suspected", "alleged", "number", "members", "fighters"})
-_AR_HARM = frozenset({"مقتل", "قتل", "مصرع", "اصابه", "استهداف", "استهدف", "استهدفت"})
+# Verbal nouns only: a verb before "من" heads its subject ("استهدفت مجموعة من عناصر داعش حاجزا").
+_AR_HARM = frozenset({"مقتل", "مصرع", "اصابه", "استهداف"})
 VICTIM_REACH = 4  # context words between the harm word and the mention
 
 
@@ -576,10 +578,13 @@ def find_actors(doc: Doc) -> list[Mention]:
     out: list[Mention] = []
     group = 0
     prev: tuple[int, int] | None = None
-    named_group = False  # a named non-state armed group was mentioned before
+    named_group = 0  # where a named non-state armed group was last named (0: none yet)
+    text = doc_text(doc)
     for a, b, alias in _merge_heads(found, lang):
         if not alias.alone or _holder(words, a, b, lang) or _source(words, a, b, alias.key, lang):
             continue
+        if named_group and text.count("\n", named_group, idx[a]) > 2:
+            named_group = 0  # two paragraphs on, another incident may be told
         if alias.key == UNIDENTIFIED and named_group and _definite(words, a, lang):
             continue  # "Boko Haram insurgents killed 15 ... The gunmen arrived": the same attackers
         if alias.subject and not _acts(words, a, b, lang, found):
@@ -587,7 +592,8 @@ def find_actors(doc: Doc) -> list[Mention]:
         if lang == "en" and b - a == 1 and words[a] == "civilian" and b < n and words[b] in _EN_CIVILIAN_THINGS:
             continue  # "civilian houses": an adjective
         entry = ents[alias.key]
-        named_group = named_group or (entry.inter in (2, 3, 4) and entry.key != UNIDENTIFIED)
+        if entry.inter in (2, 3, 4) and entry.key != UNIDENTIFIED:
+            named_group = idx[b - 1] + length[b - 1]  # where the last named group ends
         if entry.inter == 1 and _off_duty(words, a, lang):
             entry, alias = ents["civilians"], Alias("civilians", "", False)  # ACLED: not on duty, a civilian
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]

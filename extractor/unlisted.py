@@ -14,6 +14,7 @@ English reports name such villages the same way ("the village of Sfuhen in Jabal
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import re
@@ -82,8 +83,8 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
         return _english(doc, found, text)
     if doc.lang_ != "ar":
         return []
-    resolved = [p for p in found if p.resolved]
-    taken = [(p.start, p.end) for p in resolved]
+    known = _Known(found)
+    taken = [(p.start, p.end) for p in known.resolved]
     out: list[Place] = []
     for hit in _cue_hits(text):
         # A regex pass over the text finds the few cue words; only they are read as tokens.
@@ -98,7 +99,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
         names = _names_after(doc, tok.i + 1, count)
         if not names:
             continue
-        anchor = _anchor(doc, found, resolved, tok.i, names[-1][1], district)
+        anchor = _anchor(doc, known, tok.i, names[-1][1], district)
         if anchor is None:
             continue
         for first, stop in names:
@@ -120,13 +121,15 @@ _EN_PARTICLES = ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ez", "bin", "
                  "do", "dos", "das")
 _EN_NAME = rf"{_EN_WORD}(?: (?:(?:{'|'.join(_EN_PARTICLES)}) )?{_EN_WORD}){{0,3}}"
 _EN_CUE = r"(?:village|town|hamlet|settlement)"
-_EN_OF = re.compile(rf"\b{_EN_CUE}(s?) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)")
+# A list only after the plural ("the villages of X, Y and Z"); "the town of X, Reuters said" is X.
+_EN_OF = re.compile(rf"\b{_EN_CUE}(?:(s) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)| of ({_EN_NAME}))")
+_EN_REPORTED = re.compile(r",? (?:said|says|reported|reports|told|added|quoted)\b")  # "..., Reuters reported"
 # Sites named after a place the gazetteer lacks: a field, base or junction keeps its own name
 # ("the Shaar gas field east of Homs" is ACLED's "Shaer gas field"); a crossing or camp is the
 # town it is named after ("near the Atmeh border crossing" is Atmeh).
 _EN_SITE_NAMED = ("gas field", "oil field", "air base", "airbase", "military base", "military camp",
                   "junction", "dam", "prison")
-_EN_SITE_TOWN = ("border crossing", "crossing", "refugee camp", "camp")
+_EN_SITE_TOWN = ("border crossing", "crossing", "refugee camp")  # not "camp": "the Aoun camp" is a party
 _EN_CUE_AT = re.compile(rf"\b(?:{_EN_CUE}s?|{'|'.join(_EN_SITE_NAMED + _EN_SITE_TOWN)})\b")
 _EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
 _EN_BEFORE_REACH = 120  # characters: four words and their particles
@@ -137,7 +140,14 @@ _EN_LIST = re.compile(r", and |, | and ")
 # places so). Verbs that also take people ("attacked", "targeted") are left out.
 _EN_LOCATED = re.compile(
     r"\b(?:in|at|near|outside|around|(?:area|outskirts|vicinity|countryside|suburbs) of|shelled|"
-    rf"stormed|raided|bombed|besieged|captured|seized|entered|recaptured) ({_EN_NAME})(?= \(|, | in | near )")
+    rf"stormed|raided|bombed|besieged|entered) ({_EN_NAME})(?= \(|, | in | near )")
+# ... and the place must follow at once: "in Muaja (Ancuabe", "near Khutir Vilny, Luhansk", "Sfuhen in
+# the southern countryside of Idleb"
+_EN_LOCATED_GAP = re.compile(r"\s*(?:\(|,|in|near)\s*(?:the\s+)?(?:[a-z-]+ern\s+)?"
+                             r"(?:(?:countryside|outskirts|suburbs|province|governorate|district|region|area)\s+of\s+)?")
+# Hyphenated adjectives before "village": "the IS-held village of Hajin" is Hajin.
+_EN_ADJECTIVE_ENDS = ("-held", "-controlled", "-majority", "-populated", "-occupied", "-backed", "-led",
+                      "-run", "-dominated", "-based", "-besieged")
 # Last words of a landmark's name: a street, square or building of the town named next to it.
 _EN_LANDMARKS = frozenset("""
 square street road avenue highway market bazaar mosque church hospital university school college
@@ -174,18 +184,23 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
         (m, m.start(1), [m.group(1)], None) for m in _EN_LOCATED.finditer(text)]
     if not cues and not hits:
         return []
-    resolved = [p for p in found if p.resolved]
-    taken = [(p.start, p.end) for p in resolved]
+    known = _Known(found)
+    taken = _Taken((p.start, p.end) for p in known.resolved)
     out: list[Place] = []
     for cue in cues:
+        of = _EN_OF.match(text, cue.start())
         if not cue.group().endswith("s"):
             before = _EN_BEFORE.search(text, max(0, cue.start() - _EN_BEFORE_REACH), cue.start())
-            if before:
+            # "the IS-held village of Hajin", "the Kurdish-majority town of X": an adjective
+            if before and not (of and re.search(r"\b(?:the|a|an) $", text[max(0, before.start(1) - 4):before.start(1)])):
                 hits.append((cue, before.start(1), [before.group(1)], True))
-    for cue in cues:
-        if of := _EN_OF.match(text, cue.start()):
-            hits.append((cue, of.start(2), _EN_LIST.split(of.group(2)) if of.group(1)
-                         else [of.group(2)], False))
+        if of and of.group(1):
+            names = _EN_LIST.split(of.group(2))
+            if len(names) > 1 and _EN_REPORTED.match(text, of.end()):
+                names.pop()  # "the villages of X and Y, Reuters reported": Reuters is no village
+            hits.append((cue, of.start(2), names, False))
+        elif of:
+            hits.append((cue, of.start(3), [of.group(3)], False))
     named: set[int] = set()  # cues a name came before: "Makad village of As Silm area" is Makad
     hits.sort(key=lambda h: h[3] is None)  # the located names last: a cue tells more
     for cue, at, names, before in hits:
@@ -207,31 +222,57 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
             # "Square"); a landmark of the town that locates it is that town ("Tahrir Square").
             if keep and (before or keep == len(words)) and words[-1].lower() not in _EN_LANDMARKS:
                 spans.append((at - len(" ".join(words[-keep:])), at))
-        spans = [(a, b) for a, b in spans if not any(s < b and a < e for s, e in taken)]
+        spans = [(a, b) for a, b in spans if not taken.overlaps(a, b)]
         # A name located by the place right after it is its own cue.
         lo, hi = (spans[0][0], spans[-1][1]) if before is None and spans else cue.span()
         cue_span = doc.char_span(lo, hi, alignment_mode="expand")
         last = doc.char_span(spans[-1][0], spans[-1][1], alignment_mode="expand") if spans else None
         if cue_span is None or last is None:
             continue
+        anchor = _anchor(doc, known, cue_span[-1].i, max(cue_span[-1].i, last[-1].i), False,
+                         look_before=before is not None)
+        if anchor is None or (before is None and not _place_follows(known, text, spans[-1][1])):
+            continue
         if before:
             named.add(cue.start())
-        anchor = _anchor(doc, found, resolved, cue_span[-1].i, max(cue_span[-1].i, last[-1].i), False,
-                         look_before=before is not None)
-        if anchor is None:
-            continue
         site = before and cue.group() in _EN_SITE_NAMED
         for start, end in spans:
             out.append(_coded(text[start:end], start, end, anchor, False,
                               text[start:cue.end()] if site else text[start:end]))
-            taken.append((start, end))
+            taken.add(start, end)
     return sorted(out, key=lambda p: p.start)
 
 
+def _place_follows(known: _Known, text: str, end: int) -> bool:
+    """Does a place mention start right after ``end`` ("Muaja (Ancuabe", "Khutir Vilny, Luhansk")?"""
+    gap = _EN_LOCATED_GAP.match(text, end)
+    return gap is not None and bool(known.found_in(gap.end(), gap.end() + 1))
+
+
+class _Taken:
+    """Character spans already placed, for overlap tests by bisection (a long text has thousands)."""
+
+    def __init__(self, spans: Iterator[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.longest = max((e - s for s, e in self.spans), default=0)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        # a span overlapping [a, b) starts before b and no earlier than a minus the longest span
+        lo = bisect.bisect_left(self.spans, (a - self.longest, -1))
+        hi = bisect.bisect_left(self.spans, (b, -1))
+        return any(s < b and a < e for s, e in self.spans[lo:hi])
+
+    def add(self, a: int, b: int) -> None:
+        bisect.insort(self.spans, (a, b))
+        self.longest = max(self.longest, b - a)
+
+
 def _en_name_word(word: str) -> bool:
-    """Can this capitalised word be part of a village's name (not "On", "Kurdish", "Houthi")?"""
+    """Can this capitalised word be part of a village's name (not "On", "Kurdish", "Houthi",
+    "IS-held")?"""
     low = word.lower()
-    return not (low in _EN_NOT_NAMES or low in _EN_STOP or low in _english_event_words())
+    return not (low in _EN_NOT_NAMES or low in _EN_STOP or low in _english_event_words()
+                or low.endswith(_EN_ADJECTIVE_ENDS))
 
 
 def _cue_hits(text: str) -> Iterator[re.Match]:
@@ -292,7 +333,25 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
     return names
 
 
-def _anchor(doc: Doc, found: list[Place], resolved: list[Place], cue_i: int, after_i: int,
+class _Known:
+    """The gazetteer's mentions of a text (all, and the resolved ones) in text order, read by
+    offset ranges (a long text has thousands: a scan per cue would be quadratic)."""
+
+    def __init__(self, found: list[Place]):
+        self.found = sorted(found, key=lambda p: p.start)
+        self.resolved = [p for p in self.found if p.resolved]
+        self.found_starts = [p.start for p in self.found]
+        self.resolved_starts = [p.start for p in self.resolved]
+
+    def found_in(self, lo: int, hi: int) -> list[Place]:
+        return self.found[bisect.bisect_left(self.found_starts, lo):bisect.bisect_left(self.found_starts, hi)]
+
+    def resolved_in(self, lo: int, hi: int) -> list[Place]:
+        return self.resolved[bisect.bisect_left(self.resolved_starts, lo):
+                             bisect.bisect_left(self.resolved_starts, hi)]
+
+
+def _anchor(doc: Doc, known: _Known, cue_i: int, after_i: int,
             district: bool, look_before: bool = True) -> Place | None:
     """The place that locates the names: the first one named in or right after the list (a
     town, "ريف X", a province; a district or plain the gazetteer cannot place stands for its
@@ -310,16 +369,15 @@ def _anchor(doc: Doc, found: list[Place], resolved: list[Place], cue_i: int, aft
             return p if p.resolved and p.kind == "city" and p.latitude is not None else None
         if p.resolved:
             return p if p.kind != "country" and p.geo_precision and p.latitude is not None else None
-        return _province_place(resolved, p) if p.admin1 else None
+        return _province_place(known.resolved, p) if p.admin1 else None
 
-    for p in found:
-        if cue_end <= p.start < min(hi, reach_end):
-            got = usable(p)
-            if got is not None:
-                return got
+    for p in known.found_in(cue_end, min(hi, reach_end)):
+        got = usable(p)
+        if got is not None:
+            return got
     if district or not look_before:
         return None
-    before = [p for p in resolved if lo <= p.start < cue_start and usable(p)]
+    before = [p for p in known.resolved_in(lo, cue_start) if usable(p)]
     return before[-1] if before else None
 
 

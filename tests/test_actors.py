@@ -580,6 +580,7 @@ def test_the_ones_harmed_are_not_the_doer(pipes, lang, text, country, a1, a2):
     ("en", "IS militants killed 12 soldiers", False),
     ("ar", "مقتل خمسة من عناصر داعش", True),
     ("ar", "قتل مسلحو داعش جنديا", False),
+    ("ar", "استهدفت مجموعة من عناصر داعش حاجزا للجيش", False),  # a verb heads its subject
 ])
 def test_victims_are_marked(pipes, lang, text, victim):
     is_ = [m for m in found(pipes, lang, text) if m.key == "islamic_state" or "داعش" in m.text or "IS" in m.text]
@@ -591,6 +592,8 @@ def test_victims_are_marked(pipes, lang, text, victim):
     ("en", "Boko Haram insurgents attacked a village. The gunmen arrived on motorcycles.", ["Boko Haram insurgents"]),
     ("en", "Boko Haram attacked a village. Gunmen also attacked a market.", ["Boko Haram", "Gunmen"]),
     ("en", "The gunmen arrived on motorcycles.", ["gunmen"]),
+    ("en", "Boko Haram attacked a village.\n\nA market reopened.\n\nThe gunmen attacked a bank.",
+     ["Boko Haram", "gunmen"]),  # two paragraphs on, another incident
     ("ar", "هاجم تنظيم داعش قرية. وأطلق المسلحون النار على السكان.", ["تنظيم داعش", "السكان"]),
 ])
 def test_a_definite_generic_after_a_named_group_is_that_group(pipes, lang, text, kept):

@@ -212,6 +212,9 @@ def test_english_names_right_before_the_place_that_locates_them(text, name):
     "Clashes broke out on Monday in Idleb.",               # a weekday names no place
     "Fighting near Fakkeh, the army said.",                # no place after it
     "Protesters gathered in Tahrir Square in Idleb.",      # a landmark of the town
+    "Supporters of the Aoun camp clashed near the market in Idleb.",  # a political camp
+    "Speaking in English, officials in Idleb said.",       # no place right after the name
+    "Houthi fighters captured Sheikh Salem in Idleb.",     # captured takes people too
     "Shelling hit the Al-Hamra Tahrir Street in Idleb.",
 ])
 def test_english_names_before_a_place_that_are_no_places(text):
@@ -238,3 +241,13 @@ def test_english_sites_named_after_a_place_the_gazetteer_lacks(text, location):
     (got,) = english(text, ("Idleb", IDLEB))
     assert (got.location, got.latitude) == (location, 35.93)
     assert got.how.startswith("not in the gazetteer (place ")
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Jets struck the IS-held village of Fleifel near Idleb.", ["Fleifel"]),   # an adjective before
+    ("Jets struck the town of Fleifel, Anadolu Agency reported, in Idleb.", ["Fleifel"]),  # no list
+    ("Jets struck the villages of Fleifel and Sfuhen, Reuters reported, near Idleb.", ["Fleifel", "Sfuhen"]),
+])
+def test_english_names_after_a_cue_stop_where_the_name_does(text, names):
+    assert [p.location for p in english(text, ("Idleb", IDLEB))] == names
+
