@@ -69,6 +69,10 @@ NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|ne
 NEARBY_REACH = 40  # characters before a place name
 LOOKBACK = 2  # sentences of the same paragraph an event may borrow a place or date from
 
+# Strategic developments that can be country-wide when a text names no place below its country
+# (an arrest campaign, an agreement, a decree); a handover or a movement of forces happens somewhere.
+COUNTRY_LEVEL = frozenset({"Arrests", "Agreement", "Other"})
+
 # Confidence factors by where a field came from (see docs/coding.md).
 PLACE_FACTOR = {"sentence": 1.0, "paragraph": 0.85, "previous event": 0.8, "title": 0.75, "lead": 0.7,
                 "country-level": 0.6}
@@ -266,7 +270,7 @@ class Assembler:
             for p in named:
                 if capital := places_mod.national_capital(p):
                     return capital, "sentence"
-        if any(p.resolved and p.kind != "country" for p in self.places):
+        if trig.sub_event_type not in COUNTRY_LEVEL or any(p.resolved and p.kind != "country" for p in self.places):
             return None
         for p in named:
             if capital := places_mod.national_capital(p):

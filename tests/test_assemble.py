@@ -165,6 +165,7 @@ def test_the_next_sentence_may_name_the_suburb_of_the_same_event(real_gazetteer)
     # Other country-level reports, and developments of no known country, stay uncoded.
     ("en", "On 6 May 2020, protesters demonstrated across Iraq.", None),
     ("en", "On 6 May 2020, security forces carried out an arrest campaign.", None),
+    ("en", "On 7 May 2020, Russian military police handed over positions to the Syrian army.", None),
 ])
 def test_a_national_development_is_coded_to_the_capital_and_nothing_else_is(
         real_gazetteer, lang, text, location):
