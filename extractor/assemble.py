@@ -63,6 +63,7 @@ SAID_REACH = 200  # characters between such a date and the trigger
 TALLY_DAYS = re.compile(r"\b(?:over|in|during|for)\s+the\s+(?:last|past)\s+(\d+)\s+days\b",
                         re.IGNORECASE)
 TALLY_MIN_DAYS = 7
+PERFECT = re.compile(r"\b(?:have|has)(?:\s+\w+){0,2}?\s+\w+(?:ed|en|wn)\b", re.IGNORECASE)  # "have also been killed"
 # English: "the nearby town of X", "a nearby village": a place other than the one just told.
 NEARBY = re.compile(r"\bnearby\s+(?:(?:town|village|city|district|area|suburb|neighbou?rhood)\s+"
                     r"(?:of\s+)?)?$", re.IGNORECASE)
@@ -439,6 +440,10 @@ class Assembler:
         ("At least 327 people have been killed in clashes in Aleppo province. 76 children were
         among those killed over the last 15 days."), which the codebook does not code."""
         if self.lang != "en" or cand.date_from == "sentence" or i + 1 not in self.tallies:
+            return False
+        # a tally is told in the perfect ("have been killed"); "Gunmen killed two farmers. The
+        # village has been attacked four times over the past 14 days." tells the news, then its past
+        if not PERFECT.search(self.text, self.starts[i], self.starts[i + 1]):
             return False
         return not any(p.resolved and p.kind != "country" for p in self.places_by[i + 1])
 

@@ -326,3 +326,10 @@ def test_a_province_written_as_its_capitals_name_is_the_province(real_gazetteer)
     (e,) = events("On 6 May 2020, air strikes killed 20 Houthi fighters in Hodeidah province.", "en")
     assert (e.place.location, e.place.admin1, e.place.kind, e.place.geo_precision) == (
         "Al Hudaydah", "Al Hudaydah", "admin1", 3)
+
+
+def test_a_deed_followed_by_its_past_is_still_the_news(real_gazetteer):
+    # Only a perfect-tense toll before a stretch of days is a tally (docs/coding.md).
+    got = events("Gunmen killed two farmers in Kaduna state. The village has been attacked four times "
+                 "over the past 14 days.", "en")
+    assert [(e.event_type, e.fatalities) for e in got] == [("Violence against civilians", 2)]
