@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from extractor.assemble import extract
+from extractor.assemble import extract, sentence_bounds
+from extractor.nlp import blank
 from extractor.records import Article
 
 PUBLISHED = dt.date(2015, 8, 9)
@@ -325,3 +326,18 @@ def test_a_province_written_as_its_capitals_name_is_the_province(real_gazetteer)
     (e,) = events("On 6 May 2020, air strikes killed 20 Houthi fighters in Hodeidah province.", "en")
     assert (e.place.location, e.place.admin1, e.place.kind, e.place.geo_precision) == (
         "Al Hudaydah", "Al Hudaydah", "admin1", 3)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Title here\n\nClashes erupted in Aleppo. Three were killed.\nA new paragraph \"ends.\" Next"),
+    ("ar", "عنوان\n\nقتل ثلاثة في حلب. ونفذ الطيران غارات، في حين سقطت قذائف\n\nفقرة أخرى"),
+    ("en", "one sentence only"),
+    ("en", "\n\n  trailing space line  \n"),
+    ("en", ""),
+])
+def test_sentence_bounds_agree_with_doc_sents(lang, text):
+    doc = blank(lang)(text)
+    sents = list(doc.sents)
+    assert sentence_bounds(doc) == (
+        [s.start_char for s in sents], [s.end_char for s in sents],
+        [s[-1].is_space and "\n" in s[-1].text for s in sents])
