@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from extractor.assemble import extract, sentence_bounds
+from extractor.assemble import SpanIndex, extract, sentence_bounds
 from extractor.nlp import blank
 from extractor.records import Article
 
@@ -341,3 +341,17 @@ def test_sentence_bounds_agree_with_doc_sents(lang, text):
     assert sentence_bounds(doc) == (
         [s.start_char for s in sents], [s.end_char for s in sents],
         [s[-1].is_space and "\n" in s[-1].text for s in sents])
+
+
+@pytest.mark.parametrize("spans,at,end,inside", [
+    ([(10, 20)], 10, 20, True),
+    ([(10, 20)], 12, 21, False),
+    ([(10, 20)], 9, 12, False),
+    ([(0, 50), (10, 20)], 30, 40, True),  # a long span earlier still holds it
+    ([(10, 20), (30, 40)], 22, 25, False),
+    ([], 5, 6, False),
+])
+def test_span_index_answers_as_a_scan_of_every_span(spans, at, end, inside):
+    index = SpanIndex(spans)
+    assert (index.reach(at) >= end) is inside
+    assert (index.reach(at) > at) is any(s <= at < e for s, e in spans)
