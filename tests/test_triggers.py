@@ -332,6 +332,8 @@ PAGE_CHROME = [
     ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
     ("en", "The talks resumed on Monday. War in the North Explosion hits border crossing - YouTube"),
     ("en", "Officials met on Monday. READ MORE: Air strikes kill dozens in the north"),
+    # the longest marker, a space before its colon: the marker is read around the colon
+    ("en", "Officials met on Monday: RECOMMENDED : Air strikes kill dozens in the north"),
     ("en", "A boy stands near the rubble after an airstrike on the market (Photo: AFP) Officials met on Monday."),
     ("en", "Rebels fire mortars at army positions (AFP/File) Officials met on Monday."),
     ("en", "Officials met on Monday. Photo: Smoke rises over the city after an air strike on Saturday."),
