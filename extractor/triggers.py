@@ -552,8 +552,7 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
     text = view.text
     spans = []
     # Cheap substring tests first: the patterns are rare and a regex scan of every text is not.
-    if any(word in text for word in CHROME_WORDS):
-        spans += [(m.start(1), m.end()) for m in CHROME_TAGS.finditer(text)]
+    spans += _tag_lists(text)
     if "Topic" in text:
         spans += [(m.start(), m.end()) for m in CHROME_TOPIC.finditer(text)]
     # Read only around the colons: a scan of a whole Arabic article cost 0.1 ms (its leading \b
@@ -584,6 +583,29 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
         else:  # "AP Photo <related headline>": the credit's own sentence
             hi = view.sent_hi[k] - 1
             spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
+    return spans
+
+
+def _tag_lists(text: str) -> list[tuple[int, int]]:
+    """CHROME_TAGS' matches (the group from the tag word to the line end), the same as
+    ``finditer`` over the whole text gives, tried only where a match can start: at a tag word
+    or at the space or full stop before one. A scan of every offset cost 0.1 ms per Arabic
+    article that holds a tag word ("سمات" ends many a scraped page)."""
+    starts: set[int] = set()
+    for word in CHROME_WORDS:
+        i = text.find(word)
+        while i >= 0:
+            starts.update((i - 1, i) if i else (i,))
+            i = text.find(word, i + 1)
+    spans: list[tuple[int, int]] = []
+    end = 0
+    for p in sorted(starts):
+        if p < end:
+            continue  # finditer goes on after a match: no overlapping ones
+        m = CHROME_TAGS.match(text, p)
+        if m:
+            spans.append((m.start(1), m.end()))
+            end = m.end()
     return spans
 
 

@@ -572,3 +572,22 @@ def test_cues_starting_memo_follows_its_index():
     assert triggers._cues_starting(one, "x") == ((0, cue),)
     assert triggers._cues_starting(other, "x") == ()
     assert triggers._cues_starting(one, "x", "after") == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Tags airstrike Syria",  # at the text's start
+    "Officials met. Tags airstrike Syria Tags Homs\nNext line.",  # two on one line: one match
+    "Officials met.Tags airstrike\nسمات إطلاق نار\nوسوم: حلب",
+    "No tag list here. Tags, as they say.",  # a full stop before the line end: no match
+    "Prefix xTags airstrike",  # inside a word: no match
+    "",
+])
+def test_tag_lists_are_the_regex_matches_over_the_whole_text(text):
+    expected = [(m.start(1), m.end()) for m in triggers.CHROME_TAGS.finditer(text)]
+    assert triggers._tag_lists(text) == expected
+
+
+def test_tag_list_words_are_the_pattern_words():
+    # _tag_lists tries the pattern only where one of CHROME_WORDS starts
+    words = triggers.CHROME_TAGS.pattern.split("((?:", 1)[1].split(")", 1)[0].split("|")
+    assert set(words) == set(triggers.CHROME_WORDS)
