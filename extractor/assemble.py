@@ -12,8 +12,11 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 
-from spacy.tokens import Doc, Span
+import numpy
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc
 
 from . import actors as actors_mod
 from . import dates as dates_mod
@@ -95,7 +98,7 @@ class Extraction:
 class Candidate:
     """An event in the making: the sentences and mentions it was read from."""
 
-    sentences: list[Span]
+    sentences: list[int]  # indices of the article's sentences
     triggers: list[Trigger]
     place: Place
     place_from: str
@@ -129,12 +132,48 @@ def extract(article: Article) -> Extraction:
     return Assembler(article, lang, doc, len(prefix)).run()
 
 
+class SpanIndex:
+    """Character spans, for "is this offset or span inside one of them?" asked of every
+    mention: a bisect instead of a scan of every span (an article has about 30 actor names
+    and 50 place names)."""
+
+    def __init__(self, spans):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        # the furthest end of the spans that start at or before each one
+        self.reaches = list(accumulate((e for _, e in ordered), max))
+
+    def reach(self, at: int) -> int:
+        """The furthest end of the spans that start at or before ``at`` (-1 when none does):
+        a span [s, e) holds offset ``at`` iff that is past ``at``, and holds [at, end) iff it
+        is at least ``end``."""
+        k = bisect.bisect_right(self.starts, at) - 1
+        return self.reaches[k] if k >= 0 else -1
+
+
+def sentence_bounds(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
+    """The character offsets where the Doc's sentences start and end, and whether each ends
+    its paragraph (its last token is white space with a line break): what ``doc.sents`` gives,
+    with a Token per sentence start and end instead of a Span per sentence."""
+    n = len(doc)
+    if not n:
+        return [], [], []
+    heads = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not heads or heads[0]:
+        heads.insert(0, 0)  # doc.sents always opens a sentence at the first token
+    lasts = [doc[h - 1] for h in heads[1:]]
+    lasts.append(doc[n - 1])
+    return ([doc[h].idx for h in heads], [t.idx + len(t) for t in lasts],
+            [t.is_space and "\n" in t.text for t in lasts])
+
+
 class Assembler:
     """Builds the events of one analysed article; see the module docstring."""
 
     def __init__(self, article: Article, lang: str, doc: Doc, body_start: int):
         self.article, self.lang, self.doc, self.body_start = article, lang, doc, body_start
-        self.sents = list(doc.sents)
+        # Sentence offsets from attribute arrays: list(doc.sents) builds a Span per sentence.
+        self.starts, self.ends, self.ends_paragraph = sentence_bounds(doc)
         self.actors = actors_mod.find_actors(doc)
         self.text = text_of(doc)  # doc.text is built from the tokens on every access
         # The actors' countries ("Houthi" -> Yemen) are weak context for ambiguous place names.
@@ -142,9 +181,8 @@ class Assembler:
         # A place named inside an actor's name is part of the name, not where anything happened
         # ("Hay'at Tahrir al-Sham" is not Damascus, "Quds Force" not Jerusalem, "military
         # forces of Artsakh" not the region); countries stay, as context.
-        spans = [(a.start, a.end) for a in self.actors]
-        found = [p for p in found if p.kind == "country"
-                 or not any(s <= p.start and p.end <= e for s, e in spans)]
+        names = SpanIndex((a.start, a.end) for a in self.actors)
+        found = [p for p in found if p.kind == "country" or names.reach(p.start) < p.end]
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
                              key=lambda p: p.start)
@@ -158,11 +196,11 @@ class Assembler:
         # the event's, though the sentence splitter glues the caption to the news after it.
         hidden = triggers_mod.hidden_spans(doc)
         if hidden:
+            boxes = SpanIndex(hidden)
             self.places, self.actors, self.fatalities, self.dates = (
-                [x for x in mentions if not any(a <= x.start < b for a, b in hidden)]
+                [x for x in mentions if boxes.reach(x.start) <= x.start]
                 for mentions in (self.places, self.actors, self.fatalities, self.dates))
         # Mentions grouped by sentence once: articles have hundreds of sentences.
-        self.starts = [sent.start_char for sent in self.sents]
         # English: sentences that tell another, uncoded event (background, a threat, a tally): a
         # death count there is that event's ("... the site of a 2017 chemical attack that killed 80").
         self.muted = ({self.sentence_at(t.start) for t in found_triggers if t.modality != "asserted"}
@@ -181,7 +219,6 @@ class Assembler:
         self.unresolved = 0
         # Sentence facts read for every trigger and candidate, taken from the tokens once.
         self.first_body = next((k for k, s in enumerate(self.starts) if s >= body_start), 0)
-        self.ends_paragraph = [self.ends_paragraph_now(sent) for sent in self.sents]
         self.best_of: dict[tuple[int, ...], Trigger | None] = {}
         self.report_dates: dict[tuple[int, object], bool] = {}
 
@@ -192,7 +229,7 @@ class Assembler:
 
     def per_sentence(self, items: list) -> list[list]:
         """``items`` (with a ``start`` offset) grouped by the sentence they start in."""
-        out: list[list] = [[] for _ in self.sents]
+        out: list[list] = [[] for _ in self.starts]
         for x in items:
             k = self.sentence_at(x.start)
             if k >= 0:
@@ -201,11 +238,6 @@ class Assembler:
 
     def dates_in(self, i: int) -> list[DateMention]:
         return self.dates_by[i]
-
-    @staticmethod
-    def ends_paragraph_now(sent: Span) -> bool:
-        last = sent[-1]
-        return last.is_space and "\n" in last.text
 
     def best_type(self, trigs: list[Trigger]) -> Trigger | None:
         """``triggers.best_type``, once per set of triggers: merging and typing ask again and
@@ -226,7 +258,7 @@ class Assembler:
 
     def lead(self) -> list[int]:
         """Indices of the title sentences and the first two body sentences (the lead)."""
-        return list(range(0, min(len(self.sents), self.first_body + 2)))
+        return list(range(0, min(len(self.starts), self.first_body + 2)))
 
     def place_for(self, i: int, trig: Trigger, prev: Candidate | None = None
                   ) -> tuple[Place, str] | None:
@@ -331,7 +363,7 @@ class Assembler:
     def told_next(self, i: int, report: DateMention) -> DateMention | None:
         """A date of the next sentence of the same paragraph that is not a report date and
         falls in the few days before ``report``."""
-        if i + 1 >= len(self.sents) or self.ends_paragraph[i]:
+        if i + 1 >= len(self.starts) or self.ends_paragraph[i]:
             return None
         for d in self.dates_in(i + 1):
             if not self.is_report_date(d) and 0 < (report.date - d.date).days <= TOLD_DAYS:
@@ -376,7 +408,7 @@ class Assembler:
     # -- assembly -------------------------------------------------------------
     def run(self) -> Extraction:
         cands: list[Candidate] = []
-        for i, sent in enumerate(self.sents):
+        for i in range(len(self.starts)):
             trigs = self.triggers_by[i]
             if not trigs:
                 deaths = self.fatalities_by[i]
@@ -384,25 +416,25 @@ class Assembler:
                         and i not in self.muted):
                     # "Three soldiers were killed." continues the event before it.
                     cands[-1].fatalities = cands[-1].fatalities + deaths
-                    cands[-1].sentences.append(sent)
+                    cands[-1].sentences.append(i)
                     cands[-1].last = i
                 continue
-            cand = self.candidate(i, sent, trigs, cands[-1] if cands else None)
+            cand = self.candidate(i, trigs, cands[-1] if cands else None)
             if cand is None or self.is_tally(i, cand):
                 continue
             listed = self.listed_with(cand)
             if len(listed) > 1:  # one event per location (ACLED), the toll split evenly
-                cands += self.per_place(cand, listed, sent)
+                cands += self.per_place(cand, listed, i)
             elif cands and self.continues(cands[-1], cand, i):
                 self.absorb(cands[-1], cand)
             else:
                 cands.append(cand)
-            cands += self.other_events(i, sent, cand, {p.entry_id for p in listed})
+            cands += self.other_events(i, cand, {p.entry_id for p in listed})
         merged = self.merge(cands)
         events = [e for e in map(self.to_event, merged) if e is not None]
         return Extraction(self.article, self.lang, events, self.unresolved)
 
-    def candidate(self, i: int, sent: Span, trigs: list[Trigger], prev: Candidate | None = None
+    def candidate(self, i: int, trigs: list[Trigger], prev: Candidate | None = None
                   ) -> Candidate | None:
         """The sentence's event, from the trigger that wins by priority; a trigger dated as
         background ("captured last month") drops out with the others dated by the same mention,
@@ -430,7 +462,7 @@ class Assembler:
                 stale = date[0]
                 trigs = [t for t in trigs if t is not trig and self.date_for(i, t, prev)[0] != stale]
                 continue
-            return Candidate([sent], trigs, place[0], place[1], date[0], date[1],
+            return Candidate([i], trigs, place[0], place[1], date[0], date[1],
                              list(self.actors_by[i]), list(self.fatalities_by[i]), last=i)
         return None
 
@@ -469,13 +501,13 @@ class Assembler:
         return distinct if len(distinct) > 1 else [cand.place]
 
     @staticmethod
-    def per_place(cand: Candidate, listed: list[Place], sent: Span) -> list[Candidate]:
+    def per_place(cand: Candidate, listed: list[Place], i: int) -> list[Candidate]:
         """One candidate per listed place, the toll split evenly."""
-        return [replace(cand, place=p, share=(k, len(listed)), sentences=[sent],
+        return [replace(cand, place=p, share=(k, len(listed)), sentences=[i],
                         triggers=list(cand.triggers), actors=list(cand.actors),
                         fatalities=list(cand.fatalities)) for k, p in enumerate(listed)]
 
-    def other_events(self, i: int, sent: Span, cand: Candidate, covered: set[str]
+    def other_events(self, i: int, cand: Candidate, covered: set[str]
                      ) -> list[Candidate]:
         """Events of another tactic at other places of the same sentence: "clashes around
         villages A and B, accompanied by barrel bombs on villages C and D" is a battle at A and
@@ -497,11 +529,11 @@ class Assembler:
             kind = self.best_type(same)
             if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
                 continue
-            other = replace(cand, triggers=same, place=place, sentences=[sent], kind=None,
+            other = replace(cand, triggers=same, place=place, sentences=[i], kind=None,
                             actors=list(cand.actors), fatalities=[], share=(0, 1))
             listed = self.listed_with(other)
             covered |= {p.entry_id for p in listed}
-            out += self.per_place(other, listed, sent) if len(listed) > 1 else [other]
+            out += self.per_place(other, listed, i) if len(listed) > 1 else [other]
         return out
 
     def continues(self, prev: Candidate, cand: Candidate, i: int) -> bool:
@@ -648,8 +680,8 @@ class Assembler:
         r = self.roles(c, (etype, sub))
         if not r.actor1:
             return None
-        start = min(s.start_char for s in c.sentences)
-        end = max(s.end_char for s in c.sentences)
+        start = min(self.starts[k] for k in c.sentences)
+        end = max(self.ends[k] for k in c.sentences)
         base, extra = divmod(fatalities_mod.total(c.fatalities), c.share[1])
         deaths = base + (c.share[0] < extra)  # split evenly, the remainder to the first
         offset = self.body_start

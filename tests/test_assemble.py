@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from extractor.assemble import extract
+from extractor.assemble import SpanIndex, extract, sentence_bounds
+from extractor.nlp import blank
 from extractor.records import Article
 
 PUBLISHED = dt.date(2015, 8, 9)
@@ -333,3 +334,32 @@ def test_a_deed_followed_by_its_past_is_still_the_news(real_gazetteer):
     got = events("Gunmen killed two farmers in Kaduna state. The village has been attacked four times "
                  "over the past 14 days.", "en")
     assert [(e.event_type, e.fatalities) for e in got] == [("Violence against civilians", 2)]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Title here\n\nClashes erupted in Aleppo. Three were killed.\nA new paragraph \"ends.\" Next"),
+    ("ar", "عنوان\n\nقتل ثلاثة في حلب. ونفذ الطيران غارات، في حين سقطت قذائف\n\nفقرة أخرى"),
+    ("en", "one sentence only"),
+    ("en", "\n\n  trailing space line  \n"),
+    ("en", ""),
+])
+def test_sentence_bounds_agree_with_doc_sents(lang, text):
+    doc = blank(lang)(text)
+    sents = list(doc.sents)
+    assert sentence_bounds(doc) == (
+        [s.start_char for s in sents], [s.end_char for s in sents],
+        [s[-1].is_space and "\n" in s[-1].text for s in sents])
+
+
+@pytest.mark.parametrize("spans,at,end,inside", [
+    ([(10, 20)], 10, 20, True),
+    ([(10, 20)], 12, 21, False),
+    ([(10, 20)], 9, 12, False),
+    ([(0, 50), (10, 20)], 30, 40, True),  # a long span earlier still holds it
+    ([(10, 20), (30, 40)], 22, 25, False),
+    ([], 5, 6, False),
+])
+def test_span_index_answers_as_a_scan_of_every_span(spans, at, end, inside):
+    index = SpanIndex(spans)
+    assert (index.reach(at) >= end) is inside
+    assert (index.reach(at) > at) is any(s <= at < e for s, e in spans)

@@ -340,6 +340,8 @@ PAGE_CHROME = [
     ("en", "The talks resumed on Monday. AP Photo Name Surname US Missile Attack on Syria Angers Moscow"),
     ("en", "The talks resumed on Monday. War in the North Explosion hits border crossing - YouTube"),
     ("en", "Officials met on Monday. READ MORE: Air strikes kill dozens in the north"),
+    # the longest marker, a space before its colon: the marker is read around the colon
+    ("en", "Officials met on Monday: RECOMMENDED : Air strikes kill dozens in the north"),
     ("en", "A boy stands near the rubble after an airstrike on the market (Photo: AFP) Officials met on Monday."),
     ("en", "Rebels fire mortars at army positions (AFP/File) Officials met on Monday."),
     ("en", "Officials met on Monday. Photo: Smoke rises over the city after an air strike on Saturday."),
@@ -578,3 +580,22 @@ def test_cues_starting_memo_follows_its_index():
     assert triggers._cues_starting(one, "x") == ((0, cue),)
     assert triggers._cues_starting(other, "x") == ()
     assert triggers._cues_starting(one, "x", "after") == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Tags airstrike Syria",  # at the text's start
+    "Officials met. Tags airstrike Syria Tags Homs\nNext line.",  # two on one line: one match
+    "Officials met.Tags airstrike\nسمات إطلاق نار\nوسوم: حلب",
+    "No tag list here. Tags, as they say.",  # a full stop before the line end: no match
+    "Prefix xTags airstrike",  # inside a word: no match
+    "",
+])
+def test_tag_lists_are_the_regex_matches_over_the_whole_text(text):
+    expected = [(m.start(1), m.end()) for m in triggers.CHROME_TAGS.finditer(text)]
+    assert triggers._tag_lists(text) == expected
+
+
+def test_tag_list_words_are_the_pattern_words():
+    # _tag_lists tries the pattern only where one of CHROME_WORDS starts
+    words = triggers.CHROME_TAGS.pattern.split("((?:", 1)[1].split(")", 1)[0].split("|")
+    assert set(words) == set(triggers.CHROME_WORDS)
