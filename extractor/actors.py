@@ -342,9 +342,8 @@ def _agent(words: list[str], i: int, j: int, lang: str) -> bool:
 # harm noun shortly before that (a verb right before the actor is VSO: "قتل مسلحو داعش" is the doer).
 _EN_HARM = frozenset({"killing", "killed", "kills", "wounding", "wounded", "injuring", "injured",
                       "targeting", "targeted", "targets"})
-_EN_COUNT = frozenset({"at", "least", "a", "an", "the", "two", "three", "four", "five", "six", "seven",
-                       "eight", "nine", "ten", "dozens", "dozen", "several", "some", "of", "more", "than",
-                       "suspected", "alleged", "number", "members", "fighters"})
+_EN_COUNT = _EN_DET | {"at", "least", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                       "dozens", "dozen", "of", "more", "than", "number", "members", "fighters"}
 # Verbal nouns only: a verb before "من" heads its subject ("استهدفت مجموعة من عناصر داعش حاجزا").
 _AR_HARM = frozenset({"مقتل", "مصرع", "اصابه", "استهداف"})
 VICTIM_REACH = 4  # context words between the harm word and the mention

@@ -386,8 +386,6 @@ def _list_goes_on(pieces: list[str], end: int) -> bool:
                                       and pieces[end + 1] in _LIST_CONTINUES)
 
 
-_LIST_CONTINUES = frozenset({"and", "or", "و", "او"})
-
 
 @functools.cache
 def _cue_index(lang: str) -> tuple[dict[str, list[Cue]], dict[str, list[Cue]]]:
@@ -642,6 +640,7 @@ def _listed(doc: Doc, prev: _Mention, m: _Mention) -> bool:
 
 
 _LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
+_LIST_CONTINUES = _LIST_WORDS - {",", "،"}  # after a comma, a word that goes on with the list
 
 
 def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
