@@ -122,13 +122,15 @@ def stage_shares(base: list[dict], rounds: int) -> dict[str, float]:
             ticks = [time.perf_counter()]
             doc = nlp(f"{a.title}\n\n{a.text}")
             ticks.append(time.perf_counter())
+            found = {}
             for find in (places.find_places, actors.find_actors, triggers.find_triggers,
                          fatalities.find_fatalities):
-                find(doc)
+                found[find] = find(doc)
                 ticks.append(time.perf_counter())
             dates.find_dates(doc.text, lang, a.published)
             ticks.append(time.perf_counter())
-            asm = Assembler(a, lang, doc, len(a.title) + 2)  # runs the stages again (not timed)
+            # runs the stages but triggers again (not timed)
+            asm = Assembler(a, lang, doc, len(a.title) + 2, found[triggers.find_triggers])
             ticks.append(time.perf_counter())
             asm.run()
             ticks.append(time.perf_counter())

@@ -129,7 +129,23 @@ def extract(article: Article) -> Extraction:
     title = article.title.strip()
     prefix = f"{title}\n\n" if title else ""
     doc = nlp(prefix + article.text)
-    return Assembler(article, lang, doc, len(prefix)).run()
+    found = triggers_mod.find_triggers(doc)
+    if not any(t.modality == "asserted" and t.start >= len(prefix) for t in found):
+        # No event is told: every other stage would find mentions that nothing reads.
+        return Extraction(article, lang, [])
+    return Assembler(article, lang, doc, len(prefix), found).run()
+
+
+# One short article per supported language: extracting it loads everything extraction needs.
+_WARM_UP = {"ar": "اشتباكات في الموصل أمس.", "en": "Clashes in Mosul yesterday."}
+
+
+def warm_up() -> None:
+    """Load every pipeline, lexicon and memo that extraction needs, the gazetteer and the
+    language identifier, by extracting a short article in each supported language."""
+    for lang in SUPPORTED_LANGUAGES:
+        extract(Article(id="warm-up", text=_WARM_UP[lang], language=lang))
+    detect_language(_WARM_UP["en"])
 
 
 class SpanIndex:
@@ -170,7 +186,9 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
 class Assembler:
     """Builds the events of one analysed article; see the module docstring."""
 
-    def __init__(self, article: Article, lang: str, doc: Doc, body_start: int):
+    def __init__(self, article: Article, lang: str, doc: Doc, body_start: int,
+                 found_triggers: list[Trigger]):
+        """``found_triggers``: ``triggers.find_triggers(doc)``."""
         self.article, self.lang, self.doc, self.body_start = article, lang, doc, body_start
         # Sentence offsets from attribute arrays: list(doc.sents) builds a Span per sentence.
         self.starts, self.ends, self.ends_paragraph = sentence_bounds(doc)
@@ -186,7 +204,6 @@ class Assembler:
         # Villages and neighbourhoods the gazetteer lacks, coded to the place named for them.
         self.places = sorted(found + unlisted_mod.find_unlisted(doc, found, self.text),
                              key=lambda p: p.start)
-        found_triggers = triggers_mod.find_triggers(doc)
         self.triggers = [t for t in found_triggers if t.modality == "asserted" and t.start >= body_start]
         self.fatalities = fatalities_mod.find_fatalities(doc)
         # One dateparser pass per article; sentences pick their mentions by offset.

@@ -11,17 +11,20 @@ import gc
 import itertools
 import logging
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from .assemble import Extraction, extract
+from .assemble import Extraction, extract, warm_up
 from .errors import ArticleError
 from .ingest import Defaults, Reader
 from .records import Article, Rejection
 
 log = logging.getLogger(__name__)
-BATCH = 256  # articles in flight at once with several workers
+CHUNK = 8  # articles sent to a worker at once
+WINDOW = 4  # chunks in flight per worker
 # The cyclic collector's first threshold during a conversion (Python's default is 700). An
 # article allocates thousands of containers that mostly die by reference counting when it is
 # done; at 700 the collector ran every few dozen tokens' worth of work and promoted the
@@ -56,12 +59,34 @@ def extract_all(items: Iterable[Article | Rejection], workers: int = 1
     if workers <= 1:
         yield from map(_dispatch, items)
         return
+    # Loaded once here, the pipelines, lexicons and gazetteer are shared by the forked
+    # workers (copy on write) instead of loaded again by each.
+    warm_up()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
-        # Bounded batches: Pool.imap would otherwise read every input into its queue.
+        # A bounded window of chunks in flight, refilled as the oldest is taken: workers never
+        # wait at a batch boundary, and at most WINDOW chunks of articles are in memory.
+        window: deque[tuple[list, AsyncResult]] = deque()
         items = iter(items)
-        while batch := list(itertools.islice(items, BATCH)):
-            yield from pool.imap(_dispatch, batch, chunksize=8)
+        while chunk := list(itertools.islice(items, CHUNK)):
+            window.append((chunk, pool.apply_async(_dispatch_chunk, (chunk,))))
+            if len(window) >= WINDOW * workers:
+                yield from _rejoin(*window.popleft())
+        while window:
+            yield from _rejoin(*window.popleft())
+
+
+def _dispatch_chunk(chunk: list[Article | Rejection]) -> list[tuple | Rejection]:
+    """In a worker: each article's result, without the article (the parent has it: its text
+    need not travel back)."""
+    results = map(_dispatch, chunk)
+    return [r if isinstance(r, Rejection) else (r.language, r.events, r.unresolved_dates)
+            for r in results]
+
+
+def _rejoin(chunk: list[Article | Rejection], pending: AsyncResult) -> Iterator[Extraction | Rejection]:
+    for item, result in zip(chunk, pending.get()):
+        yield result if isinstance(result, Rejection) else Extraction(item, *result)
 
 
 @contextlib.contextmanager

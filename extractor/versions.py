@@ -370,9 +370,14 @@ def _merge_month(base: pl.LazyFrame, new: pl.LazyFrame, processed: pl.LazyFrame,
     # months are merged in date order, the dataset's first sort key: ids keep dataset order
     added_ids = _assign_ids(added, counters).select(columns)
     dataset.sort_frame(pl.concat([carried, unchanged, changed, added_ids], how="vertical")).sink_parquet(out)
-    for name, part in (("events", pl.scan_parquet(out)), ("added", added), ("changed", changed),
-                       ("unchanged", unchanged), ("carried_over", carried), ("deleted", removed)):
-        counts[name] += _height(part)
+    # the counts in two queries (one over the joined rows), not one per kind of row
+    kinds = joined.select(added=(has_new & ~has_old).sum(), changed=(has_new & has_old & differs).sum(),
+                          unchanged=(has_new & has_old & ~differs).sum(), deleted=(~has_new & has_old).sum()
+                          ).collect(engine="streaming").row(0, named=True)
+    kinds["carried_over"] = _height(carried)
+    kinds["events"] = kinds["carried_over"] + kinds["unchanged"] + kinds["changed"] + kinds["added"]
+    for name, n in kinds.items():
+        counts[name] += int(n)
     return removed
 
 

@@ -90,7 +90,12 @@ def test_stdin_jsonl(real_gazetteer, tmp_path):
     assert pl.read_csv(tmp_path / "latest" / "events.csv")["article_id"].to_list() == ["s1"]
 
 
-def test_two_workers_equal_one_byte_for_byte(real_gazetteer, tmp_path):
+@pytest.mark.parametrize("chunk", [8, 1])  # 1: a window of one-article chunks, refilled as they come back
+def test_two_workers_equal_one_byte_for_byte(real_gazetteer, tmp_path, monkeypatch, chunk):
+    from extractor import convert as convert_mod
+
+    monkeypatch.setattr(convert_mod, "CHUNK", chunk)
+    monkeypatch.setattr(convert_mod, "WINDOW", 1)
     for n in ("1", "2"):
         assert convert(str(SEEDS), "--out", str(tmp_path / n), "--workers", n).exit_code == EXIT_OK
     for name in ("events.csv", "events.parquet"):

@@ -100,6 +100,22 @@ def test_no_publication_date_means_no_relative_dates(real_gazetteer):
     assert x.events == [] and x.unresolved_dates == 1
 
 
+@pytest.mark.parametrize("text, title", [
+    ("The ministry published its annual budget for Mosul and Basra on Monday.", ""),
+    ("Officials met in Basra on Monday.", "Clashes in Mosul"),  # a headline's trigger is no event
+])
+def test_an_article_that_tells_no_event_reads_no_places_or_dates(real_gazetteer, monkeypatch, text, title):
+    from extractor import dates, places
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("read although no trigger was found")
+
+    monkeypatch.setattr(places, "find_places", never)
+    monkeypatch.setattr(dates, "find_dates", never)
+    x = extract(Article(id="n", text=text, title=title, language="en", published=dt.date(2024, 5, 1)))
+    assert x.events == [] and x.unresolved_dates == 0
+
+
 def test_unsupported_language_is_rejected_not_crashed(real_gazetteer):
     art = Article(id="fr", text="Des affrontements ont eu lieu hier à Alep entre l'armée et les rebelles.",
                   origin="f.jsonl:1")
