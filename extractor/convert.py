@@ -60,8 +60,10 @@ def extract_all(items: Iterable[Article | Rejection], workers: int = 1
         yield from map(_dispatch, items)
         return
     # Loaded once here, the pipelines, lexicons and gazetteer are shared by the forked
-    # workers (copy on write) instead of loaded again by each.
+    # workers (copy on write) instead of loaded again by each; frozen, the workers' full
+    # collections do not walk them (see _convert).
     warm_up()
+    gc.freeze()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
         # A bounded window of chunks in flight, refilled as the oldest is taken: workers never
