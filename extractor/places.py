@@ -1012,6 +1012,23 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     idx, how, reason = r
     if idx is None:
         return Place(start, end, text, resolved=False, reason=reason)
+    # "a district of X" (read for a district cue only: the one word of the text the fields need)
+    of = m.want == "admin2" and m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of"
+    # Everything but the span follows from the entry, how it was chosen and the mention's cues:
+    # memoised, the same places recur in every text (about 40 per Arabic article).
+    key = (idx, how, m.want, m.near, m.reference, of, m.candidates)
+    cache = gaz.place_cache
+    fields = cache.get(key)
+    if fields is None:
+        if len(cache) > _MEMO_LIMIT:
+            cache.clear()
+        fields = cache[key] = _place_fields(gaz, m, idx, how, of)
+    return Place(start, end, text, **fields)
+
+
+def _place_fields(gaz: Gazetteer, m: _Mention, idx: int, how: str, of: bool) -> dict:
+    """The fields of the Place of mention ``m`` coded to entry ``idx``, its span aside; ``of``:
+    the word before the name is "of"."""
     if m.reference and gaz.entries[idx][KIND] != "country":
         how = f"reference point: {how}"  # the place before "north of" is the event's
     e = gaz.entries[idx]
@@ -1019,7 +1036,7 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     common = dict(entry_id=e[ID], country=country.get("name", ""), iso=country.get("iso"),
                   region=country.get("region", ""), how=how)
     if e[KIND] == "country":
-        return Place(start, end, text, kind="country", **common)
+        return dict(kind="country", **common)
     a1 = gaz.admin1.get(e[A1], {})
     admin1 = a1.get("acled") or a1.get("name", "")
     kind = e[KIND]
@@ -1030,13 +1047,11 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     if kind == "admin1":
         cap = a1.get("capital", -1)
         if cap < 0:
-            return Place(start, end, text, resolved=False, kind="admin1", admin1=admin1,
-                         reason="province without a known capital", **common)
+            return dict(resolved=False, kind="admin1", admin1=admin1,
+                        reason="province without a known capital", **common)
         c = gaz.entries[cap]
-        return Place(start, end, text, kind="admin1", location=a1.get("capital_name") or c[NAME],
-                     admin1=admin1,
-                     admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3,
-                     **common)
+        return dict(kind="admin1", location=a1.get("capital_name") or c[NAME], admin1=admin1,
+                    admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3, **common)
     if kind == "admin2":
         seat = gaz.admin2_seat.get(f"{e[A1]}|{e[ADMIN2]}")
         if seat is None:
@@ -1044,29 +1059,27 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
             # that the gazetteer cannot seat is read as that town
             towns = [c for c in m.candidates if gaz.entries[c][KIND] == "city" and gaz.entries[c][A1] == e[A1]]
             if towns:
-                return _place(doc, gaz, m, (max(towns, key=lambda c: gaz.entries[c][POP]),
-                                            "town of the district's name", reason))
-            return Place(start, end, text, resolved=False, kind="admin2", admin1=admin1,
-                         admin2=e[ADMIN2], reason="district without a known town", **common)
+                return _place_fields(gaz, m, max(towns, key=lambda c: gaz.entries[c][POP]),
+                                     "town of the district's name", of)
+            return dict(resolved=False, kind="admin2", admin1=admin1, admin2=e[ADMIN2],
+                        reason="district without a known town", **common)
         c = gaz.entries[seat]
-        return Place(start, end, text, kind="admin2", location=c[NAME], admin1=admin1,
-                     admin2=e[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=2,
-                     **common)
+        return dict(kind="admin2", location=c[NAME], admin1=admin1, admin2=e[ADMIN2],
+                    latitude=c[LAT], longitude=c[LON], geo_precision=2, **common)
     precision = 1
     if e[FEATURE].startswith("P") and e[FEATURE][1:].isdigit():
         precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
     elif kind == "region":
         precision = 3
     # "X district" coded to its namesake town is GP 2 (a district); "a district of X" is in town X
-    district = m.want == "admin2" and kind == "city" and not (
-        m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of")
+    district = m.want == "admin2" and kind == "city" and not of
     if precision == 1 and (m.near or district):
         precision = 2  # "near X"
     location = e[NAME]
     if idx == a1.get("capital", -1) and a1.get("capital_name"):
         location = a1["capital_name"]  # ACLED spells a namesake capital like its province
-    return Place(start, end, text, kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2],
-                 latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
+    return dict(kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2], latitude=e[LAT],
+                longitude=e[LON], geo_precision=precision, **common)
 
 
 @functools.cache
@@ -1080,7 +1093,18 @@ def _capital_names() -> dict[str, str]:
 def _is_national_capital(e: tuple) -> bool:
     """A country's capital: as well known as a million-city, never a stray common word
     ("the Nicosia Flight Information Region" in a text about Syria)."""
-    return e[KIND] == "city" and gz.name_key(_capital_names().get(e[CC], "")) == gz.name_key(e[NAME])
+    return e[KIND] == "city" and _capital_key(e[CC]) == _name_key(e[NAME])
+
+
+@functools.lru_cache(maxsize=1_000)
+def _capital_key(cc: str) -> str:
+    return gz.name_key(_capital_names().get(cc, ""))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _name_key(name: str) -> str:
+    """:func:`gazetteer.name_key`, memoised for the entries :func:`_lonely` looks at."""
+    return gz.name_key(name)
 
 
 def country_place(name: str, start: int, end: int, text: str,
