@@ -738,6 +738,8 @@ class Gazetteer:
         self.orth_cache: dict[int, tuple[bool, str, bool]] = {}
         # candidates -> their countries, provinces, districts, one country? (places._resolve)
         self.unit_cache: dict[tuple[int, ...], tuple] = {}
+        # candidates -> their distinct countries (places._resolve)
+        self.country_cache: dict[tuple[int, ...], tuple[str, ...]] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
         # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)

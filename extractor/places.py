@@ -467,8 +467,9 @@ _WEAK_POPULATION = 50_000
 _KIND_PRIOR = {"country": 6.0, "admin1": 1.2, "site": 0.8, "region": 0.8, "city": 0.5}
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
+    """The units named around a mention (a named tuple: one per mention, hashed as a memo key)."""
+
     near_a1: frozenset[str]
     far_a1: frozenset[str]
     near_a2: frozenset[str]
@@ -486,8 +487,16 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     a1_sets: list[frozenset[str]] = []
     a2_sets: list[frozenset[str]] = []
     one_country: list[bool] = []
+    cc_of = gaz.country_cache
+    if len(cc_of) > _MEMO_LIMIT:
+        cc_of.clear()
+    ccs: list[tuple[str, ...]] = []  # each mention's candidate countries (for _country_share)
     for m in mentions:
         countries, a1s, a2s, single = _units(gaz, m.candidates)
+        cs = cc_of.get(m.candidates)
+        if cs is None:
+            cs = cc_of[m.candidates] = tuple({ents[x][CC] for x in m.candidates})
+        ccs.append(cs)
         if countries:  # most names are no country: Counter.update is Python code
             named.update(countries)
         a1_sets.append(a1s)
@@ -544,7 +553,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     # A name whose candidates all lie in one country (one_country) is chosen the same way
     # whatever the countries' shares: the second round only relabels it.
     for _round in range(2):
-        share = _country_share(ents, mentions, choice, named, hinted)
+        share = _country_share(ents, ccs, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
         previous, results = results, []
         for k, (m, ctx) in enumerate(zip(mentions, contexts)):
@@ -816,18 +825,18 @@ def _relabel(ents: list[tuple], m: _Mention, r: tuple[int | None, str, str],
     return idx, "unique" if len(m.candidates) == 1 else "population", reason
 
 
-def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
+def _country_share(ents: list[tuple], countries: list[tuple[str, ...]], choice: list[int | None],
                    named: Counter[str], hinted: frozenset[str] = frozenset()) -> dict[str, float]:
     """Each country's share of the doc: named countries count double, places and the caller's
-    hints vote once."""
+    hints vote once (``countries``: each mention's candidate countries, ``choice``: its entry
+    chosen so far or None)."""
     votes: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
     for cc in hinted:
         votes[cc] += 1.0
-    for m, c in zip(mentions, choice):
+    for ccs, c in zip(countries, choice):
         if c is not None:
             votes[ents[c][CC]] += 1.0
             continue
-        ccs = {ents[x][CC] for x in m.candidates}
         for cc in ccs:
             votes[cc] += 1.0 / len(ccs)
     total = sum(votes.values()) or 1.0
@@ -935,8 +944,8 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             ) -> tuple[int | None, str, str]:
     """(entry chosen or None, how, reason when unresolved) for one mention."""
     ents = gaz.entries
-    if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country":
-        return m.candidates[0], "unique", ""  # the commonest mention: skip the scoring
+    if len(m.candidates) == 1:
+        return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
     static, dominant = _static_scores(gaz, m.candidates, m.key)
     dom_cc = ents[dominant][CC] if dominant is not None else None
@@ -1001,6 +1010,36 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
                               "and the text gives no country context")
         break
     return best, why, ""
+
+
+def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, float]
+                ) -> tuple[int | None, str, str]:
+    """:func:`_choose` for a name with one candidate: it wins, only the label (how) and the
+    containing-unit check remain."""
+    c = m.candidates[0]
+    e = ents[c]
+    kind = e[KIND]
+    if kind == "country":
+        return c, "unique", ""  # the commonest mention
+    why = "unique"
+    if kind != "admin1" and e[A1] in ctx.near_a1:
+        why = "admin1 named nearby"
+    elif kind != "admin1" and e[A1] in ctx.far_a1:
+        why = "admin1 named in the text"
+    if kind == "city" and ctx.near_a2 and f"{e[A1]}|{e[ADMIN2]}" in ctx.near_a2:
+        why = "admin2 named nearby"
+    want = m.want
+    if want and (kind == want or (want == "city" and kind == "site")
+                 or (want == "admin" and kind in ("admin1", "admin2"))):
+        why = f"cue word asks for {want}"
+    if why == "unique" and share.get(e[CC], 0.0) >= 0.3:
+        why = "country context"
+    if ctx.container and kind != "admin1":
+        if e[A1] not in ctx.container:
+            return None, "", ("not in the gazetteer under the province named after it "
+                              f"({', '.join(sorted(ctx.container))})")
+        why = "containing unit named after it"
+    return c, why, ""
 
 
 def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> Place:
