@@ -746,8 +746,8 @@ class Gazetteer:
         self.match_prefixes: dict[str, frozenset[str]] = {}
         self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match
         # (entry, how, cue, near, reference, "of" before, candidates) -> a Place's fields
-        # besides its span (places._place)
-        self.place_cache: dict[tuple, dict] = {}
+        # after its span, in field order (places._place)
+        self.place_cache: dict[tuple, tuple] = {}
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

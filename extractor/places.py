@@ -23,6 +23,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import compress, islice, takewhile
+import dataclasses
 from dataclasses import dataclass, replace
 from operator import methodcaller
 from typing import NamedTuple
@@ -516,16 +517,24 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
     far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
+    # the mentions that can name a unit: most names are towns only, which add nothing nearby
+    unit_at = [j for j, (s1, s2) in enumerate(zip(a1_sets, a2_sets)) if s1 or s2]
+    unit_starts = [starts[j] for j in unit_at]
+    empty: frozenset[str] = frozenset()
+
     def context(k: int) -> _Context:
         m = mentions[k]
-        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
-        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1: set[str] = set()
-        near2: set[str] = set()
-        for j in range(lo, hi):
-            if keys[j] != m.key:
-                near1 |= a1_sets[j]
-                near2 |= a2_sets[j]
+        near1 = near2 = empty
+        lo = bisect.bisect_left(unit_starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(unit_starts, m.start_tok + _NEAR_AFTER)
+        if lo < hi:
+            n1: set[str] = set()
+            n2: set[str] = set()
+            for j in unit_at[lo:hi]:
+                if keys[j] != m.key:
+                    n1 |= a1_sets[j]
+                    n2 |= a2_sets[j]
+            near1, near2 = frozenset(n1), frozenset(n2)
         # units named by some other name (a mention is no context for itself); the same for
         # every mention of a name
         far = far_of.get(m.key)
@@ -533,6 +542,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             far = far_of[m.key] = (all1 - {a for a in by_key1[m.key] if a1_count[a] == 1},
                                    all2 - {a for a in by_key2[m.key] if a2_count[a] == 1})
         far1, far2 = far
+        if k + 1 == len(mentions) or mentions[k + 1].want != "admin":
+            return _Context(near1, far1, near2, far2, empty)  # no containing unit (most names)
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -543,7 +554,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
-        return _Context(frozenset(near1), far1, frozenset(near2), far2, frozenset(container))
+        return _Context(near1, far1, near2, far2, frozenset(container))
 
     # a country name has nothing to choose (the commonest mention): no context needed
     contexts = [_NO_CONTEXT if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country"
@@ -682,6 +693,10 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             province_at.append(None)
     out = list(results)
     renamed: dict[int, tuple[str, str]] = {}
+    # the mentions that place things in a province, and their starts (few: the windows below
+    # are searched among them only)
+    placing = [j for j, a in enumerate(province_at) if a]
+    placing_starts = [starts[j] for j in placing]
     for k, (m, r) in enumerate(zip(mentions, results)):
         c = r[0]
         if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
@@ -699,9 +714,9 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 out[k] = (None, "", f"not in the gazetteer under the province named after it ({after})")
                 continue
             # a namesake in the same country: the rule below codes it to that province
-        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
-        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near = {province_at[j] for j in range(lo, hi) if j != k and province_at[j]}
+        lo = bisect.bisect_left(placing_starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(placing_starts, m.start_tok + _NEAR_AFTER)
+        near = {province_at[j] for j in placing[lo:hi] if j != k}
         if near and e[A1] not in near and e[CC] in gz.ARAB_COUNTRIES and e[POP] < _SMALL_PLACE \
                 and not e[ID].startswith("overlay:"):
             same = {a for a in near if a.split(".")[0] == e[CC]}
@@ -1057,12 +1072,18 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     # memoised, the same places recur in every text (about 40 per Arabic article).
     key = (idx, how, m.want, m.near, m.reference, of, m.candidates)
     cache = gaz.place_cache
-    fields = cache.get(key)
-    if fields is None:
+    tail = cache.get(key)
+    if tail is None:
         if len(cache) > _MEMO_LIMIT:
             cache.clear()
-        fields = cache[key] = _place_fields(gaz, m, idx, how, of)
-    return Place(start, end, text, **fields)
+        fields = _place_fields(gaz, m, idx, how, of)
+        # as positional arguments in the fields' order (cheaper to pass than keywords)
+        tail = cache[key] = tuple(fields.get(f, default) for f, default in _PLACE_TAIL)
+    return Place(start, end, text, *tail)
+
+
+# Place's fields after start, end and text, with their defaults
+_PLACE_TAIL = tuple((f.name, f.default) for f in dataclasses.fields(Place))[3:]
 
 
 def _place_fields(gaz: Gazetteer, m: _Mention, idx: int, how: str, of: bool) -> dict:
