@@ -283,10 +283,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     def lower(j: int) -> str:
         return strings[orths[j] & _MASK].lower()
 
-    def latin(j: int) -> bool:
-        return lang != "ar" or flags[j][_ASCII] == 1
-
     index_get = gaz.index.get
+    prefixes_of = gaz.match_prefixes.get
+    arabic = lang == "ar"
     articles = gz.LATIN_ARTICLES  # a local: read for most tokens of a walk
     out: list[_Mention] = []
     i = 0
@@ -305,7 +304,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
                                             or pieces[i] in articles):
             i += 1  # the common case, decided without touching the token's text
             continue
-        english = latin(first)
+        english = not arabic or flags[first][_ASCII] == 1  # Latin letters: English rules
         if english and not upper(first):
             i += 1
             continue
@@ -330,7 +329,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             key += p
             words += 1
             if words == 1:
-                prefixes = _prefixes_from(gaz, key)
+                prefixes = prefixes_of(key)  # memoised by _prefixes_from, which fills it
+                if prefixes is None:
+                    prefixes = _prefixes_from(gaz, key)
             elif not key.isascii() and key not in prefixes:
                 break  # no name begins with it (a non-ASCII key's names are all in the set)
             hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
@@ -576,9 +577,14 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 memo[key] = _choose(gaz, m, ctx, share, named, hinted)
             results.append(memo[key])
         choice = [r[0] for r in results]
-    results, renamed = _consistent(doc, gaz, mentions, results, named, hinted)
+    # "a common word, not a place": asked of each result before and after the second look,
+    # which changes few (the same result object is the same answer)
+    weak = [_weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
+    chosen = results
+    results, renamed = _consistent(doc, gaz, mentions, results, named, hinted, weak)
     results = _provinces_after_places(doc, gaz, mentions, results)
-    keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
+    keep = [not (w if r is r0 else _weak(gaz, m, r, named, hinted))
+            for m, r, r0, w in zip(mentions, results, chosen, weak)]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
                       if c is not None and ents[c][KIND] != "country")
@@ -665,10 +671,11 @@ _LIST_CONTINUES = _LIST_WORDS - {",", "،"}  # after a comma, a word that goes o
 
 def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 results: list[tuple[int | None, str, str]],
-                named: Counter[str], hinted: frozenset[str]
+                named: Counter[str], hinted: frozenset[str], weak: list[bool]
                 ) -> tuple[list[tuple[int | None, str, str]], dict[int, tuple[str, str]]]:
     """Second look at each place against the provinces chosen around it; also returns the
     mentions coded to a nearby place under their own name (mention index -> name, entry id).
+    ``weak``: for each result, :func:`_weak`.
 
     A small town of an Arab country placed outside the province the text names right next to it
     ("بلدة المنصورة بسهل الغاب في ريف حماة" with only a Raqqa namesake in the gazetteer) is a
@@ -681,9 +688,9 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     starts = [m.start_tok for m in mentions]
     # provinces the text places things in: chosen provinces and districts, "ريف X"/"near X" towns
     province_at: list[str | None] = []
-    for m, r in zip(mentions, results):
+    for m, r, w in zip(mentions, results, weak):
         c = r[0]
-        if c is None or ents[c][KIND] == "country" or _weak(gaz, m, r, named, hinted):
+        if c is None or ents[c][KIND] == "country" or w:
             province_at.append(None)  # a common word ("Tahrir") names no province
         elif m.reference:
             province_at.append(None)  # "X north of Damascus": X is often in the next province
