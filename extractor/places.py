@@ -137,9 +137,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
     """
     gaz = gazetteer or default_gazetteer()
     lang = doc.lang_
-    mentions = _match(doc, gaz, lang)
+    mentions, words = _match(doc, gaz, lang)
     hinted = frozenset(cc for cc in (gaz.country_code(h) for h in hints) if cc)
-    return _resolve(doc, gaz, mentions, hinted)
+    return _resolve(doc, gaz, mentions, words, hinted)
 
 
 # ---------------------------------------------------------------- matching
@@ -147,13 +147,15 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 
 _MASK = (1 << 64) - 1
 # A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
-# is_lower). They belong to the word (the lexeme), so they are read once per ORTH hash and
-# language rather than per token through Doc.to_array (which cost 0.4 ms per 800 tokens).
-_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER = range(6)
-_FLAGS: dict[str, dict[int, tuple[int, ...]]] = {}
+# is_lower), then its text and whether it starts with a locative clitic. They belong to the word
+# (the lexeme), so they are read once per ORTH hash and language rather than per token through
+# Doc.to_array (which cost 0.4 ms per 800 tokens); the text from the StringStore is a new
+# string decoded on each read.
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
+_FLAGS: dict[str, dict[int, tuple]] = {}
 
 
-def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
+def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
     """Per token of ``doc`` (its signed ORTH hashes), the word's flags (see :data:`_FLAGS`)."""
     cache = _FLAGS.setdefault(lang, {})
     if len(cache) > _WORD_CACHE_LIMIT:
@@ -164,8 +166,10 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
         for k, o in enumerate(orths):
             if flags[k] is None:
                 lex = vocab[o & _MASK]
+                text = lex.orth_
                 flags[k] = cache[o] = (int(lex.is_punct), int(lex.is_space), int(lex.is_title),
-                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower))
+                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower),
+                                       text, _locative_clitic(text))
     return flags
 
 
@@ -246,8 +250,9 @@ def _locative_clitic(text: str) -> bool:
     return text.startswith(_LOCATIVE_CLITICS)
 
 
-def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
-    """Longest gazetteer names over the token norms, left to right."""
+def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tuple]]:
+    """Longest gazetteer names over the token norms, left to right; and each token's word
+    flags (:func:`_word_flags`), which resolution reads words from."""
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
     # One list per column: a list per token row cost more than the columns' reads.
@@ -278,10 +283,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         f = flags[j]
         if f[_TITLE] == 1 or f[_UPPER] == 1:
             return True
-        return f[_LOWER] != 1 and strings[orths[j] & _MASK][:1].isupper()  # "Qa'im"
+        return f[_LOWER] != 1 and f[_TEXT][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
-        return strings[orths[j] & _MASK].lower()
+        return flags[j][_TEXT].lower()
 
     index_get = gaz.index.get
     prefixes_of = gaz.match_prefixes.get
@@ -352,7 +357,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i += 1
             continue
         end, hits, key, words = best
-        if english and end - first == 1 and _acronym(strings[orths[first] & _MASK]):
+        if english and end - first == 1 and _acronym(flags[first][_TEXT]):
             # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
             hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
             if not hits:
@@ -368,7 +373,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             # "in Raqqa, Idleb and Hama" is a list of places
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
-            lang == "ar" and _locative_clitic(strings[orths[first] & _MASK]))
+            arabic and flags[first][_LOCATIVE])
         if fuzzy and not cued:
             i = end
             continue
@@ -376,9 +381,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
             sent[t] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[orths[i] & _MASK] if end - i == 1 else "", offsets[i]))
+                            flags[i][_TEXT] if end - i == 1 else "", offsets[i]))
         i = end
-    return out
+    return out, flags
 
 
 def _list_goes_on(pieces: list[str], end: int) -> bool:
@@ -482,7 +487,7 @@ class _Context(NamedTuple):
 _NO_CONTEXT = _Context(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tuple],
              hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
     named: Counter[str] = Counter()
@@ -581,7 +586,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     # which changes few (the same result object is the same answer)
     weak = [_weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
     chosen = results
-    results, renamed = _consistent(doc, gaz, mentions, results, named, hinted, weak)
+    results, renamed = _consistent(doc, gaz, mentions, words, results, named, hinted, weak)
     results = _provinces_after_places(doc, gaz, mentions, results)
     keep = [not (w if r is r0 else _weak(gaz, m, r, named, hinted))
             for m, r, r0, w in zip(mentions, results, chosen, weak)]
@@ -658,24 +663,31 @@ def _provinces_after_places(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     return out
 
 
-def _listed(doc: Doc, prev: _Mention, m: _Mention) -> bool:
+def _listed(words: list[tuple], prev: _Mention, m: _Mention) -> bool:
     """``m`` follows ``prev`` in a list: "الحواش والقاهرة", "X, Y", "X and Y"."""
     if prev.end_tok == m.start_tok:
         return True
-    return prev.end_tok == m.start_tok - 1 and doc[prev.end_tok].text.lower() in _LIST_WORDS
+    return prev.end_tok == m.start_tok - 1 and _lower(words, prev.end_tok) in _LIST_WORDS
+
+
+def _lower(words: list[tuple], i: int) -> str:
+    """Token ``i``'s text in lower case ("" outside the doc), from its word flags (a Token
+    object per read costs more)."""
+    return words[i][_TEXT].lower() if 0 <= i < len(words) else ""
 
 
 _LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
 _LIST_CONTINUES = _LIST_WORDS - {",", "،"}  # after a comma, a word that goes on with the list
 
 
-def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tuple],
                 results: list[tuple[int | None, str, str]],
                 named: Counter[str], hinted: frozenset[str], weak: list[bool]
                 ) -> tuple[list[tuple[int | None, str, str]], dict[int, tuple[str, str]]]:
     """Second look at each place against the provinces chosen around it; also returns the
     mentions coded to a nearby place under their own name (mention index -> name, entry id).
-    ``weak``: for each result, :func:`_weak`.
+    ``words``: each token's word flags (:func:`_word_flags`); ``weak``: for each result,
+    :func:`_weak`.
 
     A small town of an Arab country placed outside the province the text names right next to it
     ("بلدة المنصورة بسهل الغاب في ريف حماة" with only a Raqqa namesake in the gazetteer) is a
@@ -746,7 +758,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                         out[k] = (None, "", "not in the gazetteer under the province named "
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
-        if _neighbourhood(doc, m, e[POP]):
+        if _neighbourhood(words, m, e[POP]):
             # "in Manaus, Amazonas, ... in Grande Vitoria neighborhood": a neighbourhood of the
             # city the text names, not a namesake in another province of the same country
             named_here = {a for j, a in enumerate(province_at) if j != k and a and a.split(".")[0] == e[CC]}
@@ -757,7 +769,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                                 f"({', '.join(sorted(named_here))})"))
                 continue
         prev = k - 1
-        if prev < 0 or results[prev][0] is None or not _listed(doc, mentions[prev], m):
+        if prev < 0 or results[prev][0] is None or not _listed(words, mentions[prev], m):
             continue
         pe = ents[results[prev][0]]
         if pe[KIND] == "country" or pe[CC] == e[CC] or named[e[CC]] or e[CC] in hinted:
@@ -783,14 +795,14 @@ _SMALL_PART_AFTER = frozenset({"district", "area"})
 _NEIGHBOURHOOD_BEFORE = frozenset({"colonia", "barrio", "bairro", "حي", "neighborhood", "neighbourhood"})
 
 
-def _neighbourhood(doc: Doc, m: _Mention, population: int) -> bool:
+def _neighbourhood(words: list[tuple], m: _Mention, population: int) -> bool:
     """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
-    after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
+    after = _lower(words, m.end_tok)
     if after in _SMALL_PART_AFTER and population < _SMALL_PLACE:
         return True
-    before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
+    before = _lower(words, m.start_tok - 1)
     # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
-    first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
+    first = _lower(words, m.start_tok) if m.end_tok - m.start_tok > 1 else ""
     return after in _NEIGHBOURHOOD_AFTER or _normalised(before) in _NEIGHBOURHOOD_BEFORE \
         or first in _NEIGHBOURHOOD_BEFORE
 
