@@ -22,10 +22,10 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import compress, islice, takewhile
+from itertools import compress, islice, repeat, takewhile
 import dataclasses
 from dataclasses import dataclass, replace
-from operator import methodcaller
+from operator import itemgetter, methodcaller, ne, or_
 from typing import NamedTuple
 
 import numpy as np
@@ -276,7 +276,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     if lang == "ar":
         positions = list(compress(range(n), map(_starter(gaz).__contains__, pieces)))
     else:
-        positions = [k for k, p in enumerate(pieces) if flags[k][_LOWER] != 1 or p in _START_ARTICLES]
+        # not lower case, or an article: in C-level passes (a Python loop per token cost 3x more)
+        may_start = map(or_, map(ne, map(itemgetter(_LOWER), flags), repeat(1)),
+                        map(_START_ARTICLES.__contains__, pieces))
+        positions = list(compress(range(n), may_start))
 
     def upper(j: int) -> bool:
         # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
