@@ -950,9 +950,10 @@ def _dominant(ents: list[tuple], candidates: tuple[int, ...]) -> int | None:
 
 
 def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
-                   ) -> tuple[tuple[float, ...], int | None]:
-    """The context-free part of each candidate's score, and the dominant town (cached: the same
-    names recur in every text)."""
+                   ) -> tuple[tuple[tuple, ...], int | None, str | None]:
+    """Per candidate (entry, kind, admin1 code, "A1|admin2" key, country, the context-free part
+    of its score), the dominant town and its country (cached: the same names recur in every
+    text, and the compact rows spare the scoring loop reads of the big entry table)."""
     cache = gaz.score_cache
     hit = cache.get((candidates, key))
     if hit is not None:
@@ -969,10 +970,12 @@ def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
         s += math.log10(e[POP] + 1) / 7.0
         if e[ID].startswith("overlay:"):
             s += 0.5  # curated for conflict reporting
-        out.append(s)
+        out.append((c, e[KIND], e[A1], f"{e[A1]}|{e[ADMIN2]}", e[CC], s))
     if len(cache) > _MEMO_LIMIT:
         cache.clear()
-    hit = cache[(candidates, key)] = (tuple(out), _dominant(ents, candidates))
+    dominant = _dominant(ents, candidates)
+    hit = cache[(candidates, key)] = (tuple(out), dominant,
+                                      ents[dominant][CC] if dominant is not None else None)
     return hit
 
 
@@ -984,28 +987,28 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
     if len(m.candidates) == 1:
         return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
-    static, dominant = _static_scores(gaz, m.candidates, m.key)
-    dom_cc = ents[dominant][CC] if dominant is not None else None
-    for c, base in zip(m.candidates, static):
-        e = ents[c]
-        s, why = 0.0, "unique" if len(m.candidates) == 1 else "population"
-        cshare = share.get(e[CC], 0.0)
+    rows, dominant, dom_cc = _static_scores(gaz, m.candidates, m.key)
+    near_a1, far_a1, near_a2, far_a2 = ctx.near_a1, ctx.far_a1, ctx.near_a2, ctx.far_a2
+    units2 = bool(near_a2 or far_a2)
+    want = m.want
+    for c, kind, a1, a2, cc, base in rows:
+        s, why = 0.0, "population"  # several candidates (one is _choose_one's)
+        cshare = share.get(cc, 0.0)
         s += 4.0 * cshare
-        if e[KIND] != "admin1" and e[A1] in ctx.near_a1:
+        if kind != "admin1" and a1 in near_a1:
             s, why = s + 4.0, "admin1 named nearby"
-        elif e[KIND] != "admin1" and e[A1] in ctx.far_a1:
+        elif kind != "admin1" and a1 in far_a1:
             s, why = s + 2.0, "admin1 named in the text"
-        if e[KIND] == "city" and (ctx.near_a2 or ctx.far_a2):  # the key only when it can count
-            a2 = f"{e[A1]}|{e[ADMIN2]}"
-            if a2 in ctx.near_a2:
+        if kind == "city" and units2:
+            if a2 in near_a2:
                 s, why = s + 3.0, "admin2 named nearby"
-            elif a2 in ctx.far_a2:
+            elif a2 in far_a2:
                 s += 1.0
-        if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
-                       or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
-            s, why = s + 3.0, f"cue word asks for {m.want}"
+        if want and (kind == want or (want == "city" and kind == "site")
+                     or (want == "admin" and kind in ("admin1", "admin2"))):
+            s, why = s + 3.0, f"cue word asks for {want}"
         s += base
-        if e[CC] == dom_cc and not named[e[CC]]:
+        if cc == dom_cc and not named[cc]:
             # a country the text names in passing ("US dollar") must not pull a well-known town
             # to a hamlet there; a country named for the place ("Sidon, Mississippi") still does.
             # Every entry of the town's country gains, so its province still beats it.
@@ -1013,7 +1016,7 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         if why in ("unique", "population") and cshare >= 0.3:
             why = "country context"
         scored.append((s, why, c))
-    scored.sort(key=lambda x: -x[0])
+    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the candidates' order
     best_s, why, best = scored[0]
     if ents[best][KIND] == "admin1" and m.want not in ("admin1", "admin"):
         # "Baghdad", "Idleb" with no "province": the city when it is the provincial capital
