@@ -726,7 +726,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[
         e = ents[c]
         after = _province_after(mentions, province_at, k)
         if after and e[A1] != after and not e[ID].startswith("overlay:") \
-                and (e[CC] != after.split(".")[0] and not named[e[CC]] or e[POP] < _SMALL_PLACE):
+                and (e[CC] != after.split(".")[0] and not named.get(e[CC]) or e[POP] < _SMALL_PLACE):
             # "Nahiyat Yathrib in Saladin province" is not Medina; "Fakkeh in al-Hasakeh"
             inside = [x for x in m.candidates if ents[x][A1] == after and ents[x][KIND] == "city"]
             if inside:
@@ -775,9 +775,9 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[
         if prev < 0 or results[prev][0] is None or not _listed(words, mentions[prev], m):
             continue
         pe = ents[results[prev][0]]
-        if pe[KIND] == "country" or pe[CC] == e[CC] or named[e[CC]] or e[CC] in hinted:
+        if pe[KIND] == "country" or pe[CC] == e[CC] or named.get(e[CC]) or e[CC] in hinted:
             continue
-        if not any(a and a.split(".")[0] == pe[CC] for a in near) and not named[pe[CC]]:
+        if not any(a and a.split(".")[0] == pe[CC] for a in near) and not named.get(pe[CC]):
             continue  # the list's own country is not established either
         inside = [x for x in m.candidates if ents[x][CC] == pe[CC] and ents[x][KIND] == "city"]
         if inside:
@@ -897,12 +897,18 @@ def _weak(gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str],
     if m.words > 1 or m.located or how in _CONTAINED:
         return False
     ents = gaz.entries
-    if idx is not None and ents[idx][POP] >= _NAMED_COUNTRY_TOWN and (
-            named[ents[idx][CC]] or ents[idx][CC] in hinted):
+    if idx is None:
+        return all(map(_small_town, map(ents.__getitem__, m.candidates)))
+    e = ents[idx]
+    if e[POP] >= _NAMED_COUNTRY_TOWN and (named.get(e[CC]) or e[CC] in hinted):
         return False
-    pool = [idx] if idx is not None else list(m.candidates)
-    return all(ents[c][KIND] in ("city", "admin2") and ents[c][POP] < _WEAK_POPULATION
-               and not ents[c][ID].startswith("overlay:") for c in pool)
+    return _small_town(e)
+
+
+def _small_town(e: tuple) -> bool:
+    """A town or district under :data:`_WEAK_POPULATION`, not curated: a name that may be a
+    common word."""
+    return e[KIND] in ("city", "admin2") and e[POP] < _WEAK_POPULATION and not e[ID].startswith("overlay:")
 
 
 def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
@@ -920,11 +926,11 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     # a province is kept, unless it is a bare one-word name with no cue ("Bahema Nord" in a text
     # about Ituri is not Burkina Faso's Nord region)
     bare_province = e[KIND] == "admin1" and m.words == 1 and not m.located and not m.want
-    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named[e[CC]] \
-            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:") \
+    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named.get(e[CC]) \
+            or e[CC] in hinted or support.get(e[CC], 0) > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:") \
             or _is_national_capital(e):
         return False
-    own = strength[e[CC]]
+    own = strength.get(e[CC], 0)
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))
     return elsewhere and (m.words == 1 or not covered)
@@ -1008,7 +1014,7 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
                      or (want == "admin" and kind in ("admin1", "admin2"))):
             s, why = s + 3.0, f"cue word asks for {want}"
         s += base
-        if cc == dom_cc and not named[cc]:
+        if cc == dom_cc and not named.get(cc):
             # a country the text names in passing ("US dollar") must not pull a well-known town
             # to a hamlet there; a country named for the place ("Sidon, Mississippi") still does.
             # Every entry of the town's country gains, so its province still beats it.
