@@ -742,9 +742,14 @@ class Gazetteer:
         self.country_cache: dict[tuple[int, ...], tuple[str, ...]] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
+        # per language, the cached pieces that are start keys, and those that may begin a match
+        # (start keys and articles): filled with piece_cache by places._match
+        self.start_pieces: dict[str, tuple[set[str], set[str]]] = {}
         # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)
         self.match_prefixes: dict[str, frozenset[str]] = {}
         self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match
+        # a walk's first key -> (its prefixes, its entries or None) (places._match)
+        self.first_steps: dict[str, tuple[frozenset[str], tuple[int, ...] | None]] = {}
         # (entry, how, cue, near, reference, "of" before, candidates) -> a Place's fields
         # after its span, in field order (places._place)
         self.place_cache: dict[tuple, tuple] = {}

@@ -201,6 +201,13 @@ def _prefixes_from(gaz: Gazetteer, piece: str) -> frozenset[str]:
     return hit
 
 
+def _entries(hit: int | list[int] | None) -> tuple[int, ...] | None:
+    """A name index value as a tuple of entry numbers (None for no name)."""
+    if hit is None:
+        return None
+    return (hit,) if type(hit) is int else tuple(hit)
+
+
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
     """The key piece of a token norm: edge punctuation off, Latin articles/doubles folded."""
     if not norm.isalpha():
@@ -262,19 +269,31 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
-    if len(cache) > _WORD_CACHE_LIMIT:
+    # Which of the cached pieces may begin a name (a name's first word; or an article): sets
+    # of the words seen, a few thousand, where the gazetteer's sets hold 350,000 keys whose
+    # reads miss the CPU caches. Every piece is tested when it enters the piece cache, so the
+    # two are cleared together.
+    seen = gaz.start_pieces.get(lang)
+    if seen is None or len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
+        seen = gaz.start_pieces[lang] = (set(), set())
+    first_words, starters = seen
     pieces = list(map(cache.get, norm_ids))
     if None in pieces:  # words not seen before (rare once warm)
+        starter = _starter(gaz)
         for k, h in enumerate(norm_ids):
             if pieces[k] is None:
-                pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
+                p = pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
+                if p in starter:
+                    starters.add(p)
+                    if p in starts:
+                        first_words.add(p)
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name
     # (or a spelling variant), an article "al-" being the exception.
     if lang == "ar":
-        positions = list(compress(range(n), map(_starter(gaz).__contains__, pieces)))
+        positions = list(compress(range(n), map(starters.__contains__, pieces)))
     else:
         # not lower case, or an article: in C-level passes (a Python loop per token cost 3x more)
         may_start = map(or_, map(ne, map(itemgetter(_LOWER), flags), repeat(1)),
@@ -292,7 +311,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
         return flags[j][_TEXT].lower()
 
     index_get = gaz.index.get
-    prefixes_of = gaz.match_prefixes.get
+    first_steps = gaz.first_steps
     arabic = lang == "ar"
     articles = gz.LATIN_ARTICLES  # a local: read for most tokens of a walk
     out: list[_Mention] = []
@@ -306,7 +325,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in articles:
                 first = j
-        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or sent[i] == 1
+        if pieces[first] not in first_words and (lang == "ar" or first != i or i == 0 or sent[i] == 1
                                             or flags[i][_LOWER] == 1
                                             or not pieces[i].isalpha()
                                             or pieces[i] in articles):
@@ -318,7 +337,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
-        walk = pieces[first] in starts
+        walk = pieces[first] in first_words
         while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
@@ -337,14 +356,20 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             key += p
             words += 1
             if words == 1:
-                prefixes = prefixes_of(key)  # memoised by _prefixes_from, which fills it
-                if prefixes is None:
-                    prefixes = _prefixes_from(gaz, key)
+                # a walk's first word: its prefixes and its own entries, memoised (the name
+                # index's 500,000 keys are read with CPU cache misses; the memo stays small)
+                step = first_steps.get(key)
+                if step is None:
+                    if len(first_steps) >= _MEMO_LIMIT:
+                        first_steps.clear()
+                    step = first_steps[key] = (_prefixes_from(gaz, key), _entries(index_get(key)))
+                prefixes, hits = step
             elif not key.isascii() and key not in prefixes:
                 break  # no name begins with it (a non-ASCII key's names are all in the set)
-            hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
-            if hit is not None:
-                best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
+            else:
+                hits = _entries(index_get(key))
+            if hits is not None:
+                best = (j, hits, key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and sent[i] != 1:
             best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
