@@ -160,8 +160,10 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
     cache = _FLAGS.setdefault(lang, {})
     if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
-    flags = list(map(cache.get, orths))
-    if None in flags:
+    try:  # a KeyError says a word is new; "None in flags" compared every token with None
+        return list(map(cache.__getitem__, orths))
+    except KeyError:
+        flags = list(map(cache.get, orths))
         vocab = doc.vocab
         for k, o in enumerate(orths):
             if flags[k] is None:
@@ -278,8 +280,10 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
         cache.clear()
         seen = gaz.start_pieces[lang] = (set(), set())
     first_words, starters = seen
-    pieces = list(map(cache.get, norm_ids))
-    if None in pieces:  # words not seen before (rare once warm)
+    try:
+        pieces = list(map(cache.__getitem__, norm_ids))
+    except KeyError:  # words not seen before (rare once warm)
+        pieces = list(map(cache.get, norm_ids))
         starter = _starter(gaz)
         for k, h in enumerate(norm_ids):
             if pieces[k] is None:
@@ -532,8 +536,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tup
         if cs is None:
             cs = cc_of[m.candidates] = tuple({ents[x][CC] for x in m.candidates})
         ccs.append(cs)
-        if countries:  # most names are no country: Counter.update is Python code
-            named.update(countries)
+        for cc in countries:  # most names are no country (Counter.update: an ABC check per call)
+            named[cc] = named.get(cc, 0) + 1
         a1_sets.append(a1s)
         a2_sets.append(a2s)
         one_country.append(single)
