@@ -471,6 +471,9 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
 _NEARBY = _folded({"nearby", "neighbouring", "neighboring"})  # adjectives: "the nearby town of X" is X
 
 
+_NO_CUES = ("", False, False, False)
+
+
 def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
     before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
@@ -478,6 +481,8 @@ def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[
         before.pop()
     if lang == "ar" and before:
         before[-1] = _ar_cue_reading(before[-1])
+    if (not before or before[-1] not in by_last) and (not after or after[0] not in by_first):
+        return _NO_CUES  # no cue ends right before the name or starts right after it (most names)
     found: list[Cue] = []
     if before:
         found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
