@@ -472,11 +472,12 @@ _NEARBY = _folded({"nearby", "neighbouring", "neighboring"})  # adjectives: "the
 
 
 _NO_CUES = ("", False, False, False)
+_SKIPPED_BEFORE = frozenset({"the", "-"}) | gz.LATIN_ARTICLES  # words a cue may have before the name
 
 
 def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
-    before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
+    before = [p for p in window if p not in _SKIPPED_BEFORE]
     if before and before[-1] in _TITLE_WORDS:
         before.pop()
     if lang == "ar" and before:
