@@ -17,13 +17,13 @@ province (coded to its capital) or a region. Countries are context only (precisi
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import compress, islice, repeat, takewhile
-import dataclasses
 from dataclasses import dataclass, replace
 from operator import itemgetter, methodcaller, ne, or_
 from typing import NamedTuple
@@ -330,9 +330,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             if j < n and pieces[j] not in articles:
                 first = j
         if pieces[first] not in first_words and (lang == "ar" or first != i or i == 0 or sent[i] == 1
-                                            or flags[i][_LOWER] == 1
-                                            or not pieces[i].isalpha()
-                                            or pieces[i] in articles):
+                                                  or flags[i][_LOWER] == 1
+                                                  or not pieces[i].isalpha()
+                                                  or pieces[i] in articles):
             i += 1  # the common case, decided without touching the token's text
             continue
         english = not arabic or flags[first][_ASCII] == 1  # Latin letters: English rules
