@@ -729,6 +729,7 @@ class Gazetteer:
         self._start = data["start_keys"]
         self._vocab: dict[str, frozenset[str]] = {}
         self._country_codes: dict[str, str] | None = None
+        self._code_memo: dict[str, str] = {}  # name -> code, memoised by country_code
         # per language, token norm hash -> match piece (filled by places._match)
         self.piece_cache: dict[str, dict[int, str]] = {}
         # (candidates, key) -> context-free scores and dominant town (filled by places._choose)
@@ -737,11 +738,21 @@ class Gazetteer:
         self.orth_cache: dict[int, tuple[bool, str, bool]] = {}
         # candidates -> their countries, provinces, districts, one country? (places._resolve)
         self.unit_cache: dict[tuple[int, ...], tuple] = {}
+        # candidates -> their distinct countries (places._resolve)
+        self.country_cache: dict[tuple[int, ...], tuple[str, ...]] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
+        # per language, the cached pieces that are start keys, and those that may begin a match
+        # (start keys and articles): filled with piece_cache by places._match
+        self.start_pieces: dict[str, tuple[set[str], set[str]]] = {}
         # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)
         self.match_prefixes: dict[str, frozenset[str]] = {}
         self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match
+        # a walk's first key -> (its prefixes, its entries or None) (places._match)
+        self.first_steps: dict[str, tuple[frozenset[str], tuple[int, ...] | None]] = {}
+        # (entry, how, cue, near, reference, "of" before, candidates) -> a Place's fields
+        # after its span, in field order (places._place)
+        self.place_cache: dict[tuple, tuple] = {}
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""
@@ -771,7 +782,12 @@ class Gazetteer:
                     if n:
                         codes.setdefault(name_key(n), cc)
             self._country_codes = codes
-        return self._country_codes.get(name_key(name), "") if name else ""
+        hit = self._code_memo.get(name)  # the same few actor countries, for every text
+        if hit is None:
+            if len(self._code_memo) > 10_000:
+                self._code_memo.clear()
+            hit = self._code_memo[name] = self._country_codes.get(name_key(name), "") if name else ""
+        return hit
 
     def entry(self, idx: int) -> tuple:
         """The entry tuple number ``idx`` (fields in :data:`ENTRY_FIELDS`)."""

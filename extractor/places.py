@@ -17,14 +17,15 @@ province (coded to its capital) or a region. Countries are context only (precisi
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import compress, islice, takewhile
+from itertools import compress, islice, repeat, takewhile
 from dataclasses import dataclass, replace
-from operator import methodcaller
+from operator import itemgetter, methodcaller, ne, or_
 from typing import NamedTuple
 
 import numpy as np
@@ -136,9 +137,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
     """
     gaz = gazetteer or default_gazetteer()
     lang = doc.lang_
-    mentions = _match(doc, gaz, lang)
+    mentions, words = _match(doc, gaz, lang)
     hinted = frozenset(cc for cc in (gaz.country_code(h) for h in hints) if cc)
-    return _resolve(doc, gaz, mentions, hinted)
+    return _resolve(doc, gaz, mentions, words, hinted)
 
 
 # ---------------------------------------------------------------- matching
@@ -146,25 +147,31 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 
 _MASK = (1 << 64) - 1
 # A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
-# is_lower). They belong to the word (the lexeme), so they are read once per ORTH hash and
-# language rather than per token through Doc.to_array (which cost 0.4 ms per 800 tokens).
-_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER = range(6)
-_FLAGS: dict[str, dict[int, tuple[int, ...]]] = {}
+# is_lower), then its text and whether it starts with a locative clitic. They belong to the word
+# (the lexeme), so they are read once per ORTH hash and language rather than per token through
+# Doc.to_array (which cost 0.4 ms per 800 tokens); the text from the StringStore is a new
+# string decoded on each read.
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
+_FLAGS: dict[str, dict[int, tuple]] = {}
 
 
-def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple[int, ...]]:
+def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
     """Per token of ``doc`` (its signed ORTH hashes), the word's flags (see :data:`_FLAGS`)."""
     cache = _FLAGS.setdefault(lang, {})
     if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
-    flags = list(map(cache.get, orths))
-    if None in flags:
+    try:  # a KeyError says a word is new; "None in flags" compared every token with None
+        return list(map(cache.__getitem__, orths))
+    except KeyError:
+        flags = list(map(cache.get, orths))
         vocab = doc.vocab
         for k, o in enumerate(orths):
             if flags[k] is None:
                 lex = vocab[o & _MASK]
+                text = lex.orth_
                 flags[k] = cache[o] = (int(lex.is_punct), int(lex.is_space), int(lex.is_title),
-                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower))
+                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower),
+                                       text, _locative_clitic(text))
     return flags
 
 
@@ -194,6 +201,13 @@ def _prefixes_from(gaz: Gazetteer, piece: str) -> frozenset[str]:
             memo.clear()
         hit = memo[piece] = frozenset(key[:n] for key in begun for n in range(len(piece), len(key) + 1))
     return hit
+
+
+def _entries(hit: int | list[int] | None) -> tuple[int, ...] | None:
+    """A name index value as a tuple of entry numbers (None for no name)."""
+    if hit is None:
+        return None
+    return (hit,) if type(hit) is int else tuple(hit)
 
 
 def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
@@ -245,8 +259,9 @@ def _locative_clitic(text: str) -> bool:
     return text.startswith(_LOCATIVE_CLITICS)
 
 
-def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
-    """Longest gazetteer names over the token norms, left to right."""
+def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tuple]]:
+    """Longest gazetteer names over the token norms, left to right; and each token's word
+    flags (:func:`_word_flags`), which resolution reads words from."""
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
     # One list per column: a list per token row cost more than the columns' reads.
@@ -256,36 +271,52 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
     flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
-    if len(cache) > _WORD_CACHE_LIMIT:
+    # Which of the cached pieces may begin a name (a name's first word; or an article): sets
+    # of the words seen, a few thousand, where the gazetteer's sets hold 350,000 keys whose
+    # reads miss the CPU caches. Every piece is tested when it enters the piece cache, so the
+    # two are cleared together.
+    seen = gaz.start_pieces.get(lang)
+    if seen is None or len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
-    pieces = list(map(cache.get, norm_ids))
-    if None in pieces:  # words not seen before (rare once warm)
+        seen = gaz.start_pieces[lang] = (set(), set())
+    first_words, starters = seen
+    try:
+        pieces = list(map(cache.__getitem__, norm_ids))
+    except KeyError:  # words not seen before (rare once warm)
+        pieces = list(map(cache.get, norm_ids))
+        starter = _starter(gaz)
         for k, h in enumerate(norm_ids):
             if pieces[k] is None:
-                pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
+                p = pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
+                if p in starter:
+                    starters.add(p)
+                    if p in starts:
+                        first_words.add(p)
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name
     # (or a spelling variant), an article "al-" being the exception.
     if lang == "ar":
-        positions = list(compress(range(n), map(_starter(gaz).__contains__, pieces)))
+        positions = list(compress(range(n), map(starters.__contains__, pieces)))
     else:
-        positions = [k for k, p in enumerate(pieces) if flags[k][_LOWER] != 1 or p in _START_ARTICLES]
+        # not lower case, or an article: in C-level passes (a Python loop per token cost 3x more)
+        may_start = map(or_, map(ne, map(itemgetter(_LOWER), flags), repeat(1)),
+                        map(_START_ARTICLES.__contains__, pieces))
+        positions = list(compress(range(n), may_start))
 
     def upper(j: int) -> bool:
         # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
         f = flags[j]
         if f[_TITLE] == 1 or f[_UPPER] == 1:
             return True
-        return f[_LOWER] != 1 and strings[orths[j] & _MASK][:1].isupper()  # "Qa'im"
+        return f[_LOWER] != 1 and f[_TEXT][:1].isupper()  # "Qa'im"
 
     def lower(j: int) -> str:
-        return strings[orths[j] & _MASK].lower()
-
-    def latin(j: int) -> bool:
-        return lang != "ar" or flags[j][_ASCII] == 1
+        return flags[j][_TEXT].lower()
 
     index_get = gaz.index.get
+    first_steps = gaz.first_steps
+    arabic = lang == "ar"
     articles = gz.LATIN_ARTICLES  # a local: read for most tokens of a walk
     out: list[_Mention] = []
     i = 0
@@ -298,19 +329,19 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             j = i + 2 if pieces[i + 1] in _HYPHENS and i + 2 < n else i + 1
             if j < n and pieces[j] not in articles:
                 first = j
-        if pieces[first] not in starts and (lang == "ar" or first != i or i == 0 or sent[i] == 1
-                                            or flags[i][_LOWER] == 1
-                                            or not pieces[i].isalpha()
-                                            or pieces[i] in articles):
+        if pieces[first] not in first_words and (lang == "ar" or first != i or i == 0 or sent[i] == 1
+                                                  or flags[i][_LOWER] == 1
+                                                  or not pieces[i].isalpha()
+                                                  or pieces[i] in articles):
             i += 1  # the common case, decided without touching the token's text
             continue
-        english = latin(first)
+        english = not arabic or flags[first][_ASCII] == 1  # Latin letters: English rules
         if english and not upper(first):
             i += 1
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
-        walk = pieces[first] in starts
+        walk = pieces[first] in first_words
         while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
@@ -329,12 +360,20 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             key += p
             words += 1
             if words == 1:
-                prefixes = _prefixes_from(gaz, key)
+                # a walk's first word: its prefixes and its own entries, memoised (the name
+                # index's 500,000 keys are read with CPU cache misses; the memo stays small)
+                step = first_steps.get(key)
+                if step is None:
+                    if len(first_steps) >= _MEMO_LIMIT:
+                        first_steps.clear()
+                    step = first_steps[key] = (_prefixes_from(gaz, key), _entries(index_get(key)))
+                prefixes, hits = step
             elif not key.isascii() and key not in prefixes:
                 break  # no name begins with it (a non-ASCII key's names are all in the set)
-            hit = index_get(key)  # Gazetteer.lookup inlined: this runs for most tokens of a walk
-            if hit is not None:
-                best = (j, (hit,) if type(hit) is int else tuple(hit), key, words)
+            else:
+                hits = _entries(index_get(key))
+            if hits is not None:
+                best = (j, hits, key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and sent[i] != 1:
             best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
@@ -350,7 +389,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             i += 1
             continue
         end, hits, key, words = best
-        if english and end - first == 1 and _acronym(strings[orths[first] & _MASK]):
+        if english and end - first == 1 and _acronym(flags[first][_TEXT]):
             # "PMF", "NGO", "STC": acronyms are organisations unless they name a country
             hits = tuple(h for h in hits if gaz.entries[h][KIND] == "country")
             if not hits:
@@ -366,7 +405,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
             # "in Raqqa, Idleb and Hama" is a list of places
             want = "admin"
         located = cued or (bool(out) and out[-1].end_tok >= i - 1) or (
-            lang == "ar" and _locative_clitic(strings[orths[first] & _MASK]))
+            arabic and flags[first][_LOCATIVE])
         if fuzzy and not cued:
             i = end
             continue
@@ -374,9 +413,9 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> list[_Mention]:
         reference = direction and bool(out) and i - 7 <= out[-1].end_tok <= i - 1 and not any(
             sent[t] == 1 for t in range(out[-1].end_tok, i + 1))
         out.append(_Mention(i, end, hits, key, words, want, near, located, fuzzy, reference,
-                            strings[orths[i] & _MASK] if end - i == 1 else "", offsets[i]))
+                            flags[i][_TEXT] if end - i == 1 else "", offsets[i]))
         i = end
-    return out
+    return out, flags
 
 
 def _list_goes_on(pieces: list[str], end: int) -> bool:
@@ -432,13 +471,19 @@ def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool
 _NEARBY = _folded({"nearby", "neighbouring", "neighboring"})  # adjectives: "the nearby town of X" is X
 
 
+_NO_CUES = ("", False, False, False)
+_SKIPPED_BEFORE = frozenset({"the", "-"}) | gz.LATIN_ARTICLES  # words a cue may have before the name
+
+
 def _cues_around(lang: str, window: tuple[str, ...], after: list[str]) -> tuple[str, bool, bool, bool]:
     by_last, by_first = _cue_index(lang)
-    before = [p for p in window if p not in ("the", "-") and p not in gz.LATIN_ARTICLES]
+    before = [p for p in window if p not in _SKIPPED_BEFORE]
     if before and before[-1] in _TITLE_WORDS:
         before.pop()
     if lang == "ar" and before:
         before[-1] = _ar_cue_reading(before[-1])
+    if (not before or before[-1] not in by_last) and (not after or after[0] not in by_first):
+        return _NO_CUES  # no cue ends right before the name or starts right after it (most names)
     found: list[Cue] = []
     if before:
         found += [c for c in by_last.get(before[-1], ()) if tuple(before[-len(c.words):]) == c.words]
@@ -467,8 +512,9 @@ _WEAK_POPULATION = 50_000
 _KIND_PRIOR = {"country": 6.0, "admin1": 1.2, "site": 0.8, "region": 0.8, "city": 0.5}
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
+    """The units named around a mention (a named tuple: one per mention, hashed as a memo key)."""
+
     near_a1: frozenset[str]
     far_a1: frozenset[str]
     near_a2: frozenset[str]
@@ -479,17 +525,25 @@ class _Context:
 _NO_CONTEXT = _Context(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
 
 
-def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tuple],
              hinted: frozenset[str] = frozenset()) -> list[Place]:
     ents = gaz.entries
     named: Counter[str] = Counter()
     a1_sets: list[frozenset[str]] = []
     a2_sets: list[frozenset[str]] = []
     one_country: list[bool] = []
+    cc_of = gaz.country_cache
+    if len(cc_of) > _MEMO_LIMIT:
+        cc_of.clear()
+    ccs: list[tuple[str, ...]] = []  # each mention's candidate countries (for _country_share)
     for m in mentions:
         countries, a1s, a2s, single = _units(gaz, m.candidates)
-        if countries:  # most names are no country: Counter.update is Python code
-            named.update(countries)
+        cs = cc_of.get(m.candidates)
+        if cs is None:
+            cs = cc_of[m.candidates] = tuple({ents[x][CC] for x in m.candidates})
+        ccs.append(cs)
+        for cc in countries:  # most names are no country (Counter.update: an ABC check per call)
+            named[cc] = named.get(cc, 0) + 1
         a1_sets.append(a1s)
         a2_sets.append(a2s)
         one_country.append(single)
@@ -507,16 +561,24 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
     far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
+    # the mentions that can name a unit: most names are towns only, which add nothing nearby
+    unit_at = [j for j, (s1, s2) in enumerate(zip(a1_sets, a2_sets)) if s1 or s2]
+    unit_starts = [starts[j] for j in unit_at]
+    empty: frozenset[str] = frozenset()
+
     def context(k: int) -> _Context:
         m = mentions[k]
-        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
-        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near1: set[str] = set()
-        near2: set[str] = set()
-        for j in range(lo, hi):
-            if keys[j] != m.key:
-                near1 |= a1_sets[j]
-                near2 |= a2_sets[j]
+        near1 = near2 = empty
+        lo = bisect.bisect_left(unit_starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(unit_starts, m.start_tok + _NEAR_AFTER)
+        if lo < hi:
+            n1: set[str] = set()
+            n2: set[str] = set()
+            for j in unit_at[lo:hi]:
+                if keys[j] != m.key:
+                    n1 |= a1_sets[j]
+                    n2 |= a2_sets[j]
+            near1, near2 = frozenset(n1), frozenset(n2)
         # units named by some other name (a mention is no context for itself); the same for
         # every mention of a name
         far = far_of.get(m.key)
@@ -524,6 +586,8 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             far = far_of[m.key] = (all1 - {a for a in by_key1[m.key] if a1_count[a] == 1},
                                    all2 - {a for a in by_key2[m.key] if a2_count[a] == 1})
         far1, far2 = far
+        if k + 1 == len(mentions) or mentions[k + 1].want != "admin":
+            return _Context(near1, far1, near2, far2, empty)  # no containing unit (most names)
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -534,7 +598,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 break  # "Tripoli, Lebanon": a country is context, not a containing unit
             container |= {ents[c][A1] for c in nxt.candidates if ents[c][KIND] != "country"}
             last = nxt.end_tok
-        return _Context(frozenset(near1), far1, frozenset(near2), far2, frozenset(container))
+        return _Context(near1, far1, near2, far2, frozenset(container))
 
     # a country name has nothing to choose (the commonest mention): no context needed
     contexts = [_NO_CONTEXT if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country"
@@ -544,7 +608,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     # A name whose candidates all lie in one country (one_country) is chosen the same way
     # whatever the countries' shares: the second round only relabels it.
     for _round in range(2):
-        share = _country_share(ents, mentions, choice, named, hinted)
+        share = _country_share(ents, ccs, choice, named, hinted)
         memo: dict[tuple, tuple[int | None, str, str]] = {}  # a name repeats with the same context
         previous, results = results, []
         for k, (m, ctx) in enumerate(zip(mentions, contexts)):
@@ -556,9 +620,14 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 memo[key] = _choose(gaz, m, ctx, share, named, hinted)
             results.append(memo[key])
         choice = [r[0] for r in results]
-    results, renamed = _consistent(doc, gaz, mentions, results, named, hinted)
+    # "a common word, not a place": asked of each result before and after the second look,
+    # which changes few (the same result object is the same answer)
+    weak = [_weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
+    chosen = results
+    results, renamed = _consistent(doc, gaz, mentions, words, results, named, hinted, weak)
     results = _provinces_after_places(doc, gaz, mentions, results)
-    keep = [not _weak(gaz, m, r, named, hinted) for m, r in zip(mentions, results)]
+    keep = [not (w if r is r0 else _weak(gaz, m, r, named, hinted))
+            for m, r, r0, w in zip(mentions, results, chosen, weak)]
     # distinct places per country: a repeated common word must not support itself
     support = Counter(ents[c][CC] for c in {r[0] for r, k in zip(results, keep) if k}
                       if c is not None and ents[c][KIND] != "country")
@@ -632,23 +701,31 @@ def _provinces_after_places(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     return out
 
 
-def _listed(doc: Doc, prev: _Mention, m: _Mention) -> bool:
+def _listed(words: list[tuple], prev: _Mention, m: _Mention) -> bool:
     """``m`` follows ``prev`` in a list: "الحواش والقاهرة", "X, Y", "X and Y"."""
     if prev.end_tok == m.start_tok:
         return True
-    return prev.end_tok == m.start_tok - 1 and doc[prev.end_tok].text.lower() in _LIST_WORDS
+    return prev.end_tok == m.start_tok - 1 and _lower(words, prev.end_tok) in _LIST_WORDS
+
+
+def _lower(words: list[tuple], i: int) -> str:
+    """Token ``i``'s text in lower case ("" outside the doc), from its word flags (a Token
+    object per read costs more)."""
+    return words[i][_TEXT].lower() if 0 <= i < len(words) else ""
 
 
 _LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
 _LIST_CONTINUES = _LIST_WORDS - {",", "،"}  # after a comma, a word that goes on with the list
 
 
-def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
+def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tuple],
                 results: list[tuple[int | None, str, str]],
-                named: Counter[str], hinted: frozenset[str]
+                named: Counter[str], hinted: frozenset[str], weak: list[bool]
                 ) -> tuple[list[tuple[int | None, str, str]], dict[int, tuple[str, str]]]:
     """Second look at each place against the provinces chosen around it; also returns the
     mentions coded to a nearby place under their own name (mention index -> name, entry id).
+    ``words``: each token's word flags (:func:`_word_flags`); ``weak``: for each result,
+    :func:`_weak`.
 
     A small town of an Arab country placed outside the province the text names right next to it
     ("بلدة المنصورة بسهل الغاب في ريف حماة" with only a Raqqa namesake in the gazetteer) is a
@@ -661,9 +738,9 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
     starts = [m.start_tok for m in mentions]
     # provinces the text places things in: chosen provinces and districts, "ريف X"/"near X" towns
     province_at: list[str | None] = []
-    for m, r in zip(mentions, results):
+    for m, r, w in zip(mentions, results, weak):
         c = r[0]
-        if c is None or ents[c][KIND] == "country" or _weak(gaz, m, r, named, hinted):
+        if c is None or ents[c][KIND] == "country" or w:
             province_at.append(None)  # a common word ("Tahrir") names no province
         elif m.reference:
             province_at.append(None)  # "X north of Damascus": X is often in the next province
@@ -673,6 +750,10 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
             province_at.append(None)
     out = list(results)
     renamed: dict[int, tuple[str, str]] = {}
+    # the mentions that place things in a province, and their starts (few: the windows below
+    # are searched among them only)
+    placing = [j for j, a in enumerate(province_at) if a]
+    placing_starts = [starts[j] for j in placing]
     for k, (m, r) in enumerate(zip(mentions, results)):
         c = r[0]
         if c is None or ents[c][KIND] not in ("city", "site") or r[1] in _CONTAINED:
@@ -680,7 +761,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
         e = ents[c]
         after = _province_after(mentions, province_at, k)
         if after and e[A1] != after and not e[ID].startswith("overlay:") \
-                and (e[CC] != after.split(".")[0] and not named[e[CC]] or e[POP] < _SMALL_PLACE):
+                and (e[CC] != after.split(".")[0] and not named.get(e[CC]) or e[POP] < _SMALL_PLACE):
             # "Nahiyat Yathrib in Saladin province" is not Medina; "Fakkeh in al-Hasakeh"
             inside = [x for x in m.candidates if ents[x][A1] == after and ents[x][KIND] == "city"]
             if inside:
@@ -690,9 +771,9 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                 out[k] = (None, "", f"not in the gazetteer under the province named after it ({after})")
                 continue
             # a namesake in the same country: the rule below codes it to that province
-        lo = bisect.bisect_left(starts, m.start_tok - _NEAR_BEFORE)
-        hi = bisect.bisect_right(starts, m.start_tok + _NEAR_AFTER)
-        near = {province_at[j] for j in range(lo, hi) if j != k and province_at[j]}
+        lo = bisect.bisect_left(placing_starts, m.start_tok - _NEAR_BEFORE)
+        hi = bisect.bisect_right(placing_starts, m.start_tok + _NEAR_AFTER)
+        near = {province_at[j] for j in placing[lo:hi] if j != k}
         if near and e[A1] not in near and e[CC] in gz.ARAB_COUNTRIES and e[POP] < _SMALL_PLACE \
                 and not e[ID].startswith("overlay:"):
             same = {a for a in near if a.split(".")[0] == e[CC]}
@@ -715,7 +796,7 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                         out[k] = (None, "", "not in the gazetteer under the province named "
                                   f"nearby ({', '.join(sorted(same))})")
                 continue
-        if _neighbourhood(doc, m, e[POP]):
+        if _neighbourhood(words, m, e[POP]):
             # "in Manaus, Amazonas, ... in Grande Vitoria neighborhood": a neighbourhood of the
             # city the text names, not a namesake in another province of the same country
             named_here = {a for j, a in enumerate(province_at) if j != k and a and a.split(".")[0] == e[CC]}
@@ -726,12 +807,12 @@ def _consistent(doc: Doc, gaz: Gazetteer, mentions: list[_Mention],
                                 f"({', '.join(sorted(named_here))})"))
                 continue
         prev = k - 1
-        if prev < 0 or results[prev][0] is None or not _listed(doc, mentions[prev], m):
+        if prev < 0 or results[prev][0] is None or not _listed(words, mentions[prev], m):
             continue
         pe = ents[results[prev][0]]
-        if pe[KIND] == "country" or pe[CC] == e[CC] or named[e[CC]] or e[CC] in hinted:
+        if pe[KIND] == "country" or pe[CC] == e[CC] or named.get(e[CC]) or e[CC] in hinted:
             continue
-        if not any(a and a.split(".")[0] == pe[CC] for a in near) and not named[pe[CC]]:
+        if not any(a and a.split(".")[0] == pe[CC] for a in near) and not named.get(pe[CC]):
             continue  # the list's own country is not established either
         inside = [x for x in m.candidates if ents[x][CC] == pe[CC] and ents[x][KIND] == "city"]
         if inside:
@@ -752,14 +833,14 @@ _SMALL_PART_AFTER = frozenset({"district", "area"})
 _NEIGHBOURHOOD_BEFORE = frozenset({"colonia", "barrio", "bairro", "حي", "neighborhood", "neighbourhood"})
 
 
-def _neighbourhood(doc: Doc, m: _Mention, population: int) -> bool:
+def _neighbourhood(words: list[tuple], m: _Mention, population: int) -> bool:
     """The mention names a part of a city: "X neighborhood", "Colonia X", "Barrio X", "حي X"."""
-    after = doc[m.end_tok].lower_ if m.end_tok < len(doc) else ""
+    after = _lower(words, m.end_tok)
     if after in _SMALL_PART_AFTER and population < _SMALL_PLACE:
         return True
-    before = doc[m.start_tok - 1].lower_ if m.start_tok > 0 else ""
+    before = _lower(words, m.start_tok - 1)
     # GeoNames also names some neighbourhoods with the word itself ("Colonia Miguel Hidalgo")
-    first = doc[m.start_tok].lower_ if m.end_tok - m.start_tok > 1 else ""
+    first = _lower(words, m.start_tok) if m.end_tok - m.start_tok > 1 else ""
     return after in _NEIGHBOURHOOD_AFTER or _normalised(before) in _NEIGHBOURHOOD_BEFORE \
         or first in _NEIGHBOURHOOD_BEFORE
 
@@ -816,18 +897,18 @@ def _relabel(ents: list[tuple], m: _Mention, r: tuple[int | None, str, str],
     return idx, "unique" if len(m.candidates) == 1 else "population", reason
 
 
-def _country_share(ents: list[tuple], mentions: list[_Mention], choice: list[int | None],
+def _country_share(ents: list[tuple], countries: list[tuple[str, ...]], choice: list[int | None],
                    named: Counter[str], hinted: frozenset[str] = frozenset()) -> dict[str, float]:
     """Each country's share of the doc: named countries count double, places and the caller's
-    hints vote once."""
+    hints vote once (``countries``: each mention's candidate countries, ``choice``: its entry
+    chosen so far or None)."""
     votes: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
     for cc in hinted:
         votes[cc] += 1.0
-    for m, c in zip(mentions, choice):
+    for ccs, c in zip(countries, choice):
         if c is not None:
             votes[ents[c][CC]] += 1.0
             continue
-        ccs = {ents[x][CC] for x in m.candidates}
         for cc in ccs:
             votes[cc] += 1.0 / len(ccs)
     total = sum(votes.values()) or 1.0
@@ -851,12 +932,18 @@ def _weak(gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str],
     if m.words > 1 or m.located or how in _CONTAINED:
         return False
     ents = gaz.entries
-    if idx is not None and ents[idx][POP] >= _NAMED_COUNTRY_TOWN and (
-            named[ents[idx][CC]] or ents[idx][CC] in hinted):
+    if idx is None:
+        return all(map(_small_town, map(ents.__getitem__, m.candidates)))
+    e = ents[idx]
+    if e[POP] >= _NAMED_COUNTRY_TOWN and (named.get(e[CC]) or e[CC] in hinted):
         return False
-    pool = [idx] if idx is not None else list(m.candidates)
-    return all(ents[c][KIND] in ("city", "admin2") and ents[c][POP] < _WEAK_POPULATION
-               and not ents[c][ID].startswith("overlay:") for c in pool)
+    return _small_town(e)
+
+
+def _small_town(e: tuple) -> bool:
+    """A town or district under :data:`_WEAK_POPULATION`, not curated: a name that may be a
+    common word."""
+    return e[KIND] in ("city", "admin2") and e[POP] < _WEAK_POPULATION and not e[ID].startswith("overlay:")
 
 
 def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
@@ -874,11 +961,11 @@ def _lonely(gaz: Gazetteer, m: _Mention, idx: int | None, support: Counter[str],
     # a province is kept, unless it is a bare one-word name with no cue ("Bahema Nord" in a text
     # about Ituri is not Burkina Faso's Nord region)
     bare_province = e[KIND] == "admin1" and m.words == 1 and not m.located and not m.want
-    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named[e[CC]] \
-            or e[CC] in hinted or support[e[CC]] > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:") \
+    if e[KIND] == "country" or (e[KIND] == "admin1" and not bare_province) or named.get(e[CC]) \
+            or e[CC] in hinted or support.get(e[CC], 0) > 1 or e[POP] >= 1_000_000 or e[ID].startswith("overlay:") \
             or _is_national_capital(e):
         return False
-    own = strength[e[CC]]
+    own = strength.get(e[CC], 0)
     elsewhere = any(v > own for cc, v in strength.items() if cc != e[CC])
     covered = bool(gaz.countries.get(e[CC], {}).get("region"))
     return elsewhere and (m.words == 1 or not covered)
@@ -904,9 +991,10 @@ def _dominant(ents: list[tuple], candidates: tuple[int, ...]) -> int | None:
 
 
 def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
-                   ) -> tuple[tuple[float, ...], int | None]:
-    """The context-free part of each candidate's score, and the dominant town (cached: the same
-    names recur in every text)."""
+                   ) -> tuple[tuple[tuple, ...], int | None, str | None]:
+    """Per candidate (entry, kind, admin1 code, "A1|admin2" key, country, the context-free part
+    of its score), the dominant town and its country (cached: the same names recur in every
+    text, and the compact rows spare the scoring loop reads of the big entry table)."""
     cache = gaz.score_cache
     hit = cache.get((candidates, key))
     if hit is not None:
@@ -923,10 +1011,12 @@ def _static_scores(gaz: Gazetteer, candidates: tuple[int, ...], key: str
         s += math.log10(e[POP] + 1) / 7.0
         if e[ID].startswith("overlay:"):
             s += 0.5  # curated for conflict reporting
-        out.append(s)
+        out.append((c, e[KIND], e[A1], f"{e[A1]}|{e[ADMIN2]}", e[CC], s))
     if len(cache) > _MEMO_LIMIT:
         cache.clear()
-    hit = cache[(candidates, key)] = (tuple(out), _dominant(ents, candidates))
+    dominant = _dominant(ents, candidates)
+    hit = cache[(candidates, key)] = (tuple(out), dominant,
+                                      ents[dominant][CC] if dominant is not None else None)
     return hit
 
 
@@ -935,31 +1025,31 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
             ) -> tuple[int | None, str, str]:
     """(entry chosen or None, how, reason when unresolved) for one mention."""
     ents = gaz.entries
-    if len(m.candidates) == 1 and ents[m.candidates[0]][KIND] == "country":
-        return m.candidates[0], "unique", ""  # the commonest mention: skip the scoring
+    if len(m.candidates) == 1:
+        return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
-    static, dominant = _static_scores(gaz, m.candidates, m.key)
-    dom_cc = ents[dominant][CC] if dominant is not None else None
-    for c, base in zip(m.candidates, static):
-        e = ents[c]
-        s, why = 0.0, "unique" if len(m.candidates) == 1 else "population"
-        cshare = share.get(e[CC], 0.0)
+    rows, dominant, dom_cc = _static_scores(gaz, m.candidates, m.key)
+    near_a1, far_a1, near_a2, far_a2 = ctx.near_a1, ctx.far_a1, ctx.near_a2, ctx.far_a2
+    units2 = bool(near_a2 or far_a2)
+    want = m.want
+    for c, kind, a1, a2, cc, base in rows:
+        s, why = 0.0, "population"  # several candidates (one is _choose_one's)
+        cshare = share.get(cc, 0.0)
         s += 4.0 * cshare
-        if e[KIND] != "admin1" and e[A1] in ctx.near_a1:
+        if kind != "admin1" and a1 in near_a1:
             s, why = s + 4.0, "admin1 named nearby"
-        elif e[KIND] != "admin1" and e[A1] in ctx.far_a1:
+        elif kind != "admin1" and a1 in far_a1:
             s, why = s + 2.0, "admin1 named in the text"
-        if e[KIND] == "city" and (ctx.near_a2 or ctx.far_a2):  # the key only when it can count
-            a2 = f"{e[A1]}|{e[ADMIN2]}"
-            if a2 in ctx.near_a2:
+        if kind == "city" and units2:
+            if a2 in near_a2:
                 s, why = s + 3.0, "admin2 named nearby"
-            elif a2 in ctx.far_a2:
+            elif a2 in far_a2:
                 s += 1.0
-        if m.want and (e[KIND] == m.want or (m.want == "city" and e[KIND] == "site")
-                       or (m.want == "admin" and e[KIND] in ("admin1", "admin2"))):
-            s, why = s + 3.0, f"cue word asks for {m.want}"
+        if want and (kind == want or (want == "city" and kind == "site")
+                     or (want == "admin" and kind in ("admin1", "admin2"))):
+            s, why = s + 3.0, f"cue word asks for {want}"
         s += base
-        if e[CC] == dom_cc and not named[e[CC]]:
+        if cc == dom_cc and not named.get(cc):
             # a country the text names in passing ("US dollar") must not pull a well-known town
             # to a hamlet there; a country named for the place ("Sidon, Mississippi") still does.
             # Every entry of the town's country gains, so its province still beats it.
@@ -967,7 +1057,7 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         if why in ("unique", "population") and cshare >= 0.3:
             why = "country context"
         scored.append((s, why, c))
-    scored.sort(key=lambda x: -x[0])
+    scored.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the candidates' order
     best_s, why, best = scored[0]
     if ents[best][KIND] == "admin1" and m.want not in ("admin1", "admin"):
         # "Baghdad", "Idleb" with no "province": the city when it is the provincial capital
@@ -1003,6 +1093,36 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
     return best, why, ""
 
 
+def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, float]
+                ) -> tuple[int | None, str, str]:
+    """:func:`_choose` for a name with one candidate: it wins, only the label (how) and the
+    containing-unit check remain."""
+    c = m.candidates[0]
+    e = ents[c]
+    kind = e[KIND]
+    if kind == "country":
+        return c, "unique", ""  # the commonest mention
+    why = "unique"
+    if kind != "admin1" and e[A1] in ctx.near_a1:
+        why = "admin1 named nearby"
+    elif kind != "admin1" and e[A1] in ctx.far_a1:
+        why = "admin1 named in the text"
+    if kind == "city" and ctx.near_a2 and f"{e[A1]}|{e[ADMIN2]}" in ctx.near_a2:
+        why = "admin2 named nearby"
+    want = m.want
+    if want and (kind == want or (want == "city" and kind == "site")
+                 or (want == "admin" and kind in ("admin1", "admin2"))):
+        why = f"cue word asks for {want}"
+    if why == "unique" and share.get(e[CC], 0.0) >= 0.3:
+        why = "country context"
+    if ctx.container and kind != "admin1":
+        if e[A1] not in ctx.container:
+            return None, "", ("not in the gazetteer under the province named after it "
+                              f"({', '.join(sorted(ctx.container))})")
+        why = "containing unit named after it"
+    return c, why, ""
+
+
 def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]) -> Place:
     if m.text:  # one token: its text and offset came with the match (a Span costs more)
         start, end, text = m.start_char, m.start_char + len(m.text), m.text
@@ -1012,6 +1132,29 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     idx, how, reason = r
     if idx is None:
         return Place(start, end, text, resolved=False, reason=reason)
+    # "a district of X" (read for a district cue only: the one word of the text the fields need)
+    of = m.want == "admin2" and m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of"
+    # Everything but the span follows from the entry, how it was chosen and the mention's cues:
+    # memoised, the same places recur in every text (about 40 per Arabic article).
+    key = (idx, how, m.want, m.near, m.reference, of, m.candidates)
+    cache = gaz.place_cache
+    tail = cache.get(key)
+    if tail is None:
+        if len(cache) > _MEMO_LIMIT:
+            cache.clear()
+        fields = _place_fields(gaz, m, idx, how, of)
+        # as positional arguments in the fields' order (cheaper to pass than keywords)
+        tail = cache[key] = tuple(fields.get(f, default) for f, default in _PLACE_TAIL)
+    return Place(start, end, text, *tail)
+
+
+# Place's fields after start, end and text, with their defaults
+_PLACE_TAIL = tuple((f.name, f.default) for f in dataclasses.fields(Place))[3:]
+
+
+def _place_fields(gaz: Gazetteer, m: _Mention, idx: int, how: str, of: bool) -> dict:
+    """The fields of the Place of mention ``m`` coded to entry ``idx``, its span aside; ``of``:
+    the word before the name is "of"."""
     if m.reference and gaz.entries[idx][KIND] != "country":
         how = f"reference point: {how}"  # the place before "north of" is the event's
     e = gaz.entries[idx]
@@ -1019,7 +1162,7 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     common = dict(entry_id=e[ID], country=country.get("name", ""), iso=country.get("iso"),
                   region=country.get("region", ""), how=how)
     if e[KIND] == "country":
-        return Place(start, end, text, kind="country", **common)
+        return dict(kind="country", **common)
     a1 = gaz.admin1.get(e[A1], {})
     admin1 = a1.get("acled") or a1.get("name", "")
     kind = e[KIND]
@@ -1030,13 +1173,11 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
     if kind == "admin1":
         cap = a1.get("capital", -1)
         if cap < 0:
-            return Place(start, end, text, resolved=False, kind="admin1", admin1=admin1,
-                         reason="province without a known capital", **common)
+            return dict(resolved=False, kind="admin1", admin1=admin1,
+                        reason="province without a known capital", **common)
         c = gaz.entries[cap]
-        return Place(start, end, text, kind="admin1", location=a1.get("capital_name") or c[NAME],
-                     admin1=admin1,
-                     admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3,
-                     **common)
+        return dict(kind="admin1", location=a1.get("capital_name") or c[NAME], admin1=admin1,
+                    admin2=c[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=3, **common)
     if kind == "admin2":
         seat = gaz.admin2_seat.get(f"{e[A1]}|{e[ADMIN2]}")
         if seat is None:
@@ -1044,29 +1185,27 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
             # that the gazetteer cannot seat is read as that town
             towns = [c for c in m.candidates if gaz.entries[c][KIND] == "city" and gaz.entries[c][A1] == e[A1]]
             if towns:
-                return _place(doc, gaz, m, (max(towns, key=lambda c: gaz.entries[c][POP]),
-                                            "town of the district's name", reason))
-            return Place(start, end, text, resolved=False, kind="admin2", admin1=admin1,
-                         admin2=e[ADMIN2], reason="district without a known town", **common)
+                return _place_fields(gaz, m, max(towns, key=lambda c: gaz.entries[c][POP]),
+                                     "town of the district's name", of)
+            return dict(resolved=False, kind="admin2", admin1=admin1, admin2=e[ADMIN2],
+                        reason="district without a known town", **common)
         c = gaz.entries[seat]
-        return Place(start, end, text, kind="admin2", location=c[NAME], admin1=admin1,
-                     admin2=e[ADMIN2], latitude=c[LAT], longitude=c[LON], geo_precision=2,
-                     **common)
+        return dict(kind="admin2", location=c[NAME], admin1=admin1, admin2=e[ADMIN2],
+                    latitude=c[LAT], longitude=c[LON], geo_precision=2, **common)
     precision = 1
     if e[FEATURE].startswith("P") and e[FEATURE][1:].isdigit():
         precision = int(e[FEATURE][1:])  # overlay rows carry their own precision
     elif kind == "region":
         precision = 3
     # "X district" coded to its namesake town is GP 2 (a district); "a district of X" is in town X
-    district = m.want == "admin2" and kind == "city" and not (
-        m.start_tok > 0 and doc[m.start_tok - 1].lower_ == "of")
+    district = m.want == "admin2" and kind == "city" and not of
     if precision == 1 and (m.near or district):
         precision = 2  # "near X"
     location = e[NAME]
     if idx == a1.get("capital", -1) and a1.get("capital_name"):
         location = a1["capital_name"]  # ACLED spells a namesake capital like its province
-    return Place(start, end, text, kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2],
-                 latitude=e[LAT], longitude=e[LON], geo_precision=precision, **common)
+    return dict(kind=kind, location=location, admin1=admin1, admin2=e[ADMIN2], latitude=e[LAT],
+                longitude=e[LON], geo_precision=precision, **common)
 
 
 @functools.cache
@@ -1080,7 +1219,18 @@ def _capital_names() -> dict[str, str]:
 def _is_national_capital(e: tuple) -> bool:
     """A country's capital: as well known as a million-city, never a stray common word
     ("the Nicosia Flight Information Region" in a text about Syria)."""
-    return e[KIND] == "city" and gz.name_key(_capital_names().get(e[CC], "")) == gz.name_key(e[NAME])
+    return e[KIND] == "city" and _capital_key(e[CC]) == _name_key(e[NAME])
+
+
+@functools.lru_cache(maxsize=1_000)
+def _capital_key(cc: str) -> str:
+    return gz.name_key(_capital_names().get(cc, ""))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _name_key(name: str) -> str:
+    """:func:`gazetteer.name_key`, memoised for the entries :func:`_lonely` looks at."""
+    return gz.name_key(name)
 
 
 def country_place(name: str, start: int, end: int, text: str,

@@ -84,7 +84,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
     if doc.lang_ != "ar":
         return []
     known = _Known(found)
-    taken = [(p.start, p.end) for p in known.resolved]
+    taken = _Taken((p.start, p.end) for p in known.resolved)
     out: list[Place] = []
     for hit in _cue_hits(text):
         # A regex pass over the text finds the few cue words; only they are read as tokens.
@@ -92,7 +92,7 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
         if span is None or len(span) != 1:
             continue
         tok = span[0]
-        cue = _CUES.get(strip_clitics(normalise(tok.text), _CUES))  # بقرية -> قريه
+        cue = _cue_of(tok.text)
         if cue is None:
             continue
         count, district = cue
@@ -105,12 +105,12 @@ def find_unlisted(doc: Doc, found: list[Place], text: str | None = None) -> list
         for first, stop in names:
             span = doc[first:stop]
             start, end = span.start_char, span.end_char
-            if any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue  # the gazetteer placed it
             if span.text.startswith("و") and first != names[0][0]:
                 start += 1
             out.append(_coded(text[start:end], start, end, anchor, district))
-            taken.append((start, end))
+            taken.add(start, end)
     return sorted(out, key=lambda p: p.start)
 
 
@@ -286,8 +286,28 @@ def is_unlisted(place: Place) -> bool:
     return place.entry_id.startswith(ENTRY_PREFIX)
 
 
+@functools.lru_cache(maxsize=50_000)
+def _norm(word: str) -> str:
+    """:func:`normalise` of a word, memoised: the same words follow cue words in every text,
+    and normalise folds character by character (several microseconds a word)."""
+    return normalise(word)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _common(word: str) -> bool:
+    """Is some clitic reading of the normalised ``word`` a common word or a cue word, no name?"""
+    return any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(word))
+
+
+@functools.lru_cache(maxsize=10_000)
+def _cue_of(word: str) -> tuple[int, bool] | None:
+    """The cue a token's text reads as, its clitics off (بقرية -> قريه): (how many names
+    follow, a city district?), or None."""
+    return _CUES.get(strip_clitics(normalise(word), _CUES))
+
+
 def _is_name(tok) -> bool:
-    t = normalise(tok.text)
+    t = _norm(tok.text)
     # An indefinite nisba after the cue is an adjective ("قرية حدودية", "بلدة كردية"); a
     # short word ending so (4 letters or fewer, "زاويه") is as often a name.
     if not t.startswith("ال") and t.endswith("يه") and len(t) >= 5:
@@ -295,7 +315,7 @@ def _is_name(tok) -> bool:
     # No reading of the word without a proclitic is a common word ("بمحافظة", "بمدينة").
     # Only Arabic script is transliterated ("قرية Foo" is no Arabic village name).
     return (tok.is_alpha and len(t) >= 2 and not tok.is_stop and tok.norm_ == t
-            and ARABIC.match(t) is not None and not any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(t)))
+            and ARABIC.match(t) is not None and not _common(t))
 
 
 @functools.cache
@@ -315,16 +335,16 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
         if joined:
             if not (tok.text.startswith("و") and len(tok.text) > 2):
                 break
-            rest = normalise(tok.text[1:])
-            if any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(rest)) \
+            rest = _norm(tok.text[1:])
+            if _common(rest) \
                     or rest in _event_words():
                 break  # "قرى الهبيط وقتلت ...": a verb of the report ends the list
-        elif not (_is_name(tok) or normalise(tok.text) in _COMPOUND):  # أم is also "or"
+        elif not (_is_name(tok) or _norm(tok.text) in _COMPOUND):  # أم is also "or"
             break
         stop = i + 1
-        head = normalise(tok.text[1:] if joined else tok.text)
+        head = _norm(tok.text[1:] if joined else tok.text)
         if head in _COMPOUND and stop < len(doc) and doc[stop].is_alpha \
-                and normalise(doc[stop].text) not in _NOT_NAMES:
+                and _norm(doc[stop].text) not in _NOT_NAMES:
             stop += 1
         names.append((i, stop))
         i = stop

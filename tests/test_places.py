@@ -627,13 +627,16 @@ CACHE_TEXTS = [
 
 
 def test_warm_caches_give_the_places_of_cold_ones(pipes, gaz):
-    """The memos (match pieces, start set, cue readings, units of a name) change no result."""
+    """The memos (match pieces, start set, cue readings, units of a name, word flags, scoring
+    rows, a place's fields, candidate countries, start pieces, first steps) change no result."""
     def run():
         return [find(pipes, gaz, text, lang) for lang, text in CACHE_TEXTS]
 
     run()
     warm = run()
-    for cache in (gaz.piece_cache, gaz.unit_cache, gaz.score_cache, places._CUES_MEMO):
+    for cache in (gaz.piece_cache, gaz.unit_cache, gaz.score_cache, places._CUES_MEMO,
+                  gaz.place_cache, gaz.country_cache, places._FLAGS, gaz.start_pieces,
+                  gaz.first_steps):
         cache.clear()
     gaz.match_starts = None
     cold = run()
