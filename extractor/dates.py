@@ -197,14 +197,16 @@ def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, i
 
 # normalise_ar works character by character (drops diacritics and tatweel, folds letter
 # variants and digits), so it can be applied as a table: the few distinct characters a text has
-# that fold are found in one regex pass and each is replaced in one str.replace, about 6x
-# faster on Arabic text than its str.translate. The table is derived from normalise_ar itself
-# over the Arabic blocks, so the two cannot disagree (tests/test_dates.py checks it).
+# that fold are found with one `in` test per table character (86 C-level scans, 9 us for a
+# 500-word article: a findall of every folding character built a string per hit, 80 us) and
+# each is replaced in one str.replace, about 6x faster on Arabic text than its str.translate.
+# The table is derived from normalise_ar itself over the Arabic blocks, so the two cannot
+# disagree (tests/test_dates.py checks it).
 _ARABIC_BLOCKS = ((0x0600, 0x0700), (0x0750, 0x0780), (0xFB50, 0xFE00), (0xFE70, 0xFF00))
 
 
 @functools.cache
-def _fold_table() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
+def _fold_table() -> tuple[dict[str, str], re.Pattern]:
     table: dict[str, str] = {}
     for lo, hi in _ARABIC_BLOCKS:
         for code in range(lo, hi):
@@ -216,9 +218,8 @@ def _fold_table() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
     # is folded again.
     if any(normalise_ar(f) != f for f in table.values()):
         raise ValueError("dates: normalise_ar is no longer idempotent per character")
-    changed = re.compile("[" + "".join(map(re.escape, table)) + "]")
     dropped = re.compile("[" + "".join(re.escape(c) for c, f in table.items() if not f) + "]+")
-    return changed, table, dropped
+    return table, dropped
 
 
 # Where the folded text's pieces start: (folded offsets, original offsets) of the runs of
@@ -230,10 +231,13 @@ _Index = "tuple[list[int], list[int]] | None"
 def _fold(text: str) -> tuple[str, _Index]:
     """``normalise_ar(text)`` and, when characters were dropped, where its pieces were in
     ``text`` (for :func:`_original_span`)."""
-    changed, table, dropped = _fold_table()
+    if text.isascii():  # nothing folds (O(1) for a str)
+        return text, None
+    table, dropped = _fold_table()
     folded = text
-    for c in set(changed.findall(text)):
-        folded = folded.replace(c, table[c])
+    for c in table:  # no replacement holds a folding character: the order does not matter
+        if c in text:
+            folded = folded.replace(c, table[c])
     if len(folded) == len(text):
         return folded, None
     starts_f: list[int] = []
@@ -264,7 +268,7 @@ def _original_span(text: str, index: _Index, s: int, e: int) -> tuple[int, int]:
     start = starts_o[k] + s - starts_f[k]
     k = bisect.bisect_right(starts_f, e - 1) - 1
     end = starts_o[k] + e - 1 - starts_f[k] + 1
-    m = _fold_table()[2].match(text, end)
+    m = _fold_table()[1].match(text, end)
     return start, m.end() if m else end
 
 
