@@ -266,3 +266,12 @@ def test_vague_periods_equal_a_full_regex_pass(text, lang):
 
     full = [m.span() for m in _VAGUE[lang].finditer(_fold(text)[0])]
     assert vague_periods(text, lang) == full and (full or "no period" in text)
+
+
+def test_hijri_conversion_is_memoised_and_checked():
+    from extractor.dates import _hijri
+
+    _hijri.cache_clear()
+    assert _hijri(1, 1, 1446) == _hijri(1, 1, 1446) == dt.date(2024, 7, 7)
+    assert _hijri.cache_info().hits == 1
+    assert _hijri(31, 1, 1446) is None and _hijri(1, 13, 1446) is None
