@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
-from .nlp import word_pieces
+from .nlp import COLUMNS, columns, word_pieces
 from .normalise import clitic_candidates, normalise
 from .records import ActorMention
 
@@ -523,6 +523,10 @@ def _words(hashes: list[int], strings) -> list[str]:
     return words
 
 
+# Where NORM, IDX, LENGTH, ORTH and SPACY are in the Doc's shared attribute array.
+_COLUMNS = [COLUMNS.index(a) for a in (NORM, IDX, LENGTH, ORTH, SPACY)]
+
+
 def find_actors(doc: Doc) -> list[Mention]:
     """Every actor mention in ``doc``, longest match first, ordered by position.
 
@@ -536,7 +540,7 @@ def find_actors(doc: Doc) -> list[Mention]:
     if not len(doc):
         return []
     # one attribute array for matching and for the texts and offsets of what is found
-    hashes, idx, length, orth, space = doc.to_array([NORM, IDX, LENGTH, ORTH, SPACY]).T.tolist()
+    hashes, idx, length, orth, space = columns(doc)[:, _COLUMNS].T.tolist()
     sizes = list(map(longest.get, hashes))
     if not any(sizes):
         return []

@@ -27,6 +27,7 @@ from operator import itemgetter
 from spacy.attrs import NORM
 from spacy.tokens import Doc
 
+from .nlp import COLUMNS, columns
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -197,7 +198,7 @@ class _Scanner:
         # Per-token data from the NORM array through a per-norm cache, with C-level map() passes:
         # no Token objects and no Python loop over every token (news repeats its words).
         info = _token_info(self.lang)
-        hashes = doc.to_array(NORM).tolist() if len(doc) else []
+        hashes = columns(doc)[:, COLUMNS.index(NORM)].tolist() if len(doc) else []
         data = list(map(info.get, hashes))
         if None in data:
             strings = doc.vocab.strings

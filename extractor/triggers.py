@@ -22,11 +22,10 @@ from operator import itemgetter
 from importlib import resources
 
 import numpy
-from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
-from .nlp import text_of
+from .nlp import columns, text_of
 from .normalise import gate_windows, normalise
 from .records import Trigger
 
@@ -405,7 +404,7 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
     ``norms``: what find_triggers already read)."""
     lang = doc.lang_
     if rows is None:
-        rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
+        rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
     if infos is None:
         infos = _token_info(doc, lang, rows)
     texts = list(map(_TEXT, infos))
@@ -457,7 +456,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     lang = doc.lang_
     if lang not in {"ar", "en"} or not len(doc):
         return []
-    rows = doc.to_array([ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY])
+    rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
     infos = _token_info(doc, lang, rows)
     norms = list(map(_NORM, infos))
     found = _matches(norms, lang)
