@@ -599,3 +599,10 @@ def test_tag_list_words_are_the_pattern_words():
     # _tag_lists tries the pattern only where one of CHROME_WORDS starts
     words = triggers.CHROME_TAGS.pattern.split("((?:", 1)[1].split(")", 1)[0].split("|")
     assert set(words) == set(triggers.CHROME_WORDS)
+
+
+def test_rule_strings_are_memoised_per_entry():
+    entry = triggers.entries("en")[0]
+    assert triggers._rule("en", entry) is triggers._rule("en", entry)
+    assert triggers._rule("en", entry).startswith(f"en:{entry.id}")
+    assert triggers._rule("ar", entry).startswith(f"ar:{entry.id}")
