@@ -681,7 +681,10 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
         words = norms[first:last_]
         for pos in cue_at[bisect.bisect_left(cue_at, first):bisect.bisect_left(cue_at, last_)]:
             i = pos - first
-            for order, cue in _cues_starting(index, words[i], side):  # only cues this side takes
+            # only cues this side takes, and of longer cues those whose second word is the next
+            # one (most cues are two words and most fail there: 71 of 85 checks per Arabic article)
+            nxt = norms[pos + 1] if pos + 1 < len(norms) else ""
+            for order, cue in _cues_starting(index, words[i], side, nxt):
                 if best is not None and order >= best[0]:
                     continue
                 if cue.scope == "topic" and crowd:
@@ -704,25 +707,30 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     return "asserted"
 
 
-# Per cue index, (word, side) -> the cues that may start at the word (of those whose scope the
-# side takes, when one is given): modality asks again for the same words in every clause. Kept
-# with its index (a rebuilt index gets a fresh memo); bounded like the token cache.
-_STARTING: dict[int, tuple[dict, dict[tuple[str, str], tuple[tuple[int, Cue], ...]]]] = {}
+# Per cue index, (word, side, next word) -> the cues that may start at the word (of those whose
+# scope the side takes, when one is given; of those whose second word fits the next word, when
+# one is given): modality asks again for the same words in every clause. Kept with its index (a
+# rebuilt index gets a fresh memo); bounded like the token cache.
+_STARTING: dict[int, tuple[dict, dict[tuple[str, str, str | None], tuple[tuple[int, Cue], ...]]]] = {}
 
 
-def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str, side: str = ""
-                   ) -> tuple[tuple[int, Cue], ...]:
+def _cues_starting(index: dict[str, list[tuple[int, Cue]]], word: str, side: str = "",
+                   nxt: str | None = None) -> tuple[tuple[int, Cue], ...]:
     """Cues that may start at ``word``: by the word itself or by a placeholder it fills; with
-    ``side`` ("before", "after", "sentence"), only those whose scope that side takes."""
+    ``side`` ("before", "after", "sentence"), only those whose scope that side takes; with
+    ``nxt`` (the word after, "" at the end of the text), only one-word cues and those whose
+    second word fits it (the others cannot stand there)."""
     held = _STARTING.get(id(index))
     if held is None or held[0] is not index or len(held[1]) >= CACHE_LIMIT:
         held = _STARTING[id(index)] = (index, {})
-    found = held[1].get((word, side))
+    found = held[1].get((word, side, nxt))
     if found is None:
         found = _starting(index, word)
         if side:
             found = [c for c in found if c[1].scope in SIDE_SCOPES[side]]
-        found = held[1][(word, side)] = tuple(found)
+        if nxt is not None:
+            found = [c for c in found if len(c[1].tokens) == 1 or _word_fits(nxt, c[1].tokens[1])]
+        found = held[1][(word, side, nxt)] = tuple(found)
     return found
 
 
@@ -783,7 +791,11 @@ def _purpose(view: _View, start: int) -> bool:
 
 
 def _token_fits(words: list[str], i: int, want: str) -> bool:
-    word = words[i]
+    return _word_fits(words[i], want)
+
+
+def _word_fits(word: str, want: str) -> bool:
+    """Does ``word`` stand for the cue token ``want`` (a word, or {NUM}, {YEAR}, {MONTH})?"""
     if want in {"{NUM}", "{YEAR}"}:
         word = word.rstrip(".,،")  # the Arabic tokenizer leaves "2012." whole
     if want == "{YEAR}":

@@ -601,6 +601,22 @@ def test_tag_list_words_are_the_pattern_words():
     assert set(words) == set(triggers.CHROME_WORDS)
 
 
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_cues_starting_before_a_word_are_those_whose_second_word_fits(lang):
+    index = triggers._cue_index(lang)
+    two = [(w, c) for w, cues in index.items() for _, c in cues if len(c.tokens) > 1]
+    assert two  # the lexicon has cues of two words and more
+    for word, cue in two[:300]:
+        for nxt in (cue.tokens[1], "2019", "march", "", "xyz"):
+            every = triggers._cues_starting(index, word, "sentence")
+            kept = triggers._cues_starting(index, word, "sentence", nxt)
+            assert kept == tuple(c for c in every if len(c[1].tokens) == 1
+                                 or triggers._token_fits([nxt], 0, c[1].tokens[1]))
+        if not cue.tokens[1].startswith("{"):
+            assert (0, cue) not in triggers._cues_starting({word: [(0, cue)]}, word, "", "xyz")
+            assert triggers._cues_starting({word: [(0, cue)]}, word, "", cue.tokens[1]) == ((0, cue),)
+
+
 def test_rule_strings_are_memoised_per_entry():
     entry = triggers.entries("en")[0]
     assert triggers._rule("en", entry) is triggers._rule("en", entry)
