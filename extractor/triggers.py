@@ -432,12 +432,30 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
 _LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
 
 
+# Per pattern index, (word, next word) -> the patterns starting at the word that can match there:
+# one-word patterns and those whose second step admits the next word (or is a gap), in index
+# order. Most patterns are several words and most tries failed on the second one. Kept with its
+# index and bounded like the token cache.
+_PAIRS: dict[str, tuple[dict, dict[tuple[str, str | None], tuple]]] = {}
+
+
 def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
     index = _index(lang)
+    held = _PAIRS.get(lang)
+    if held is None or held[0] is not index or len(held[1]) >= CACHE_LIMIT:
+        held = _PAIRS[lang] = (index, {})
+    pairs = held[1]
     out = []
+    n = len(norms)
     heads = list(map(index.get, norms))  # one C-level pass; a pattern starts at few tokens
-    for i in compress(range(len(norms)), heads):
-        for entry, steps in heads[i]:
+    for i in compress(range(n), heads):
+        key = (norms[i], norms[i + 1] if i + 1 < n else None)
+        tries = pairs.get(key)
+        if tries is None:
+            nxt = key[1]
+            tries = pairs[key] = tuple(p for p in heads[i] if len(p[1]) == 1 or p[1][1] is None
+                                       or (nxt is not None and nxt in p[1][1]))
+        for entry, steps in tries:
             end = _match_at(norms, i, steps)
             if end > i:
                 out.append((i, end, entry))

@@ -622,3 +622,18 @@ def test_rule_strings_are_memoised_per_entry():
     assert triggers._rule("en", entry) is triggers._rule("en", entry)
     assert triggers._rule("en", entry).startswith(f"en:{entry.id}")
     assert triggers._rule("ar", entry).startswith(f"ar:{entry.id}")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "شنت الطائرات الحربية غارات جوية على مواقع المسلحين واندلعت اشتباكات عنيفة بين الطرفين"),
+    ("en", "Rebels clashed with army forces and an air strike hit the town; police fired tear gas at protesters."),
+])
+def test_matches_try_only_patterns_whose_second_step_fits(nlp, lang, text):
+    """The (word, next word) memo keeps every pattern that can match, in index order."""
+    doc = nlp[lang](text)
+    norms = [t.norm_ for t in doc] + ["x"]  # a last word that ends no pattern
+    index = triggers._index(lang)
+    every = [(i, end, entry) for i, w in enumerate(norms) for entry, steps in index.get(w, ())
+             if (end := triggers._match_at(norms, i, steps)) > i]
+    assert every and triggers._matches(norms, lang) == every
+    assert triggers._matches(norms, lang) == every  # from the memo
