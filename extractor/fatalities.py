@@ -24,10 +24,10 @@ from importlib import resources
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from spacy.attrs import NORM
+from spacy.attrs import IDX, LENGTH, NORM
 from spacy.tokens import Doc
 
-from .nlp import COLUMNS, columns
+from .nlp import COLUMNS, columns, text_of
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -440,9 +440,18 @@ def _victims_one(sc: _Scanner, num: Number) -> bool:
     return any(sc.norms[k] in EN_PERSON for k in range(num.end, min(len(sc.norms), num.end + 4)))
 
 
+_IDX, _LENGTH = COLUMNS.index(IDX), COLUMNS.index(LENGTH)
+
+
 def _record(sc: _Scanner, a: int, b: int, count: int, rule: str) -> Fatalities:
-    span = sc.doc[a:b]
-    return Fatalities(start=span.start_char, end=span.end_char, text=span.text, count=count, rule=rule)
+    if not 0 <= a < b <= len(sc.norms):
+        span = sc.doc[a:b]
+        return Fatalities(start=span.start_char, end=span.end_char, text=span.text, count=count, rule=rule)
+    # offsets from the shared attribute array and the text sliced from the Doc's kept input (a
+    # Span and its text built Token objects); spaCy's tokens are lossless
+    cols = columns(sc.doc)
+    start, end = int(cols[a, _IDX]), int(cols[b - 1, _IDX] + cols[b - 1, _LENGTH])
+    return Fatalities(start=start, end=end, text=text_of(sc.doc)[start:end], count=count, rule=rule)
 
 
 def _combined_count(sc: _Scanner, num: Number) -> int:
