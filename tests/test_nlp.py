@@ -1,7 +1,7 @@
 """The spaCy pipelines: the primed tokenizer, the kept text and sentence splitting."""
 import pytest
 import spacy
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 
 from extractor import nlp
 
@@ -76,5 +76,6 @@ def test_columns_are_the_docs_attribute_array_read_once(lang, text):
     cols = nlp.columns(doc)
     assert (cols == doc.to_array(list(nlp.COLUMNS))).all() and cols.shape == (len(doc), len(nlp.COLUMNS))
     assert nlp.columns(doc) is cols  # kept with the Doc
+    assert nlp.COLUMNS[:5] == (ORTH, NORM, IDX, IS_PUNCT, SENT_START)  # triggers reads these by position
     with pytest.raises(ValueError):
         cols[0, 0] = 0  # shared by the stages: read-only
