@@ -901,7 +901,7 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
         return []
     taken = [(s, e) for s, e, r in chosen if r is not None]
     out: list[DateMention] = []
-    for m in _EN_LOOSE_MONTH.finditer(folded):
+    for m in _loose_months(folded):
         if any(s <= m.start() < e for s, e in taken):
             continue
         lo, hi = max(0, m.start() - 12), min(len(folded), m.end() + 12)
@@ -924,6 +924,22 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
 _EN_LOOSE_MONTH = re.compile(
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+# The first three letters of every name above: a match starts only where one does.
+_EN_LOOSE_STARTS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _loose_months(text: str) -> list[re.Match]:
+    """``_EN_LOOSE_MONTH.finditer(text)``, tried only where a name's first three letters stand
+    (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
+    a scan of every offset cost 80 us per English article. Names hold no capital after their
+    first letter, so no two matches overlap and the matches are the same."""
+    starts: set[int] = set()
+    for head in _EN_LOOSE_STARTS:
+        i = text.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(head, i + 1)
+    return [m for p in sorted(starts) if (m := _EN_LOOSE_MONTH.match(text, p))]
 
 
 @dataclass(frozen=True)

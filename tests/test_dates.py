@@ -275,3 +275,19 @@ def test_hijri_conversion_is_memoised_and_checked():
     assert _hijri(1, 1, 1446) == _hijri(1, 1, 1446) == dt.date(2024, 7, 7)
     assert _hijri.cache_info().hits == 1
     assert _hijri(31, 1, 1446) is None and _hijri(1, 13, 1446) is None
+
+
+def test_loose_months_are_the_regex_matches():
+    """Month names read only where their first three letters stand: the same matches as a
+    scan of every offset, on random strings of name pieces, letters and marks."""
+    import random
+
+    from extractor.dates import _EN_LOOSE_MONTH, _loose_months
+
+    parts = ["January", "Jan", "Sept", "September", "Dec", "December", "Mar", "March", "May", "June",
+             "Ju", "ly", "an", "ary", " ", "-", ".", "x", "X", "1", "é", "_", "Octo", "ber", "NovDec"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 9)))
+        assert [m.span() for m in _loose_months(text)] == [m.span() for m in _EN_LOOSE_MONTH.finditer(text)]
+    assert [m.group() for m in _loose_months("On 3 Sept and in December, not Decembers")] == ["Sept", "December"]
