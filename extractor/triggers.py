@@ -602,7 +602,7 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
                 spans.append((view.idx[view.sent_lo[k]], m.end()))
     if not any(word in text for word in CREDIT_WORDS):
         return spans
-    for m in PHOTO_CREDIT.finditer(text):
+    for m in _photo_credits(text):
         k = bisect.bisect_right(view.idx, m.start()) - 1
         if k < 0:
             continue
@@ -615,6 +615,34 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
             hi = view.sent_hi[k] - 1
             spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
     return spans
+
+
+# Where a PHOTO_CREDIT match can start: an opening bracket or one of the agency names its
+# bracketless forms open with.
+CREDIT_STARTS = ("(", "REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty Images", "Anadolu")
+
+
+def _photo_credits(text: str) -> list[re.Match]:
+    """PHOTO_CREDIT's matches, the same as ``finditer`` over the whole text gives, tried only
+    where one can start (CREDIT_STARTS), skipping candidates inside a match as ``finditer``
+    does. Its leading alternatives defeat the regex engine's first-character skip: a scan of
+    every offset cost 0.1 ms per English article that holds a credit word."""
+    starts: set[int] = set()
+    for head in CREDIT_STARTS:
+        i = text.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(head, i + 1)
+    found: list[re.Match] = []
+    end = 0
+    for p in sorted(starts):
+        if p < end:
+            continue
+        m = PHOTO_CREDIT.match(text, p)
+        if m:
+            found.append(m)
+            end = m.end()
+    return found
 
 
 def _tag_lists(text: str) -> list[tuple[int, int]]:

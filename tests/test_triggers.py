@@ -637,3 +637,20 @@ def test_matches_try_only_patterns_whose_second_step_fits(nlp, lang, text):
              if (end := triggers._match_at(norms, i, steps)) > i]
     assert every and triggers._matches(norms, lang) == every
     assert triggers._matches(norms, lang) == every  # from the memo
+
+
+def test_photo_credits_are_the_regex_matches():
+    """PHOTO_CREDIT tried only where a match can start: the same matches as finditer, on
+    random strings of credit pieces (none can match empty, so finditer's matches are these)."""
+    import random
+
+    parts = ["(", ")", "REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty Images", "Anadolu", "SANA", "/", " ",
+             "Photo", "photo", "File ", ": ", " by ", " credit:", "Agencies", "TRT World and ", "x", "\n",
+             "Agency", "AP Photo", "(AFP/File)", "Name", "-"]
+    rng = random.Random(5)
+    for _ in range(4000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 10)))
+        assert [m.span() for m in triggers._photo_credits(text)] == [
+            m.span() for m in triggers.PHOTO_CREDIT.finditer(text)]
+    assert [m.group() for m in triggers._photo_credits("x (Reuters Photo) y REUTERS/Name z")] == [
+        "(Reuters Photo)", "REUTERS/"]
