@@ -260,6 +260,10 @@ def test_vague_periods_unknown_language_is_an_error():
     ("في          الأشهر     الأخيرة", "ar"),
     ("For months of fighting " + "x " * 100 + "in recent YEARS and over the past several weeks", "en"),
     ("no period here, only weekly and yearly words", "en"),
+    ("\u201cFor months of fighting\u201d \u2014 and in recent Years", "en"),  # non-ASCII text
+    ("\u0130" * 90 + " for weeks of protests", "en"),  # lower() lengthens İ: offsets would move
+    ("for weekſ of clashes" + " x" * 60 + " and for months", "en"),  # ſ is an s to the case-blind pattern
+    ("for wee\u212as of clashes", "en"),  # the Kelvin sign is a k to both
 ])
 def test_vague_periods_equal_a_full_regex_pass(text, lang):
     from extractor.dates import _VAGUE, _fold
