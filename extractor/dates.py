@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import gate_windows, normalise_ar
+from .normalise import gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -202,7 +202,31 @@ _REACH = 64
 
 def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, int]]:
     """Merged stretches of ``text`` around the gate's hits; a rule reads only these."""
+    if gate is _NUMERIC_GATE:
+        return merge_windows(_numeric_hits(text), len(text), _REACH, _REACH)
     return gate_windows(text, gate, _REACH, _REACH)
+
+
+def _numeric_hits(text: str) -> list[int]:
+    """``[m.start() for m in _NUMERIC_GATE.finditer(text)]`` (a digit, / . or -, a digit), read
+    from the separators: the regex tried every offset (30 us per 500-word article), a text
+    has few separators. \\d is a Unicode decimal digit, as str.isdecimal; like finditer, a hit
+    inside the previous one's three characters is skipped."""
+    starts = []
+    last = len(text) - 1
+    for sep in "/.-":
+        q = text.find(sep, 1)
+        while 0 < q < last:
+            if text[q - 1].isdecimal() and text[q + 1].isdecimal():
+                starts.append(q - 1)
+            q = text.find(sep, q + 1)
+    hits: list[int] = []
+    end = 0
+    for p in sorted(starts):
+        if p >= end:
+            hits.append(p)
+            end = p + 3
+    return hits
 
 
 # normalise_ar works character by character (drops diacritics and tatweel, folds letter

@@ -295,3 +295,18 @@ def test_loose_months_are_the_regex_matches():
         text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 9)))
         assert [m.span() for m in _loose_months(text)] == [m.span() for m in _EN_LOOSE_MONTH.finditer(text)]
     assert [m.group() for m in _loose_months("On 3 Sept and in December, not Decembers")] == ["Sept", "December"]
+
+
+def test_numeric_gate_hits_are_the_regex_hits():
+    """The numeric rule's gate read from its separators: the same hits as finditer (no overlap,
+    Unicode decimal digits only), on random strings of digits, separators and letters."""
+    import random
+
+    from extractor.dates import _NUMERIC_GATE, _numeric_hits
+
+    parts = ["1", "12", "2024", "\u0663", "\u00b2", "\uff11", "/", ".", "-", " ", "x", "ب", "1.2.3", "1/2/3"]
+    rng = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        assert _numeric_hits(text) == [m.start() for m in _NUMERIC_GATE.finditer(text)]
+    assert _numeric_hits("on 1/2/3 and 4-5") == [3, 13]
