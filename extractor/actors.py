@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from importlib import resources
 from itertools import compress
 
-from spacy.attrs import IDX, LENGTH, NORM, ORTH, SPACY
+from spacy.attrs import IDX, LENGTH, NORM, ORTH
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
-from .nlp import word_pieces
+from .nlp import COLUMNS, columns, word_pieces
 from .normalise import clitic_candidates, normalise
 from .records import ActorMention
 
@@ -523,30 +523,31 @@ def _words(hashes: list[int], strings) -> list[str]:
     return words
 
 
+# Where NORM, IDX, LENGTH and ORTH are in the Doc's shared attribute array.
+_COLUMNS = [COLUMNS.index(a) for a in (NORM, IDX, LENGTH, ORTH)]
+
+
 def find_actors(doc: Doc) -> list[Mention]:
     """Every actor mention in ``doc``, longest match first, ordered by position.
 
     A generic head noun next to a named group is merged into it ("Taliban militants",
     "مسلحو داعش"), so one group is one mention. Each mention says whether it is named as
     the doer in a by-phrase (``agent``) and which mentions are one side (``group``).
-    Matching reads attribute arrays (NORM, IDX, LENGTH, ORTH, SPACY): no Token object is made.
+    Matching reads attribute arrays (NORM, IDX, LENGTH, ORTH): no Token object is made; a mention's
+    text is a slice of the Doc's kept input text.
     """
     lang = doc.lang_
     table, longest = _hashed(lang)
     if not len(doc):
         return []
     # one attribute array for matching and for the texts and offsets of what is found
-    hashes, idx, length, orth, space = doc.to_array([NORM, IDX, LENGTH, ORTH, SPACY]).T.tolist()
+    hashes, idx, length, orth = columns(doc)[:, _COLUMNS].T.tolist()
     sizes = list(map(longest.get, hashes))
     if not any(sizes):
         return []
     n = len(hashes)
     strings = doc.vocab.strings
-    # (doc.text would make a Token object per token: texts are rebuilt from ORTH and SPACY)
     words = _words(hashes, strings)
-
-    def text_of(a: int, b: int) -> str:
-        return "".join(strings[orth[k]] + (" " if space[k] and k < b - 1 else "") for k in range(a, b))
 
     found: list[tuple[int, int, Alias]] = []
     i = 0
@@ -596,7 +597,7 @@ def find_actors(doc: Doc) -> list[Mention]:
         if entry.inter == 1 and _off_duty(words, a, lang):
             entry, alias = ents["civilians"], Alias("civilians", "", False)  # ACLED: not on duty, a civilian
         start_char, end_char = idx[a], idx[b - 1] + length[b - 1]
-        mention_text = text_of(a, b)
+        mention_text = text[start_char:end_char]  # spaCy's tokens are lossless
         agent = _agent(words, a, b, lang)
         if prev is None or agent or not _allied(words, prev, (a, b), mention_text, lang):
             group += 1

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import gate_windows, normalise_ar
+from .normalise import gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -130,10 +130,18 @@ def vague_periods(text: str, lang: str) -> list[tuple[int, int]]:
         raise ValueError(f"unsupported language {lang!r}")
     folded, index = _fold(text)
     pattern, gate = _VAGUE[lang], _VAGUE_GATE[lang]
+    gated = folded
+    if lang == "en":
+        # The case-blind gate pattern scans every offset (66 us per English article); the same
+        # hits are str.find's of the words in the lower-cased text when lower-casing keeps every
+        # offset (no İ) and no "ſ" (which the pattern takes for "s") is there.
+        lowered = folded.lower()
+        if len(lowered) == len(folded) and "\u017f" not in folded:
+            gate, gated = _VAGUE_WORDS, lowered
     # Every period names weeks, months or years: the pattern reads only the text around them
     # (tried at every offset of a long article, it cost more than all the date rules).
     return [_original_span(text, index, *m.span())
-            for lo, hi in _windows(gate, folded) for m in pattern.finditer(folded, lo, hi)]
+            for lo, hi in _windows(gate, gated) for m in pattern.finditer(folded, lo, hi)]
 
 
 # Several weeks or more, or an unbounded stretch (issue 5: vaguer than a month is no event).
@@ -155,6 +163,8 @@ _VAGUE_GATE: dict[str, tuple[str, ...] | re.Pattern] = {
     "ar": ("اسابيع", "اشهر", "شهور", "سنوات", "اعوام"),
     "en": re.compile(r"weeks|months|years", re.IGNORECASE),
 }
+# The English gate's words (none overlaps another or itself, so their hits are the pattern's).
+_VAGUE_WORDS = ("weeks", "months", "years")
 
 
 def news_of_the_day(published: dt.date) -> DateMention:
@@ -192,19 +202,45 @@ _REACH = 64
 
 def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, int]]:
     """Merged stretches of ``text`` around the gate's hits; a rule reads only these."""
+    if gate is _NUMERIC_GATE:
+        return merge_windows(_numeric_hits(text), len(text), _REACH, _REACH)
     return gate_windows(text, gate, _REACH, _REACH)
+
+
+def _numeric_hits(text: str) -> list[int]:
+    """``[m.start() for m in _NUMERIC_GATE.finditer(text)]`` (a digit, / . or -, a digit), read
+    from the separators: the regex tried every offset (30 us per 500-word article), a text
+    has few separators. \\d is a Unicode decimal digit, as str.isdecimal; like finditer, a hit
+    inside the previous one's three characters is skipped."""
+    starts = []
+    last = len(text) - 1
+    for sep in "/.-":
+        q = text.find(sep, 1)
+        while 0 < q < last:
+            if text[q - 1].isdecimal() and text[q + 1].isdecimal():
+                starts.append(q - 1)
+            q = text.find(sep, q + 1)
+    hits: list[int] = []
+    end = 0
+    for p in sorted(starts):
+        if p >= end:
+            hits.append(p)
+            end = p + 3
+    return hits
 
 
 # normalise_ar works character by character (drops diacritics and tatweel, folds letter
 # variants and digits), so it can be applied as a table: the few distinct characters a text has
-# that fold are found in one regex pass and each is replaced in one str.replace, about 6x
-# faster on Arabic text than its str.translate. The table is derived from normalise_ar itself
-# over the Arabic blocks, so the two cannot disagree (tests/test_dates.py checks it).
+# that fold are found with one `in` test per table character (86 C-level scans, 9 us for a
+# 500-word article: a findall of every folding character built a string per hit, 80 us) and
+# each is replaced in one str.replace, about 6x faster on Arabic text than its str.translate.
+# The table is derived from normalise_ar itself over the Arabic blocks, so the two cannot
+# disagree (tests/test_dates.py checks it).
 _ARABIC_BLOCKS = ((0x0600, 0x0700), (0x0750, 0x0780), (0xFB50, 0xFE00), (0xFE70, 0xFF00))
 
 
 @functools.cache
-def _fold_table() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
+def _fold_table() -> tuple[dict[str, str], re.Pattern]:
     table: dict[str, str] = {}
     for lo, hi in _ARABIC_BLOCKS:
         for code in range(lo, hi):
@@ -216,9 +252,8 @@ def _fold_table() -> tuple[re.Pattern, dict[str, str], re.Pattern]:
     # is folded again.
     if any(normalise_ar(f) != f for f in table.values()):
         raise ValueError("dates: normalise_ar is no longer idempotent per character")
-    changed = re.compile("[" + "".join(map(re.escape, table)) + "]")
     dropped = re.compile("[" + "".join(re.escape(c) for c, f in table.items() if not f) + "]+")
-    return changed, table, dropped
+    return table, dropped
 
 
 # Where the folded text's pieces start: (folded offsets, original offsets) of the runs of
@@ -230,10 +265,13 @@ _Index = "tuple[list[int], list[int]] | None"
 def _fold(text: str) -> tuple[str, _Index]:
     """``normalise_ar(text)`` and, when characters were dropped, where its pieces were in
     ``text`` (for :func:`_original_span`)."""
-    changed, table, dropped = _fold_table()
+    if text.isascii():  # nothing folds (O(1) for a str)
+        return text, None
+    table, dropped = _fold_table()
     folded = text
-    for c in set(changed.findall(text)):
-        folded = folded.replace(c, table[c])
+    for c in table:  # no replacement holds a folding character: the order does not matter
+        if c in text:
+            folded = folded.replace(c, table[c])
     if len(folded) == len(text):
         return folded, None
     starts_f: list[int] = []
@@ -264,7 +302,7 @@ def _original_span(text: str, index: _Index, s: int, e: int) -> tuple[int, int]:
     start = starts_o[k] + s - starts_f[k]
     k = bisect.bisect_right(starts_f, e - 1) - 1
     end = starts_o[k] + e - 1 - starts_f[k] + 1
-    m = _fold_table()[2].match(text, end)
+    m = _fold_table()[1].match(text, end)
     return start, m.end() if m else end
 
 
@@ -448,6 +486,9 @@ _HIJRI_NAMES = ("محرم", "صفر", "ربيع الأول", "ربيع الآخ�
                 "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة")
 
 
+# A conversion parses a date string with dateparser (0.2-0.8 ms); news of the same weeks
+# names the same days again, and a yearless date tries up to four years.
+@functools.lru_cache(maxsize=4096)
 def _hijri(day: int, month: int, year: int) -> dt.date | None:
     """A Hijri date through dateparser's Hijri calendar (None when it is not a real day)."""
     from dateparser.calendars.hijri import HijriCalendar
@@ -894,7 +935,7 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
         return []
     taken = [(s, e) for s, e, r in chosen if r is not None]
     out: list[DateMention] = []
-    for m in _EN_LOOSE_MONTH.finditer(folded):
+    for m in _loose_months(folded):
         if any(s <= m.start() < e for s, e in taken):
             continue
         lo, hi = max(0, m.start() - 12), min(len(folded), m.end() + 12)
@@ -917,6 +958,22 @@ def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
 _EN_LOOSE_MONTH = re.compile(
     r"\b(?:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b")
+# The first three letters of every name above: a match starts only where one does.
+_EN_LOOSE_STARTS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _loose_months(text: str) -> list[re.Match]:
+    """``_EN_LOOSE_MONTH.finditer(text)``, tried only where a name's first three letters stand
+    (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
+    a scan of every offset cost 80 us per English article. Names hold no capital after their
+    first letter, so no two matches overlap and the matches are the same."""
+    starts: set[int] = set()
+    for head in _EN_LOOSE_STARTS:
+        i = text.find(head)
+        while i >= 0:
+            starts.add(i)
+            i = text.find(head, i + 1)
+    return [m for p in sorted(starts) if (m := _EN_LOOSE_MONTH.match(text, p))]
 
 
 @dataclass(frozen=True)

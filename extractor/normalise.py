@@ -173,9 +173,14 @@ def gate_windows(text: str, gate: tuple[str, ...] | re.Pattern, before: int, aft
                 hits.append(i)
                 i = text.find(g, i + 1)
         hits.sort()
+    return merge_windows(hits, len(text), before, after)
+
+
+def merge_windows(hits: list[int], length: int, before: int, after: int) -> list[tuple[int, int]]:
+    """:func:`gate_windows` of hits already found (sorted offsets into a text of ``length``)."""
     out: list[tuple[int, int]] = []
     for h in hits:
-        lo, hi = max(0, h - before), min(len(text), h + after)
+        lo, hi = max(0, h - before), min(length, h + after)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
         else:

@@ -260,9 +260,53 @@ def test_vague_periods_unknown_language_is_an_error():
     ("في          الأشهر     الأخيرة", "ar"),
     ("For months of fighting " + "x " * 100 + "in recent YEARS and over the past several weeks", "en"),
     ("no period here, only weekly and yearly words", "en"),
+    ("\u201cFor months of fighting\u201d \u2014 and in recent Years", "en"),  # non-ASCII text
+    ("\u0130" * 90 + " for weeks of protests", "en"),  # lower() lengthens İ: offsets would move
+    ("for weekſ of clashes" + " x" * 60 + " and for months", "en"),  # ſ is an s to the case-blind pattern
+    ("for wee\u212as of clashes", "en"),  # the Kelvin sign is a k to both
 ])
 def test_vague_periods_equal_a_full_regex_pass(text, lang):
     from extractor.dates import _VAGUE, _fold
 
     full = [m.span() for m in _VAGUE[lang].finditer(_fold(text)[0])]
     assert vague_periods(text, lang) == full and (full or "no period" in text)
+
+
+def test_hijri_conversion_is_memoised_and_checked():
+    from extractor.dates import _hijri
+
+    _hijri.cache_clear()
+    assert _hijri(1, 1, 1446) == _hijri(1, 1, 1446) == dt.date(2024, 7, 7)
+    assert _hijri.cache_info().hits == 1
+    assert _hijri(31, 1, 1446) is None and _hijri(1, 13, 1446) is None
+
+
+def test_loose_months_are_the_regex_matches():
+    """Month names read only where their first three letters stand: the same matches as a
+    scan of every offset, on random strings of name pieces, letters and marks."""
+    import random
+
+    from extractor.dates import _EN_LOOSE_MONTH, _loose_months
+
+    parts = ["January", "Jan", "Sept", "September", "Dec", "December", "Mar", "March", "May", "June",
+             "Ju", "ly", "an", "ary", " ", "-", ".", "x", "X", "1", "é", "_", "Octo", "ber", "NovDec"]
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 9)))
+        assert [m.span() for m in _loose_months(text)] == [m.span() for m in _EN_LOOSE_MONTH.finditer(text)]
+    assert [m.group() for m in _loose_months("On 3 Sept and in December, not Decembers")] == ["Sept", "December"]
+
+
+def test_numeric_gate_hits_are_the_regex_hits():
+    """The numeric rule's gate read from its separators: the same hits as finditer (no overlap,
+    Unicode decimal digits only), on random strings of digits, separators and letters."""
+    import random
+
+    from extractor.dates import _NUMERIC_GATE, _numeric_hits
+
+    parts = ["1", "12", "2024", "\u0663", "\u00b2", "\uff11", "/", ".", "-", " ", "x", "ب", "1.2.3", "1/2/3"]
+    rng = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        assert _numeric_hits(text) == [m.start() for m in _NUMERIC_GATE.finditer(text)]
+    assert _numeric_hits("on 1/2/3 and 4-5") == [3, 13]

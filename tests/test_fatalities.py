@@ -202,3 +202,14 @@ def test_number_words_fold_arabic_spelling():
 ])
 def test_coordinated_counts(pipes, lang, text, expected):
     assert deaths(pipes, lang, text) == expected
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "5 people were wounded and 12 arrested in 2019; 300 protesters marched.", []),
+    ("en", "300 protesters marched; 5 people were wounded. One died later.", [1]),
+    ("ar", "أصيب 5 أشخاص واعتقل 12 في تظاهرة شارك فيها 300 شخص", []),
+    ("ar", "قتل 3 أشخاص في تظاهرة شارك فيها 300 شخص", [3]),
+])
+def test_numbers_without_a_death_word_are_not_read(pipes, lang, text, expected):
+    """A text with no death word skips reading its numbers: none is a death count."""
+    assert [f.count for f in fatalities.find_fatalities(pipes[lang](text))] == expected

@@ -1,7 +1,7 @@
 """The spaCy pipelines: the primed tokenizer, the kept text and sentence splitting."""
 import pytest
 import spacy
-from spacy.attrs import ORTH, SPACY
+from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
 
 from extractor import nlp
 
@@ -65,3 +65,17 @@ def test_sentences(text, sentences):
 def test_word_pieces_split_lexicon_words_as_the_tokenizer_does(lang, word):
     spacy_tokens = tuple(t.text for t in nlp.tokenizer(lang)(word) if not t.is_space)
     assert nlp.word_pieces(lang, word) == spacy_tokens
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "قتل 3 مدنيين في قصف على إدلب أمس.\n\nوأفاد المرصد بأن الاشتباكات استمرت."),
+    ("en", "Clashes  in Mosul killed 5. Police said:\n\n\"It's over.\""),
+])
+def test_columns_are_the_docs_attribute_array_read_once(lang, text):
+    doc = nlp.get_nlp(lang)(text)
+    cols = nlp.columns(doc)
+    assert (cols == doc.to_array(list(nlp.COLUMNS))).all() and cols.shape == (len(doc), len(nlp.COLUMNS))
+    assert nlp.columns(doc) is cols  # kept with the Doc
+    assert nlp.COLUMNS[:5] == (ORTH, NORM, IDX, IS_PUNCT, SENT_START)  # triggers reads these by position
+    with pytest.raises(ValueError):
+        cols[0, 0] = 0  # shared by the stages: read-only

@@ -599,3 +599,58 @@ def test_tag_list_words_are_the_pattern_words():
     # _tag_lists tries the pattern only where one of CHROME_WORDS starts
     words = triggers.CHROME_TAGS.pattern.split("((?:", 1)[1].split(")", 1)[0].split("|")
     assert set(words) == set(triggers.CHROME_WORDS)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_cues_starting_before_a_word_are_those_whose_second_word_fits(lang):
+    index = triggers._cue_index(lang)
+    two = [(w, c) for w, cues in index.items() for _, c in cues if len(c.tokens) > 1]
+    assert two  # the lexicon has cues of two words and more
+    for word, cue in two[:300]:
+        for nxt in (cue.tokens[1], "2019", "march", "", "xyz"):
+            every = triggers._cues_starting(index, word, "sentence")
+            kept = triggers._cues_starting(index, word, "sentence", nxt)
+            assert kept == tuple(c for c in every if len(c[1].tokens) == 1
+                                 or triggers._token_fits([nxt], 0, c[1].tokens[1]))
+        if not cue.tokens[1].startswith("{"):
+            assert (0, cue) not in triggers._cues_starting({word: [(0, cue)]}, word, "", "xyz")
+            assert triggers._cues_starting({word: [(0, cue)]}, word, "", cue.tokens[1]) == ((0, cue),)
+
+
+def test_rule_strings_are_memoised_per_entry():
+    entry = triggers.entries("en")[0]
+    assert triggers._rule("en", entry) is triggers._rule("en", entry)
+    assert triggers._rule("en", entry).startswith(f"en:{entry.id}")
+    assert triggers._rule("ar", entry).startswith(f"ar:{entry.id}")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "شنت الطائرات الحربية غارات جوية على مواقع المسلحين واندلعت اشتباكات عنيفة بين الطرفين"),
+    ("en", "Rebels clashed with army forces and an air strike hit the town; police fired tear gas at protesters."),
+])
+def test_matches_try_only_patterns_whose_second_step_fits(nlp, lang, text):
+    """The (word, next word) memo keeps every pattern that can match, in index order."""
+    doc = nlp[lang](text)
+    norms = [t.norm_ for t in doc] + ["x"]  # a last word that ends no pattern
+    index = triggers._index(lang)
+    every = [(i, end, entry) for i, w in enumerate(norms) for entry, steps in index.get(w, ())
+             if (end := triggers._match_at(norms, i, steps)) > i]
+    assert every and triggers._matches(norms, lang) == every
+    assert triggers._matches(norms, lang) == every  # from the memo
+
+
+def test_photo_credits_are_the_regex_matches():
+    """PHOTO_CREDIT tried only where a match can start: the same matches as finditer, on
+    random strings of credit pieces (none can match empty, so finditer's matches are these)."""
+    import random
+
+    parts = ["(", ")", "REUTERS", "Reuters", "AFP", "AP", "EPA", "Getty Images", "Anadolu", "SANA", "/", " ",
+             "Photo", "photo", "File ", ": ", " by ", " credit:", "Agencies", "TRT World and ", "x", "\n",
+             "Agency", "AP Photo", "(AFP/File)", "Name", "-"]
+    rng = random.Random(5)
+    for _ in range(4000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 10)))
+        assert [m.span() for m in triggers._photo_credits(text)] == [
+            m.span() for m in triggers.PHOTO_CREDIT.finditer(text)]
+    assert [m.group() for m in triggers._photo_credits("x (Reuters Photo) y REUTERS/Name z")] == [
+        "(Reuters Photo)", "REUTERS/"]
