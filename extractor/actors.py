@@ -513,14 +513,15 @@ _WORDS_LIMIT = 200_000
 
 def _words(hashes: list[int], strings) -> list[str]:
     """The norm strings of a Doc's tokens."""
-    words = list(map(_WORDS.get, hashes))
-    if None in words:
+    try:  # a KeyError says a word is new ("None in words" compared every token with None)
+        return list(map(_WORDS.__getitem__, hashes))
+    except KeyError:
         if len(_WORDS) >= _WORDS_LIMIT:
             _WORDS.clear()
-        for k, w in enumerate(words):
-            if w is None:
-                words[k] = _WORDS[hashes[k]] = strings[hashes[k]]
-    return words
+        for h in hashes:
+            if h not in _WORDS:
+                _WORDS[h] = strings[h]
+        return list(map(_WORDS.__getitem__, hashes))
 
 
 # Where NORM, IDX, LENGTH and ORTH are in the Doc's shared attribute array.

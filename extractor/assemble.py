@@ -25,7 +25,7 @@ from . import places as places_mod
 from . import triggers as triggers_mod
 from . import unlisted as unlisted_mod
 from .errors import ArticleError
-from .nlp import SUPPORTED_LANGUAGES, get_nlp, text_of
+from .nlp import COLUMNS, SUPPORTED_LANGUAGES, columns, get_nlp, text_of
 from .normalise import detect_language
 from .records import ActorMention, Article, DateMention, Event, Fatalities, Place, Trigger
 
@@ -167,6 +167,9 @@ class SpanIndex:
         return self.reaches[k] if k >= 0 else -1
 
 
+_SENT_START = COLUMNS.index(SENT_START)
+
+
 def sentence_bounds(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
     """The character offsets where the Doc's sentences start and end, and whether each ends
     its paragraph (its last token is white space with a line break): what ``doc.sents`` gives,
@@ -174,7 +177,7 @@ def sentence_bounds(doc: Doc) -> tuple[list[int], list[int], list[bool]]:
     n = len(doc)
     if not n:
         return [], [], []
-    heads = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    heads = numpy.flatnonzero(columns(doc)[:, _SENT_START] == 1).tolist()
     if not heads or heads[0]:
         heads.insert(0, 0)  # doc.sents always opens a sentence at the first token
     lasts = [doc[h - 1] for h in heads[1:]]

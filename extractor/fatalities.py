@@ -199,12 +199,14 @@ class _Scanner:
         # no Token objects and no Python loop over every token (news repeats its words).
         info = _token_info(self.lang)
         hashes = columns(doc)[:, COLUMNS.index(NORM)].tolist() if len(doc) else []
-        data = list(map(info.get, hashes))
-        if None in data:
+        try:  # a KeyError says a word is new ("None in data" compared every token with None)
+            data = list(map(info.__getitem__, hashes))
+        except KeyError:
             strings = doc.vocab.strings
-            for k, row in enumerate(data):
-                if row is None:
-                    data[k] = info[hashes[k]] = _describe(strings[hashes[k]], self.lang)
+            for h in hashes:
+                if h not in info:
+                    info[h] = _describe(strings[h], self.lang)
+            data = list(map(info.__getitem__, hashes))
         self.norms = list(map(_NORM_OF, data))
         self.readings = list(map(_READINGS_OF, data))
         self.negator = list(map(_NEGATOR_OF, data))

@@ -79,9 +79,10 @@ def split_sentences(doc: Doc) -> Doc:
     if len(memo) >= NormComponent.CACHE_LIMIT:
         memo.clear()
     orths = doc.to_array(ORTH).tolist()
-    shapes = list(map(memo.get, orths))
-    if None in shapes:
-        shapes = [_shape(o, doc.vocab, memo) if s is None else s for o, s in zip(orths, shapes)]
+    try:  # one C-level pass once the words are known; a new word sends the Doc the slow way
+        shapes = list(map(memo.__getitem__, orths))
+    except KeyError:
+        shapes = [_shape(o, doc.vocab, memo) for o in orths]
     shape = numpy.array(shapes, dtype=numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
@@ -141,18 +142,23 @@ class NormComponent:
             norm = strip_clitics(norm, self._known)
         return norm
 
+    def _norm_id(self, orth: int, strings) -> int:
+        norm = self._cache.get(orth)
+        if norm is None:
+            norm = self._cache[orth] = strings.add(self.norm(strings[orth]))
+        return norm
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
         cache, strings = self._cache, doc.vocab.strings
         if len(cache) >= self.CACHE_LIMIT:
             cache.clear()
-        out = []
-        for orth in doc.to_array(ORTH).tolist():
-            norm = cache.get(orth)
-            if norm is None:
-                norm = cache[orth] = strings.add(self.norm(strings[orth]))
-            out.append(norm)
+        orths = doc.to_array(ORTH).tolist()
+        try:  # one C-level pass once the words are known
+            out = list(map(cache.__getitem__, orths))
+        except KeyError:
+            out = [self._norm_id(orth, strings) for orth in orths]
         doc.from_array([NORM], numpy.array(out, dtype="uint64"))
         return doc
 

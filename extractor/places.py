@@ -35,6 +35,7 @@ from spacy.tokens import Doc
 
 from . import gazetteer as gz
 from .gazetteer import A1, ADMIN2, CC, FEATURE, ID, KIND, LAT, LON, NAME, POP, Gazetteer
+from .nlp import COLUMNS, columns
 from .normalise import clitic_candidates, normalise
 from .records import Place
 
@@ -259,15 +260,17 @@ def _locative_clitic(text: str) -> bool:
     return text.startswith(_LOCATIVE_CLITICS)
 
 
+_COLUMNS = [COLUMNS.index(a) for a in (NORM, ORTH, SENT_START, IDX)]
+
+
 def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tuple]]:
     """Longest gazetteer names over the token norms, left to right; and each token's word
     flags (:func:`_word_flags`), which resolution reads words from."""
     starts = gaz.start_keys
     # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
     # One list per column: a list per token row cost more than the columns' reads.
-    arr = doc.to_array([NORM, ORTH, SENT_START, IDX]).view(np.int64)
-    norm_ids, orths, sent, offsets = (arr[:, 0].tolist(), arr[:, 1].tolist(), arr[:, 2].tolist(),
-                                      arr[:, 3].tolist())
+    arr = columns(doc).view(np.int64)  # the attribute array the stages share
+    norm_ids, orths, sent, offsets = (arr[:, k].tolist() for k in _COLUMNS)
     flags = _word_flags(doc, orths, lang)
     strings = doc.vocab.strings
     cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc

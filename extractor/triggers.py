@@ -386,17 +386,18 @@ def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
         cache.clear()
     # orth XOR a multiple of norm (a plain XOR is 0 whenever the norm is the text itself)
     keys = (rows[:, 0] ^ (rows[:, 1] * MIX)).tolist()
-    out = list(map(cache.get, keys))
-    if None in out:
+    try:  # a KeyError says a word is new ("None in out" compared every token with None)
+        return list(map(cache.__getitem__, keys))
+    except KeyError:
         strings = doc.vocab.strings
         index = _cue_index(lang)
         orths, norm_keys = rows[:, 0].tolist(), rows[:, 1].tolist()
-        for k, info in enumerate(out):
-            if info is None:
+        for k, key in enumerate(keys):
+            if key not in cache:
                 word, norm = strings[orths[k]], strings[norm_keys[k]]
-                out[k] = cache[keys[k]] = (norm_keys[k], word, norm, _is_boundary(word, norm, lang),
-                                           bool(_cues_starting(index, norm)))
-    return out
+                cache[key] = (norm_keys[k], word, norm, _is_boundary(word, norm, lang),
+                              bool(_cues_starting(index, norm)))
+        return list(map(cache.__getitem__, keys))
 
 
 def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
