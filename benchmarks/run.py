@@ -193,8 +193,11 @@ def main() -> None:
             write_corpus(corpus, arts, n)
             wall, peak, cpu, _ = run_child([exe, "convert", str(corpus), "--out", str(tmp / f"out-{n}-{len(arts)}"),
                                             "--quiet", "--workers", str(a.workers)])
-            floor_wall, _, floor_cpu, fl_out = run_child([sys.executable, "-c", FLOOR, str(corpus)])
-            floor, tokens = float(fl_out.split()[0]), int(fl_out.split()[1])
+            # the floor is short and moves by a third between runs: the fastest of three, which
+            # makes the ratio to it the stricter
+            floors = [run_child([sys.executable, "-c", FLOOR, str(corpus)]) for _ in range(3)]
+            floor, tokens = min(float(out.split()[0]) for *_, out in floors), int(floors[0][3].split()[1])
+            floor_cpu = min(cpu for _, _, cpu, _ in floors)
             results[name] = (n, wall, peak, floor, tokens, cpu, floor_cpu)
         stages = stage_shares(base, rounds=max(1, 300 // len(base)))
         ar_best, ar_floor = best_of(ar_base, passes=5)
@@ -222,7 +225,7 @@ def main() -> None:
         ("mixed articles, in-process, best of 5 passes per article",
          f"{1 / mixed_best:.0f} articles/s ({1000 * mixed_best:.1f} ms each; spaCy tokenizer alone "
          f"{1000 * mixed_floor:.2f} ms: {mixed_best / mixed_floor:.1f}x)"),
-        ("tokenise-only floor (spacy.blank)", f"{floor:.1f} s"),
+        ("tokenise-only floor (spacy.blank), fastest of 3 runs", f"{floor:.1f} s"),
         ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
         ("total / floor in CPU time (both whole processes)",
          f"{cpu / floor_cpu:.1f}x (Arabic-only: {cpua / floor_cpua:.1f}x)"),
