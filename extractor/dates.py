@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import gate_windows, merge_windows, normalise_ar
+from .normalise import find_all, gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -967,13 +967,7 @@ def _loose_months(text: str) -> list[re.Match]:
     (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
     a scan of every offset cost 80 us per English article. Names hold no capital after their
     first letter, so no two matches overlap and the matches are the same."""
-    starts: set[int] = set()
-    for head in _EN_LOOSE_STARTS:
-        i = text.find(head)
-        while i >= 0:
-            starts.add(i)
-            i = text.find(head, i + 1)
-    return [m for p in sorted(starts) if (m := _EN_LOOSE_MONTH.match(text, p))]
+    return [m for p in find_all(text, _EN_LOOSE_STARTS) if (m := _EN_LOOSE_MONTH.match(text, p))]
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import columns, text_of
-from .normalise import gate_windows, normalise
+from .normalise import find_all, gate_windows, normalise
 from .records import Trigger
 
 # (event_type, sub_event_type) in the codebook's priority order: higher wins when
@@ -628,15 +628,9 @@ def _photo_credits(text: str) -> list[re.Match]:
     where one can start (CREDIT_STARTS), skipping candidates inside a match as ``finditer``
     does. Its leading alternatives defeat the regex engine's first-character skip: a scan of
     every offset cost 0.1 ms per English article that holds a credit word."""
-    starts: set[int] = set()
-    for head in CREDIT_STARTS:
-        i = text.find(head)
-        while i >= 0:
-            starts.add(i)
-            i = text.find(head, i + 1)
     found: list[re.Match] = []
     end = 0
-    for p in sorted(starts):
+    for p in find_all(text, CREDIT_STARTS):
         if p < end:
             continue
         m = PHOTO_CREDIT.match(text, p)

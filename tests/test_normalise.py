@@ -9,6 +9,7 @@ from extractor.normalise import (
     arabic_share,
     clitic_candidates,
     detect_language,
+    find_all,
     gate_windows,
     normalise,
     strip_clitics,
@@ -103,3 +104,13 @@ def test_gate_windows_merge_overlapping_reaches_and_clip_to_the_text():
     assert gate_windows(text, ("X",), 2, 3) == [(1, 11), (34, 37)]
     assert gate_windows(text, re.compile("X"), 2, 3) == [(1, 11), (34, 37)]
     assert gate_windows(text, ("Q",), 2, 3) == []
+
+
+@pytest.mark.parametrize("text, needles, offsets", [
+    ("Jan and Janet in June", ("Jan", "Ju"), [0, 8, 17]),
+    ("aaaa", ("aa", "a"), [0, 1, 2, 3]),  # overlapping hits, each offset once
+    ("no hit here", ("xyz",), []),
+    ("", ("a",), []),
+])
+def test_find_all_gives_every_start_once_in_order(text, needles, offsets):
+    assert find_all(text, needles) == offsets
