@@ -129,7 +129,7 @@ def stage_shares(base: list[dict], rounds: int) -> dict[str, float]:
                 ticks.append(time.perf_counter())
             dates.find_dates(doc.text, lang, a.published)
             ticks.append(time.perf_counter())
-            # runs the stages but triggers again (not timed)
+            # runs every stage again but the triggers (not timed)
             asm = Assembler(a, lang, doc, len(a.title) + 2, found[triggers.find_triggers])
             ticks.append(time.perf_counter())
             asm.run()

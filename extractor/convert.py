@@ -59,21 +59,28 @@ def extract_all(items: Iterable[Article | Rejection], workers: int = 1
     if workers <= 1:
         yield from map(_dispatch, items)
         return
+    items = iter(items)
+    chunk = list(itertools.islice(items, CHUNK))  # a missing input fails before anything loads
+    if not chunk:
+        return
     # Loaded once here, the pipelines, lexicons and gazetteer are shared by the forked
     # workers (copy on write) instead of loaded again by each; frozen, the workers' full
     # collections do not walk them (see _convert).
-    warm_up()
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - as with one worker, each article meets the error and is rejected
+        log.exception("could not load the extraction pipelines")
     gc.freeze()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
         # A bounded window of chunks in flight, refilled as the oldest is taken: workers never
-        # wait at a batch boundary, and at most WINDOW chunks of articles are in memory.
+        # wait at a batch boundary, and at most WINDOW chunks per worker are in memory.
         window: deque[tuple[list, AsyncResult]] = deque()
-        items = iter(items)
-        while chunk := list(itertools.islice(items, CHUNK)):
+        while chunk:
             window.append((chunk, pool.apply_async(_dispatch_chunk, (chunk,))))
             if len(window) >= WINDOW * workers:
                 yield from _rejoin(*window.popleft())
+            chunk = list(itertools.islice(items, CHUNK))
         while window:
             yield from _rejoin(*window.popleft())
 
@@ -87,6 +94,7 @@ def _dispatch_chunk(chunk: list[Article | Rejection]) -> list[tuple | Rejection]
 
 
 def _rejoin(chunk: list[Article | Rejection], pending: AsyncResult) -> Iterator[Extraction | Rejection]:
+    """A chunk's results as :func:`_dispatch` gives them, each article joined to its own."""
     for item, result in zip(chunk, pending.get()):
         yield result if isinstance(result, Rejection) else Extraction(item, *result)
 

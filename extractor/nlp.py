@@ -220,10 +220,9 @@ def text_of(doc: Doc) -> str:
     return doc.text if text is None else text
 
 
-# The token attributes the stages read (triggers, actors, fatalities): one Doc.to_array per Doc
-# for all of them. Each call costs about 20 us per column on a 500-word Arabic article (800
-# tokens), whatever the number of columns asked together; every stage read its own before.
-# triggers reads the first five by position.
+# The token attributes the stages read (places, actors, triggers, fatalities, the assembler's
+# sentence bounds): one Doc.to_array per Doc for all of them, where each stage read its own
+# (a call has a fixed cost besides its columns'). triggers reads the first five by position.
 COLUMNS = (ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY, LENGTH)
 COLUMNS_KEY = "extractor_columns"
 

@@ -177,8 +177,9 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
 
 
 def _starter(gaz: Gazetteer) -> frozenset[str]:
-    """The pieces an Arabic match may begin on: a name's first word or an article (one set per
-    gazetteer, so the start positions are found in one C-level pass)."""
+    """The pieces a match may begin on: a name's first word or an article (one set per
+    gazetteer; each new word of the piece cache is tested against it once, and the words that
+    pass are kept in the small per-language sets :func:`_match` reads)."""
     if gaz.match_starts is None:
         gaz.match_starts = frozenset(gaz.start_keys) | _START_ARTICLES
     return gaz.match_starts
