@@ -1033,25 +1033,10 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
     rows, dominant, dom_cc = _static_scores(gaz, m.candidates, m.key)
-    near_a1, far_a1, near_a2, far_a2 = ctx.near_a1, ctx.far_a1, ctx.near_a2, ctx.far_a2
-    units2 = bool(near_a2 or far_a2)
-    want = m.want
     for c, kind, a1, a2, cc, base in rows:
-        s, why = 0.0, "population"  # several candidates (one is _choose_one's)
         cshare = share.get(cc, 0.0)
-        s += 4.0 * cshare
-        if kind != "admin1" and a1 in near_a1:
-            s, why = s + 4.0, "admin1 named nearby"
-        elif kind != "admin1" and a1 in far_a1:
-            s, why = s + 2.0, "admin1 named in the text"
-        if kind == "city" and units2:
-            if a2 in near_a2:
-                s, why = s + 3.0, "admin2 named nearby"
-            elif a2 in far_a2:
-                s += 1.0
-        if want and (kind == want or (want == "city" and kind == "site")
-                     or (want == "admin" and kind in ("admin1", "admin2"))):
-            s, why = s + 3.0, f"cue word asks for {want}"
+        # "population": several candidates (one is _choose_one's)
+        s, why = _unit_and_cue_score(4.0 * cshare, "population", kind, a1, a2, m.want, ctx)
         s += base
         if cc == dom_cc and not named.get(cc):
             # a country the text names in passing ("US dollar") must not pull a well-known town
@@ -1097,6 +1082,26 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
     return best, why, ""
 
 
+def _unit_and_cue_score(s: float, why: str, kind: str, a1: str, a2: str, want: str,
+                        ctx: _Context) -> tuple[float, str]:
+    """Score ``s`` of a candidate (kind, admin1 code, "A1|admin2" key) plus what the units
+    named around its mention and its cue word give it, and the label of the last rule that
+    gave something (``why`` when none did). Added in this order, as the scores always were."""
+    if kind != "admin1" and a1 in ctx.near_a1:
+        s, why = s + 4.0, "admin1 named nearby"
+    elif kind != "admin1" and a1 in ctx.far_a1:
+        s, why = s + 2.0, "admin1 named in the text"
+    if kind == "city" and (ctx.near_a2 or ctx.far_a2):  # the key only when it can count
+        if a2 in ctx.near_a2:
+            s, why = s + 3.0, "admin2 named nearby"
+        elif a2 in ctx.far_a2:
+            s += 1.0
+    if want and (kind == want or (want == "city" and kind == "site")
+                 or (want == "admin" and kind in ("admin1", "admin2"))):
+        s, why = s + 3.0, f"cue word asks for {want}"
+    return s, why
+
+
 def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, float]
                 ) -> tuple[int | None, str, str]:
     """:func:`_choose` for a name with one candidate: it wins, only the label (how) and the
@@ -1106,17 +1111,8 @@ def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, 
     kind = e[KIND]
     if kind == "country":
         return c, "unique", ""  # the commonest mention
-    why = "unique"
-    if kind != "admin1" and e[A1] in ctx.near_a1:
-        why = "admin1 named nearby"
-    elif kind != "admin1" and e[A1] in ctx.far_a1:
-        why = "admin1 named in the text"
-    if kind == "city" and ctx.near_a2 and f"{e[A1]}|{e[ADMIN2]}" in ctx.near_a2:
-        why = "admin2 named nearby"
-    want = m.want
-    if want and (kind == want or (want == "city" and kind == "site")
-                 or (want == "admin" and kind in ("admin1", "admin2"))):
-        why = f"cue word asks for {want}"
+    a2 = f"{e[A1]}|{e[ADMIN2]}" if kind == "city" and ctx.near_a2 else ""
+    _, why = _unit_and_cue_score(0.0, "unique", kind, e[A1], a2, m.want, ctx)
     if why == "unique" and share.get(e[CC], 0.0) >= 0.3:
         why = "country context"
     if ctx.container and kind != "admin1":
