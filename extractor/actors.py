@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
 from .nlp import COLUMNS, columns, word_pieces
-from .normalise import clitic_candidates, normalise
+from .normalise import clitic_candidates, normalise, normalise_word
 from .records import ActorMention
 
 INTER_LABELS: dict[int, str] = {
@@ -214,14 +214,6 @@ _EN_POSSESSIVE_NOUNS = frozenset({"army", "military", "armed forces", "forces", 
                                   "air force", "navy", "government", "security forces"})
 
 
-@functools.lru_cache(maxsize=None)
-
-
-@functools.lru_cache(maxsize=None)
-def _norm(word: str) -> str:
-    return normalise(word)
-
-
 @functools.cache
 def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
     """The alias n-gram table of ``lang`` and, per first word, the longest n-gram length.
@@ -234,7 +226,7 @@ def lexicon(lang: str) -> tuple[dict[tuple[str, ...], Alias], dict[str, int]]:
     longest: dict[str, int] = {}
     for text, key, country, generic, alone, subject in _alias_texts(lang):
         words = [p for w in text.split() for p in word_pieces(lang, w)]
-        norms = tuple(_norm(w) for w in words)
+        norms = tuple(normalise_word(w) for w in words)
         if norms in table:  # first listing wins: files are ordered from specific to generic
             continue
         # Acronyms written in capitals (IS, SDF) are also common words once lower-cased.

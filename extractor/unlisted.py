@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .nlp import text_of
-from .normalise import clitic_candidates, gate_windows, normalise, strip_clitics
+from .normalise import clitic_candidates, gate_windows, normalise, normalise_word, strip_clitics
 from .records import Place
 
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
@@ -287,13 +287,6 @@ def is_unlisted(place: Place) -> bool:
 
 
 @functools.lru_cache(maxsize=50_000)
-def _norm(word: str) -> str:
-    """:func:`normalise` of a word, memoised: the same words follow cue words in every text,
-    and normalise folds character by character (several microseconds a word)."""
-    return normalise(word)
-
-
-@functools.lru_cache(maxsize=50_000)
 def _common(word: str) -> bool:
     """Is some clitic reading of the normalised ``word`` a common word or a cue word, no name?"""
     return any(r in _NOT_NAMES or r in _CUES for r in clitic_candidates(word))
@@ -307,7 +300,7 @@ def _cue_of(word: str) -> tuple[int, bool] | None:
 
 
 def _is_name(tok) -> bool:
-    t = _norm(tok.text)
+    t = normalise_word(tok.text)
     # An indefinite nisba after the cue is an adjective ("قرية حدودية", "بلدة كردية"); a
     # short word ending so (4 letters or fewer, "زاويه") is as often a name.
     if not t.startswith("ال") and t.endswith("يه") and len(t) >= 5:
@@ -335,16 +328,16 @@ def _names_after(doc: Doc, i: int, count: int) -> list[tuple[int, int]]:
         if joined:
             if not (tok.text.startswith("و") and len(tok.text) > 2):
                 break
-            rest = _norm(tok.text[1:])
+            rest = normalise_word(tok.text[1:])
             if _common(rest) \
                     or rest in _event_words():
                 break  # "قرى الهبيط وقتلت ...": a verb of the report ends the list
-        elif not (_is_name(tok) or _norm(tok.text) in _COMPOUND):  # أم is also "or"
+        elif not (_is_name(tok) or normalise_word(tok.text) in _COMPOUND):  # أم is also "or"
             break
         stop = i + 1
-        head = _norm(tok.text[1:] if joined else tok.text)
+        head = normalise_word(tok.text[1:] if joined else tok.text)
         if head in _COMPOUND and stop < len(doc) and doc[stop].is_alpha \
-                and _norm(doc[stop].text) not in _NOT_NAMES:
+                and normalise_word(doc[stop].text) not in _NOT_NAMES:
             stop += 1
         names.append((i, stop))
         i = stop
