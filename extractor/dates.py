@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import find_all, gate_windows, merge_windows, normalise_ar
+from .normalise import find_all, finditer_at, gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -967,7 +967,7 @@ def _loose_months(text: str) -> list[re.Match]:
     (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
     a scan of every offset cost 80 us per English article. Names hold no capital after their
     first letter, so no two matches overlap and the matches are the same."""
-    return [m for p in find_all(text, _EN_LOOSE_STARTS) if (m := _EN_LOOSE_MONTH.match(text, p))]
+    return finditer_at(_EN_LOOSE_MONTH, text, find_all(text, _EN_LOOSE_STARTS))
 
 
 @dataclass(frozen=True)

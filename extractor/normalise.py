@@ -174,6 +174,23 @@ def gate_windows(text: str, gate: tuple[str, ...] | re.Pattern, before: int, aft
     return merge_windows(hits, len(text), before, after)
 
 
+def finditer_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
+    """``pattern.finditer(text)``'s matches when every match begins at one of ``starts``
+    (sorted offsets): the pattern is tried there only, and a start inside a match is skipped as
+    finditer goes on after each match. Patterns whose leading alternatives or \\b defeat the
+    regex engine's first-character skip cost a try at every offset otherwise."""
+    found: list[re.Match] = []
+    end = 0
+    for p in starts:
+        if p < end:
+            continue
+        m = pattern.match(text, p)
+        if m:
+            found.append(m)
+            end = m.end()
+    return found
+
+
 def find_all(text: str, needles: tuple[str, ...]) -> list[int]:
     """Every offset where one of ``needles`` starts in ``text``, in order, each once: one
     ``str.find`` scan per needle, where a regex alternation would try every offset."""

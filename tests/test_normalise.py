@@ -10,6 +10,7 @@ from extractor.normalise import (
     clitic_candidates,
     detect_language,
     find_all,
+    finditer_at,
     gate_windows,
     normalise,
     strip_clitics,
@@ -114,3 +115,14 @@ def test_gate_windows_merge_overlapping_reaches_and_clip_to_the_text():
 ])
 def test_find_all_gives_every_start_once_in_order(text, needles, offsets):
     assert find_all(text, needles) == offsets
+
+
+@pytest.mark.parametrize("text", ["ab abab b", "aab", "", "xx ab"])
+def test_finditer_at_equals_finditer_when_matches_start_at_the_offsets_given(text):
+    pattern = re.compile(r"(?:ab|a)+")  # matches that would overlap if every offset were tried
+    starts = find_all(text, ("a",))
+    assert [m.span() for m in finditer_at(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
+
+
+def test_finditer_at_tries_only_the_offsets_given():
+    assert [m.group() for m in finditer_at(re.compile(r"\d+"), "12 34 56", [3, 4])] == ["34"]
