@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
-from .nlp import COLUMNS, columns, word_pieces
+from .nlp import COLUMNS, columns, memo_map, word_pieces
 from .normalise import clitic_candidates, normalise, normalise_word
 from .records import ActorMention
 
@@ -505,15 +505,9 @@ _WORDS_LIMIT = 200_000
 
 def _words(hashes: list[int], strings) -> list[str]:
     """The norm strings of a Doc's tokens."""
-    try:  # a KeyError says a word is new ("None in words" compared every token with None)
-        return list(map(_WORDS.__getitem__, hashes))
-    except KeyError:
-        if len(_WORDS) >= _WORDS_LIMIT:
-            _WORDS.clear()
-        for h in hashes:
-            if h not in _WORDS:
-                _WORDS[h] = strings[h]
-        return list(map(_WORDS.__getitem__, hashes))
+    if len(_WORDS) >= _WORDS_LIMIT:
+        _WORDS.clear()
+    return memo_map(_WORDS, hashes, lambda k: strings[hashes[k]])
 
 
 # Where NORM, IDX, LENGTH and ORTH are in the Doc's shared attribute array.

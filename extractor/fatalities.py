@@ -27,7 +27,7 @@ from operator import itemgetter
 from spacy.attrs import IDX, LENGTH, NORM
 from spacy.tokens import Doc
 
-from .nlp import COLUMNS, columns, text_of
+from .nlp import COLUMNS, columns, memo_map, text_of
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -199,14 +199,8 @@ class _Scanner:
         # no Token objects and no Python loop over every token (news repeats its words).
         info = _token_info(self.lang)
         hashes = columns(doc)[:, COLUMNS.index(NORM)].tolist() if len(doc) else []
-        try:  # a KeyError says a word is new ("None in data" compared every token with None)
-            data = list(map(info.__getitem__, hashes))
-        except KeyError:
-            strings = doc.vocab.strings
-            for h in hashes:
-                if h not in info:
-                    info[h] = _describe(strings[h], self.lang)
-            data = list(map(info.__getitem__, hashes))
+        strings = doc.vocab.strings
+        data = memo_map(info, hashes, lambda k: _describe(strings[hashes[k]], self.lang))
         self.norms = list(map(_NORM_OF, data))
         self.readings = list(map(_READINGS_OF, data))
         self.negator = list(map(_NEGATOR_OF, data))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import filterfalse
 
 import numpy
@@ -40,6 +40,19 @@ CLAUSE_CONNECTORS = frozenset(normalise(w) for w in (
     "وتزامنا", "بالتزامن"))
 CLAUSE_PAIRS = (normalise("في"), normalise("حين"))
 _SHAPES: dict[str, dict[int, int]] = {}
+
+
+def memo_map(memo: dict, keys: list, make: Callable[[int], object]) -> list:
+    """``[memo[k] for k in keys]``, a missing value made by ``make(position)`` and kept: one
+    C-level pass once the words are known (news repeats its words), and the slow way only for
+    a Doc with a new word. A ``None`` scan of the looked-up values cost about 40 ns a token."""
+    try:
+        return list(map(memo.__getitem__, keys))
+    except KeyError:
+        for k, key in enumerate(keys):
+            if key not in memo:
+                memo[key] = make(k)
+        return list(map(memo.__getitem__, keys))
 
 
 def _shape(orth: int, vocab, memo: dict[int, int]) -> int:
@@ -79,10 +92,7 @@ def split_sentences(doc: Doc) -> Doc:
     if len(memo) >= NormComponent.CACHE_LIMIT:
         memo.clear()
     orths = doc.to_array(ORTH).tolist()
-    try:  # one C-level pass once the words are known; a new word sends the Doc the slow way
-        shapes = list(map(memo.__getitem__, orths))
-    except KeyError:
-        shapes = [_shape(o, doc.vocab, memo) for o in orths]
+    shapes = memo_map(memo, orths, lambda k: _shape(orths[k], doc.vocab, memo))
     shape = numpy.array(shapes, dtype=numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
@@ -142,12 +152,6 @@ class NormComponent:
             norm = strip_clitics(norm, self._known)
         return norm
 
-    def _norm_id(self, orth: int, strings) -> int:
-        norm = self._cache.get(orth)
-        if norm is None:
-            norm = self._cache[orth] = strings.add(self.norm(strings[orth]))
-        return norm
-
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
@@ -155,10 +159,7 @@ class NormComponent:
         if len(cache) >= self.CACHE_LIMIT:
             cache.clear()
         orths = doc.to_array(ORTH).tolist()
-        try:  # one C-level pass once the words are known
-            out = list(map(cache.__getitem__, orths))
-        except KeyError:
-            out = [self._norm_id(orth, strings) for orth in orths]
+        out = memo_map(cache, orths, lambda k: strings.add(self.norm(strings[orths[k]])))
         doc.from_array([NORM], numpy.array(out, dtype="uint64"))
         return doc
 

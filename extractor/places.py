@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 
 from . import gazetteer as gz
 from .gazetteer import A1, ADMIN2, CC, FEATURE, ID, KIND, LAT, LON, NAME, POP, Gazetteer
-from .nlp import COLUMNS, columns
+from .nlp import COLUMNS, columns, memo_map
 from .normalise import clitic_candidates, normalise
 from .records import Place
 
@@ -161,19 +161,15 @@ def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
     cache = _FLAGS.setdefault(lang, {})
     if len(cache) > _WORD_CACHE_LIMIT:
         cache.clear()
-    try:  # a KeyError says a word is new; "None in flags" compared every token with None
-        return list(map(cache.__getitem__, orths))
-    except KeyError:
-        flags = list(map(cache.get, orths))
-        vocab = doc.vocab
-        for k, o in enumerate(orths):
-            if flags[k] is None:
-                lex = vocab[o & _MASK]
-                text = lex.orth_
-                flags[k] = cache[o] = (int(lex.is_punct), int(lex.is_space), int(lex.is_title),
-                                       int(lex.is_upper), int(lex.is_ascii), int(lex.is_lower),
-                                       text, _locative_clitic(text))
-    return flags
+    vocab = doc.vocab
+
+    def make(k: int) -> tuple:
+        lex = vocab[orths[k] & _MASK]
+        text = lex.orth_
+        return (int(lex.is_punct), int(lex.is_space), int(lex.is_title), int(lex.is_upper),
+                int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text))
+
+    return memo_map(cache, orths, make)
 
 
 def _starter(gaz: Gazetteer) -> frozenset[str]:

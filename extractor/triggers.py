@@ -25,7 +25,7 @@ import numpy
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
-from .nlp import columns, text_of
+from .nlp import columns, memo_map, text_of
 from .normalise import find_all, finditer_at, gate_windows, normalise
 from .records import Trigger
 
@@ -386,18 +386,15 @@ def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
         cache.clear()
     # orth XOR a multiple of norm (a plain XOR is 0 whenever the norm is the text itself)
     keys = (rows[:, 0] ^ (rows[:, 1] * MIX)).tolist()
-    try:  # a KeyError says a word is new ("None in out" compared every token with None)
-        return list(map(cache.__getitem__, keys))
-    except KeyError:
-        strings = doc.vocab.strings
-        index = _cue_index(lang)
-        orths, norm_keys = rows[:, 0].tolist(), rows[:, 1].tolist()
-        for k, key in enumerate(keys):
-            if key not in cache:
-                word, norm = strings[orths[k]], strings[norm_keys[k]]
-                cache[key] = (norm_keys[k], word, norm, _is_boundary(word, norm, lang),
-                              bool(_cues_starting(index, norm)))
-        return list(map(cache.__getitem__, keys))
+    strings = doc.vocab.strings
+
+    def make(k: int) -> tuple:
+        orth, norm_key = int(rows[k, 0]), int(rows[k, 1])
+        word, norm = strings[orth], strings[norm_key]
+        return (norm_key, word, norm, _is_boundary(word, norm, lang),
+                bool(_cues_starting(_cue_index(lang), norm)))
+
+    return memo_map(cache, keys, make)
 
 
 def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:

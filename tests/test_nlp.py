@@ -79,3 +79,17 @@ def test_columns_are_the_docs_attribute_array_read_once(lang, text):
     assert nlp.COLUMNS[:5] == (ORTH, NORM, IDX, IS_PUNCT, SENT_START)  # triggers reads these by position
     with pytest.raises(ValueError):
         cols[0, 0] = 0  # shared by the stages: read-only
+
+
+def test_memo_map_makes_only_missing_values_and_keeps_them():
+    memo = {1: "one"}
+    made: list[int] = []
+
+    def make(k: int) -> str:
+        made.append(k)
+        return f"made {keys[k]}"
+
+    keys = [1, 2, 1, 3, 2]
+    assert nlp.memo_map(memo, keys, make) == ["one", "made 2", "one", "made 3", "made 2"]
+    assert made == [1, 3]  # each new key once, at its first position
+    assert nlp.memo_map(memo, keys, make) == ["one", "made 2", "one", "made 3", "made 2"] and made == [1, 3]
