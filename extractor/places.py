@@ -280,18 +280,16 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
         cache.clear()
         seen = gaz.start_pieces[lang] = (set(), set())
     first_words, starters = seen
-    try:
-        pieces = list(map(cache.__getitem__, norm_ids))
-    except KeyError:  # words not seen before (rare once warm)
-        pieces = list(map(cache.get, norm_ids))
-        starter = _starter(gaz)
-        for k, h in enumerate(norm_ids):
-            if pieces[k] is None:
-                p = pieces[k] = cache[h] = _piece_of(strings[h & _MASK], lang, starts)
-                if p in starter:
-                    starters.add(p)
-                    if p in starts:
-                        first_words.add(p)
+
+    def make(k: int) -> str:  # a word not seen before (rare once warm)
+        p = _piece_of(strings[norm_ids[k] & _MASK], lang, starts)
+        if p in _starter(gaz):
+            starters.add(p)
+            if p in starts:
+                first_words.add(p)
+        return p
+
+    pieces = memo_map(cache, norm_ids, make)
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name
