@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import find_all, finditer_at, gate_windows, merge_windows, normalise_ar
+from .normalise import NeedleSets, find_all, finditer_at, gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -97,7 +97,9 @@ def find_dates(text: str, lang: str, published: dt.date | None,
     gated = folded.lower() if lang == "en" else folded
     ctx = _Ctx(published)
     candidates: list[tuple[int, int, tuple[dt.date, int, str] | None]] = []
-    windows: dict[object, list[tuple[int, int]]] = {}  # rules share gates (month names, أمس)
+    # rules share gates (month names, أمس); their words are found in one pass over the text
+    windows: dict[object, list[tuple[int, int]]] = {
+        gate: merge_windows(hits, len(gated), _REACH, _REACH) for gate, hits in _gates(lang).find(gated).items()}
     for rule in _rules(lang):
         key = rule.gate
         if key not in windows:
@@ -198,6 +200,12 @@ def article_date(mentions: list[DateMention], published: dt.date) -> DateMention
 # How far a date expression reaches around its gate word ("في وقت متأخر من يوم الجمعة",
 # "الحادي والعشرين من شهر ربيع الأول 1446 هـ").
 _REACH = 64
+
+
+@functools.cache
+def _gates(lang: str) -> NeedleSets:
+    """The word gates (tuples) of the date rules of ``lang``, to be found together."""
+    return NeedleSets(rule.gate for rule in _rules(lang) if isinstance(rule.gate, tuple))
 
 
 def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ import pytest
 
 from extractor.normalise import (
     LANGID_CANDIDATES,
+    NeedleSets,
     _identifier,
     arabic_share,
     clitic_candidates,
@@ -115,6 +116,26 @@ def test_gate_windows_merge_overlapping_reaches_and_clip_to_the_text():
 ])
 def test_find_all_gives_every_start_once_in_order(text, needles, offsets):
     assert find_all(text, needles) == offsets
+
+
+NEEDLE_SETS = [("Jan", "Ju"), ("aa", "a"), ("xyz",), ("an", "Jan"), ("أمس", "الأمس"), ("مس",)]
+
+
+@pytest.mark.parametrize("text", [
+    "Jan and Janet in June", "aaaa", "no hit here", "", "قتل أمس والأمس مس Jan", "banana Jan",
+])
+def test_needle_sets_find_what_find_all_finds_for_each_set(text):
+    # shared needles ("Jan" in two sets), a needle inside another (مس, أمس, الأمس), overlaps
+    found = NeedleSets(NEEDLE_SETS).find(text)
+    assert found == {needles: find_all(text, needles) for needles in NEEDLE_SETS}
+
+
+def test_needle_sets_take_each_set_once_and_refuse_an_empty_needle():
+    assert NeedleSets([("a",), ("a",)]).find("aa") == {("a",): [0, 1]}
+    assert NeedleSets([]).find("text") == {}
+    assert NeedleSets([()]).find("text") == {(): []}
+    with pytest.raises(ValueError, match="empty needle"):
+        NeedleSets([("a", "")])
 
 
 @pytest.mark.parametrize("text", ["ab abab b", "aab", "", "xx ab"])
