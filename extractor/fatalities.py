@@ -24,10 +24,10 @@ from importlib import resources
 from itertools import accumulate, compress
 from operator import itemgetter
 
-from spacy.attrs import IDX, LENGTH, NORM
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from .nlp import COLUMNS, columns, memo_map, text_of
+from .nlp import COLUMNS, columns, text_of, word_values
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -157,16 +157,7 @@ def _ar_word(norm: str, words: set[str]) -> str:
 _SPACE = (".", (".",), False, False, False, False)
 _UNSEEN = object()
 _NORM_OF, _READINGS_OF, _NEGATOR_OF, _MAYBE_OF, _CUE_OF, _DEATH_OF = (itemgetter(k) for k in range(6))
-_INFO: dict[str, dict[int, tuple]] = {}
-_INFO_LIMIT = 200_000
-
-
-def _token_info(lang: str) -> dict[int, tuple]:
-    """The per-norm cache of ``lang`` (cleared when it grows past a bound)."""
-    info = _INFO.setdefault(lang, {})
-    if len(info) >= _INFO_LIMIT:
-        info.clear()
-    return info
+_INFO = "fatalities.info"  # the key (with the language) of the per-word table of _describe
 
 
 def _describe(norm: str, lang: str) -> tuple[str, tuple[str, ...], bool, bool, bool, bool]:
@@ -195,12 +186,10 @@ class _Scanner:
         self.table, self.longest = number_words(self.lang)
         self._numbers: dict[int, Number | None] = {}
         self.first_words = _first_words(self.lang)
-        # Per-token data from the NORM array through a per-norm cache, with C-level map() passes:
-        # no Token objects and no Python loop over every token (news repeats its words).
-        info = _token_info(self.lang)
-        hashes = columns(doc)[:, COLUMNS.index(NORM)].tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        data = memo_map(info, hashes, lambda k: _describe(strings[hashes[k]], self.lang))
+        # Per-token data through a per-word table of the Doc's word table, with C-level map()
+        # passes: no Token objects and no Python loop over every token (news repeats its words).
+        lang = self.lang
+        data = word_values(doc, (_INFO, lang), lambda table, w: _describe(table.norm_texts[w], lang))
         self.norms = list(map(_NORM_OF, data))
         self.readings = list(map(_READINGS_OF, data))
         self.negator = list(map(_NEGATOR_OF, data))

@@ -27,7 +27,7 @@ CLOSERS = frozenset({'"', "'", "»", "”", "’", ")", "]"})
 SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
 
 
-# What a token's text means for sentence splitting, memoised per language and orth hash, with
+# What a token's text means for sentence splitting, kept per word of the word table, with
 # the word's spaCy flags is_punct and is_lower (read from the lexeme once, not per token through
 # Doc.to_array, which cost more than the rest of the splitting).
 _CLOSER, _ENDS, _NEWLINE, _COMMA, _CLAUSE, _CLAUSE_FIRST, _CLAUSE_SECOND = 1, 2, 4, 8, 16, 32, 64
@@ -39,37 +39,19 @@ CLAUSE_CONNECTORS = frozenset(normalise(w) for w in (
     "كما", "كذلك", "وكذلك", "بينما", "وبينما", "فيما", "وفيما", "أيضا", "أيضاً", "عقبه", "تلاه",
     "وتزامنا", "بالتزامن"))
 CLAUSE_PAIRS = (normalise("في"), normalise("حين"))
-_SHAPES: dict[str, dict[int, int]] = {}
+_SHAPES = "nlp.shapes"  # the splitter's per-word table (see WordTable.table)
 
 
-def memo_map(memo: dict, keys: list, make: Callable[[int], object]) -> list:
-    """``[memo[k] for k in keys]``, a missing value made by ``make(position)`` and kept: one
-    C-level pass once the words are known (news repeats its words), and the slow way only for
-    a Doc with a new word. A ``None`` scan of the looked-up values cost about 40 ns a token."""
-    try:
-        return list(map(memo.__getitem__, keys))
-    except KeyError:
-        for k, key in enumerate(keys):
-            if key not in memo:
-                memo[key] = make(k)
-        return list(map(memo.__getitem__, keys))
-
-
-def _shape(orth: int, vocab, memo: dict[int, int]) -> int:
-    shape = memo.get(orth)
-    if shape is None:
-        lex = vocab[orth]
-        text = lex.orth_
-        shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
-        norm = normalise(text)
-        shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
-        shape |= (_CLAUSE_FIRST if norm == CLAUSE_PAIRS[0] else 0) | (_CLAUSE_SECOND if norm == CLAUSE_PAIRS[1] else 0)
-        if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
-                                     and not ABBREVIATION.match(text)):
-            shape |= _ENDS
-        shape |= (_PUNCT if lex.is_punct else 0) | (_LOWER if lex.is_lower else 0)
-        memo[orth] = shape
-    return shape
+def _shape(text: str, vocab) -> int:
+    lex = vocab[text]
+    shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
+    norm = normalise(text)
+    shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
+    shape |= (_CLAUSE_FIRST if norm == CLAUSE_PAIRS[0] else 0) | (_CLAUSE_SECOND if norm == CLAUSE_PAIRS[1] else 0)
+    if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
+                                 and not ABBREVIATION.match(text)):
+        shape |= _ENDS
+    return shape | (_PUNCT if lex.is_punct else 0) | (_LOWER if lex.is_lower else 0)
 
 
 @Language.component("extractor_sentences", assigns=["token.is_sent_start"])
@@ -88,11 +70,8 @@ def split_sentences(doc: Doc) -> Doc:
     n = len(doc)
     if not n:
         return doc
-    memo = _SHAPES.setdefault(doc.lang_, {})
-    if len(memo) >= NormComponent.CACHE_LIMIT:
-        memo.clear()
-    orths = doc.to_array(ORTH).tolist()
-    shapes = memo_map(memo, orths, lambda k: _shape(orths[k], doc.vocab, memo))
+    vocab = doc.vocab
+    shapes = word_values(doc, _SHAPES, lambda table, w: _shape(table.texts[w], vocab))
     shape = numpy.array(shapes, dtype=numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
@@ -123,14 +102,14 @@ def make_norm(nlp: Language, name: str):
 
 
 class NormComponent:
-    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words.
+    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words, and
+    gives the Doc its word ids (:func:`word_ids`).
 
     ``known`` is set after construction (see :func:`blank`): the word list is large and has
-    no place in a pipeline's config. Norms are memoised per orth hash (news repeats words)
-    and written as one array.
+    no place in a pipeline's config. A norm is made once per word of the component's
+    :class:`WordTable` (news repeats words) and the norms are written as one array. Runs
+    before the sentence splitter, which reads the word ids.
     """
-
-    CACHE_LIMIT = 200_000
 
     def __init__(self, arabic: bool, known: frozenset[str] = frozenset()):
         self.arabic = arabic
@@ -143,7 +122,9 @@ class NormComponent:
     @known.setter
     def known(self, words: frozenset[str]) -> None:
         self._known = frozenset(words)
-        self._cache: dict[int, int] = {}
+        # other known words, other norms: a new table (Docs made before keep the old one,
+        # which agrees with the norms they carry)
+        self.words = WordTable(self.norm)
 
     def norm(self, text: str) -> str:
         """The normal form of one token's text."""
@@ -153,15 +134,133 @@ class NormComponent:
         return norm
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        cache, strings = self._cache, doc.vocab.strings
-        if len(cache) >= self.CACHE_LIMIT:
-            cache.clear()
-        orths = doc.to_array(ORTH).tolist()
-        out = memo_map(cache, orths, lambda k: strings.add(self.norm(strings[orths[k]])))
-        doc.from_array([NORM], numpy.array(out, dtype="uint64"))
+        table = self.words
+        # signed: uint64 -> Python int conversion costs more; hashes are masked where read
+        ids = table.ids(doc.to_array(ORTH).view(numpy.int64).tolist(), doc.vocab.strings)
+        doc.user_data[WORDS_KEY] = (table, table.generation, ids)
+        if ids:
+            doc.from_array([NORM], numpy.array(list(map(table.norms.__getitem__, ids)), dtype="uint64"))
         return doc
+
+
+_MASK = (1 << 64) - 1
+WORDS_KEY = "extractor_words"
+
+
+class WordTable:
+    """Dense ids (0, 1, 2 ...) for the words one pipeline has seen, with each word's ORTH
+    hash, text, NORM hash and norm, and the stages' per-word tables: lists indexed by id.
+
+    A Doc's ids are found once, one dict lookup per token (:meth:`ids`); a stage then reads its
+    values for the Doc with one list index per token (:func:`word_values`), where each stage
+    kept its own dict keyed by a hash (three cache misses a token each). A word's NORM is a
+    function of its ORTH within a pipeline (only :class:`NormComponent` writes it), so every
+    per-word value is a function of the id. Past ``LIMIT`` words the table is cleared with
+    every stage table and its ``generation`` moves on: ids a Doc kept from before are stale.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, norm: Callable[[str], str] | None = None):
+        self._norm = norm
+        self.generation = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.index: dict = {}  # signed ORTH hash -> id
+        self.orths: list[int] = []  # unsigned, as the StringStore reads them
+        self.texts: list[str] = []
+        self.norms: list[int] = []  # NORM hashes, unsigned
+        self.norm_texts: list[str] = []
+        self.tables: dict[object, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.orths)
+
+    def clear(self) -> None:
+        """Forget every word and stage table; ids made before are stale from now on."""
+        self.generation += 1
+        self._start()
+
+    def table(self, key: object) -> list:
+        """The per-word table a stage keeps under ``key`` (a list indexed by word id, which may
+        lag behind the ids: see :func:`table_map`); dropped when the word table is cleared."""
+        held = self.tables.get(key)
+        if held is None:
+            held = self.tables[key] = []
+        return held
+
+    def ids(self, orths: list[int], strings) -> list[int]:
+        """The ids of the words with these (signed) ORTH hashes, new words added with their
+        norm (stored in ``strings``). The table is cleared first when it is full."""
+        if len(self.orths) >= self.LIMIT:
+            self.clear()
+        index = self.index
+        try:
+            return list(map(index.__getitem__, orths))  # one C-level pass once words are known
+        except KeyError:
+            for orth in orths:
+                if orth not in index:
+                    text = strings[orth & _MASK]
+                    norm = self._norm(text) if self._norm is not None else text
+                    self._add(orth, text, strings.add(norm), norm)
+            return list(map(index.__getitem__, orths))
+
+    def _add(self, key, text: str, norm_hash: int, norm: str) -> None:
+        self.index[key] = len(self.orths)
+        self.orths.append(self._orth(key))
+        self.texts.append(text)
+        self.norms.append(norm_hash)
+        self.norm_texts.append(norm)
+
+    @staticmethod
+    def _orth(key) -> int:
+        return (key[0] if type(key) is tuple else key) & _MASK
+
+    @classmethod
+    def of_doc(cls, doc: Doc) -> tuple[WordTable, list[int]]:
+        """A table of one Doc's own words, each an (ORTH, NORM) pair with the norm the Doc
+        carries: for a Doc not made by these pipelines, or whose ids are stale."""
+        table = cls()
+        strings = doc.vocab.strings
+        keys = list(map(tuple, doc.to_array([ORTH, NORM]).tolist()))
+        for key in keys:
+            if key not in table.index:
+                table._add(key, strings[key[0]], key[1], strings[key[1]])
+        return table, list(map(table.index.__getitem__, keys))
+
+
+def word_ids(doc: Doc) -> tuple[WordTable, list[int]]:
+    """The word table of ``doc`` and its tokens' word ids, found by the NORM component and
+    kept with the Doc. A Doc without them (made elsewhere), or whose table was cleared since,
+    gets a table of its own words, kept with it too: stale ids are never read."""
+    held = doc.user_data.get(WORDS_KEY)
+    if held is not None:
+        table, generation, ids = held
+        if generation == table.generation and len(ids) == len(doc):
+            return table, ids
+    table, ids = WordTable.of_doc(doc)
+    doc.user_data[WORDS_KEY] = (table, table.generation, ids)
+    return table, ids
+
+
+def table_map(values: list, ids: list[int], make: Callable[[int], object]) -> list:
+    """``[values[w] for w in ids]``, ``values`` (a per-word table) first extended with
+    ``make(w)`` for every id from its length to the largest of ``ids``: a stage that skipped
+    Docs lags behind the word table, and its values are made from the word, never from a
+    token position. One C-level pass when nothing is missing."""
+    try:
+        return list(map(values.__getitem__, ids))
+    except IndexError:
+        values.extend(map(make, range(len(values), max(ids) + 1)))
+        return list(map(values.__getitem__, ids))
+
+
+def word_values(doc: Doc, key: object, make: Callable[[WordTable, int], object]) -> list:
+    """Per token of ``doc``, the value a stage keeps per word under ``key`` in the Doc's word
+    table, a missing one made by ``make(table, id)`` (a function of the word alone) and kept."""
+    table, ids = word_ids(doc)
+    return table_map(table.table(key), ids, lambda w: make(table, w))
 
 
 def known_words(lang: str) -> frozenset[str]:
@@ -288,6 +387,6 @@ def blank(lang: str, known: Iterable[str] = ()) -> Language:
 
 
 def _add_pipes(nlp: Language, known: Iterable[str]) -> Language:
-    nlp.add_pipe("extractor_sentences")
     nlp.add_pipe("extractor_norm").known = frozenset(known)
+    nlp.add_pipe("extractor_sentences")  # reads the word ids the NORM component finds
     return nlp

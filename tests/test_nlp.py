@@ -81,15 +81,83 @@ def test_columns_are_the_docs_attribute_array_read_once(lang, text):
         cols[0, 0] = 0  # shared by the stages: read-only
 
 
-def test_memo_map_makes_only_missing_values_and_keeps_them():
-    memo = {1: "one"}
+def test_table_map_fills_a_lagging_table_from_the_word_ids_once():
     made: list[int] = []
 
-    def make(k: int) -> str:
-        made.append(k)
-        return f"made {keys[k]}"
+    def make(w: int) -> str:
+        made.append(w)
+        return f"word {w}"
 
-    keys = [1, 2, 1, 3, 2]
-    assert nlp.memo_map(memo, keys, make) == ["one", "made 2", "one", "made 3", "made 2"]
-    assert made == [1, 3]  # each new key once, at its first position
-    assert nlp.memo_map(memo, keys, make) == ["one", "made 2", "one", "made 3", "made 2"] and made == [1, 3]
+    values = ["word 0"]  # a stage table that saw only word 0
+    assert nlp.table_map(values, [3, 0, 1, 3], make) == ["word 3", "word 0", "word 1", "word 3"]
+    assert made == [1, 2, 3] and values == ["word 0", "word 1", "word 2", "word 3"]  # each id once, in order
+    assert nlp.table_map(values, [2, 2], make) == ["word 2", "word 2"] and made == [1, 2, 3]
+
+
+def _norms(doc) -> list[str]:
+    return [t.norm_ for t in doc]
+
+
+def test_word_ids_are_stable_and_carry_each_words_text_and_norm():
+    pipe = nlp.blank("ar", {"بلده"})  # known words are normalised (ة -> ه)
+    first = pipe("قصف على البلدة وبلدة أخرى")
+    table, ids = nlp.word_ids(first)
+    assert ids == [0, 1, 2, 3, 4] and len(table) == 5
+    second = pipe("قصف على وبلدة جديدة")
+    assert nlp.word_ids(second) == (table, [0, 1, 3, 5])  # known words keep their ids, new ones follow
+    for doc in (first, second):
+        tab, ids = nlp.word_ids(doc)
+        assert [tab.texts[w] for w in ids] == [t.text for t in doc]
+        assert [tab.norm_texts[w] for w in ids] == _norms(doc)
+        assert [tab.norms[w] for w in ids] == [t.norm for t in doc]
+    assert _norms(second)[2] == "بلده"  # the proclitic stripped from a known word
+
+
+def test_a_stage_that_skipped_docs_gets_the_values_of_its_words():
+    pipe = nlp.blank("en")
+    docs = [pipe(text) for text in ("Clashes in Mosul.", "Shelling hit Raqqa", "Raqqa and Mosul, again.")]
+    made: list[str] = []
+
+    def make(table: nlp.WordTable, w: int) -> str:
+        made.append(table.texts[w])
+        return table.texts[w].upper()
+
+    # the stage sees only the last Doc: its table fills every id up to the Doc's largest
+    assert nlp.word_values(docs[2], "test.upper", make) == ["RAQQA", "AND", "MOSUL", ",", "AGAIN", "."]
+    assert nlp.word_values(docs[0], "test.upper", make) == ["CLASHES", "IN", "MOSUL", "."]
+    assert len(made) == len(set(made)) == len(nlp.word_ids(docs[2])[0])  # each word made once
+
+
+def test_the_word_table_is_bounded_and_stale_ids_are_never_read(monkeypatch):
+    monkeypatch.setattr(nlp.WordTable, "LIMIT", 6)
+    pipe = nlp.blank("en")
+    table = pipe.get_pipe("extractor_norm").words
+    old = pipe("Clashes erupted in Mosul today.")
+    assert len(table) == 6 and table.generation == 0
+    nlp.word_values(old, "test.text", lambda tab, w: tab.texts[w])
+    new = pipe("Police said so")  # the table is full: cleared before this Doc's words are added
+    assert table.generation == 1 and len(table) == 3 and nlp.word_ids(new) == (table, [0, 1, 2])
+    assert "test.text" not in table.tables  # the stage tables went with it
+    # the old Doc's ids would name the new words: it gets a table of its own words instead
+    own, ids = nlp.word_ids(old)
+    assert own is not table and [own.texts[w] for w in ids] == [t.text for t in old]
+    assert nlp.word_values(old, "test.text", lambda tab, w: tab.texts[w]) == [t.text for t in old]
+    assert [s.text for s in pipe("One. Two.").sents] == ["One.", "Two."]
+
+
+def test_a_doc_from_elsewhere_gets_a_table_of_its_own_words_and_norms():
+    doc = spacy.blank("en")("Mosul and mosul")
+    table, ids = nlp.word_ids(doc)
+    assert ids == [0, 1, 2] and [table.norm_texts[w] for w in ids] == ["mosul", "and", "mosul"]
+    assert nlp.word_ids(doc) == (table, ids)  # kept with the Doc
+
+
+def test_the_known_words_setter_starts_a_new_table():
+    pipe = nlp.blank("ar")
+    norm = pipe.get_pipe("extractor_norm")
+    before = pipe("وبلدة")
+    old = norm.words
+    norm.known = frozenset({"بلده"})
+    after = pipe("وبلدة")
+    assert norm.words is not old and _norms(before) == ["وبلده"] and _norms(after) == ["بلده"]
+    assert nlp.word_ids(before)[0] is old  # the Doc made before keeps the table its norms came from
