@@ -71,8 +71,7 @@ def split_sentences(doc: Doc) -> Doc:
     if not n:
         return doc
     vocab = doc.vocab
-    shapes = word_values(doc, _SHAPES, lambda table, w: _shape(table.texts[w], vocab))
-    shape = numpy.array(shapes, dtype=numpy.int64)
+    shape = word_array(doc, _SHAPES, lambda table, w: _shape(table.texts[w], vocab), numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
         return (shape & flag) != 0
@@ -137,10 +136,17 @@ class NormComponent:
         table = self.words
         # signed: uint64 -> Python int conversion costs more; hashes are masked where read
         ids = table.ids(doc.to_array(ORTH).view(numpy.int64).tolist(), doc.vocab.strings)
-        doc.user_data[WORDS_KEY] = (table, table.generation, ids)
+        doc.user_data[WORDS_KEY] = (table, table.generation, ids, _id_array(ids))
         if ids:
-            doc.from_array([NORM], numpy.array(list(map(table.norms.__getitem__, ids)), dtype="uint64"))
+            doc.from_array([NORM], word_array(doc, _NORMS, _norm_of, numpy.uint64))
         return doc
+
+
+def _norm_of(table: WordTable, w: int) -> int:
+    return table.norms[w]
+
+
+_NORMS = "nlp.norms"  # the NORM hash of each word, as an array (see word_array)
 
 
 _MASK = (1 << 64) - 1
@@ -230,18 +236,49 @@ class WordTable:
         return table, list(map(table.index.__getitem__, keys))
 
 
+def _id_array(ids: list[int]) -> numpy.ndarray:
+    return numpy.fromiter(ids, dtype=numpy.intp, count=len(ids))
+
+
+def _held(doc: Doc) -> tuple[WordTable, int, list[int], numpy.ndarray]:
+    """The word table of ``doc``, its generation and the tokens' ids (a list and an array)."""
+    held = doc.user_data.get(WORDS_KEY)
+    if held is not None and held[1] == held[0].generation and len(held[2]) == len(doc):
+        return held
+    table, ids = WordTable.of_doc(doc)
+    held = doc.user_data[WORDS_KEY] = (table, table.generation, ids, _id_array(ids))
+    return held
+
+
 def word_ids(doc: Doc) -> tuple[WordTable, list[int]]:
     """The word table of ``doc`` and its tokens' word ids, found by the NORM component and
     kept with the Doc. A Doc without them (made elsewhere), or whose table was cleared since,
     gets a table of its own words, kept with it too: stale ids are never read."""
-    held = doc.user_data.get(WORDS_KEY)
-    if held is not None:
-        table, generation, ids = held
-        if generation == table.generation and len(ids) == len(doc):
-            return table, ids
-    table, ids = WordTable.of_doc(doc)
-    doc.user_data[WORDS_KEY] = (table, table.generation, ids)
-    return table, ids
+    held = _held(doc)
+    return held[0], held[2]
+
+
+def word_array(doc: Doc, key: object, make: Callable[[WordTable, int], object], dtype,
+               width: int = 0) -> numpy.ndarray:
+    """Per token of ``doc``, as a numpy array, the value (a row of ``width`` values when
+    ``width`` is given) kept per word under ``key``: for the values every Doc reads (the
+    pipeline's, :func:`columns`), made by ``make(table, id)`` for every word the table has
+    and the array lacks. Taken from an array by the Doc's ids, where converting a list of
+    Python ints cost about 50 ns a token; the array grows by doubling."""
+    table, _, _, at = _held(doc)
+    held = table.tables.get(key)
+    if held is None:
+        held = table.tables[key] = [numpy.zeros((0, width) if width else 0, dtype=dtype), 0]
+    words, filled = held
+    n = len(table)
+    if filled < n:
+        if len(words) < n:
+            grown = numpy.zeros((max(n, 2 * len(words)),) + words.shape[1:], dtype=dtype)
+            grown[:filled] = words[:filled]
+            held[0] = words = grown
+        words[filled:n] = [make(table, w) for w in range(filled, n)]
+        held[1] = n
+    return words.take(at, axis=0)
 
 
 def table_map(values: list, ids: list[int], make: Callable[[int], object]) -> list:
@@ -327,12 +364,31 @@ COLUMNS = (ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY, LENGTH)
 COLUMNS_KEY = "extractor_columns"
 
 
+# The columns that belong to the word (ORTH, NORM, IS_PUNCT, LENGTH) come from a per-word array
+# by the Doc's word ids; spaCy reads only the token's own (IDX, SENT_START, SPACY): its lexeme
+# attributes cost about twice as much per token as the rest.
+_WORD_ATTRS = (ORTH, NORM, IS_PUNCT, LENGTH)
+_TOKEN_ATTRS = [a for a in COLUMNS if a not in _WORD_ATTRS]
+_WORD_AT = [COLUMNS.index(a) for a in _WORD_ATTRS]
+_TOKEN_AT = [COLUMNS.index(a) for a in _TOKEN_ATTRS]
+_WORD_COLUMNS = "nlp.word_columns"
+
+
+def _word_columns(table: WordTable, w: int, vocab) -> tuple[int, int, int, int]:
+    text = table.texts[w]
+    return table.orths[w], table.norms[w], int(vocab[text].is_punct), len(text)  # spaCy's LENGTH is len()
+
+
 def columns(doc: Doc) -> numpy.ndarray:
     """``doc.to_array(COLUMNS)`` (one row per token, uint64), read once per Doc and kept with
     it; read-only, since every stage shares it."""
     held = doc.user_data.get(COLUMNS_KEY)
     if held is None or len(held) != len(doc):
-        held = doc.to_array(list(COLUMNS))
+        held = numpy.empty((len(doc), len(COLUMNS)), dtype=numpy.uint64)
+        held[:, _TOKEN_AT] = doc.to_array(_TOKEN_ATTRS)
+        vocab = doc.vocab
+        held[:, _WORD_AT] = word_array(doc, _WORD_COLUMNS, lambda table, w: _word_columns(table, w, vocab),
+                                       numpy.uint64, len(_WORD_ATTRS))
         held.flags.writeable = False
         doc.user_data[COLUMNS_KEY] = held
     return held

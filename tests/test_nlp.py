@@ -81,6 +81,17 @@ def test_columns_are_the_docs_attribute_array_read_once(lang, text):
         cols[0, 0] = 0  # shared by the stages: read-only
 
 
+@pytest.mark.parametrize("lang, text", TEXTS + [
+    ("en", "Emoji 🔥 and 𝐛𝐨𝐥𝐝 words, tabs\tand   runs; (again) 🔥."), ("ar", ""), ("en", "\n\n"),
+])
+def test_columns_from_the_word_table_are_spacys_array(lang, text):
+    pipe = nlp.blank(lang)
+    pipe("Words seen before. " + text[: len(text) // 2])  # a word table that already has words
+    for doc in (pipe(text), spacy.blank(lang)(text)):  # a Doc from elsewhere: its own table
+        assert (nlp.columns(doc) == doc.to_array(list(nlp.COLUMNS))).all()
+        assert nlp.columns(doc).shape == (len(doc), len(nlp.COLUMNS))
+
+
 def test_table_map_fills_a_lagging_table_from_the_word_ids_once():
     made: list[int] = []
 
