@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
-from .nlp import COLUMNS, columns, word_ids, word_pieces
+from .nlp import COLUMNS, WordTable, columns, word_pieces, word_values
 from .normalise import clitic_candidates, normalise, normalise_word
 from .records import ActorMention
 
@@ -498,10 +498,16 @@ def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first
 
 
 def _words(doc: Doc) -> list[str]:
-    """The norm strings of a Doc's tokens, from its word table (news repeats its words): one
-    C-level map() per Doc instead of a StringStore lookup per token."""
-    table, ids = word_ids(doc)
-    return list(map(table.norm_texts.__getitem__, ids))
+    """The norm strings of a Doc's tokens, from its word table (news repeats its words): taken
+    by the word ids instead of a StringStore lookup per token."""
+    return word_values(doc, _WORDS, _norm_text)
+
+
+_WORDS = "actors.words"
+
+
+def _norm_text(table: WordTable, w: int) -> str:
+    return table.norm_texts[w]
 
 
 # Where NORM, IDX, LENGTH and ORTH are in the Doc's shared attribute array.

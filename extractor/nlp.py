@@ -155,7 +155,7 @@ WORDS_KEY = "extractor_words"
 
 class WordTable:
     """Dense ids (0, 1, 2 ...) for the words one pipeline has seen, with each word's ORTH
-    hash, text, NORM hash and norm, and the stages' per-word tables: lists indexed by id.
+    hash, text, NORM hash and norm, and the stages' per-word tables (:class:`WordColumn`).
 
     A Doc's ids are found once, one dict lookup per token (:meth:`ids`); a stage then reads its
     values for the Doc with one list index per token (:func:`word_values`), where each stage
@@ -178,7 +178,7 @@ class WordTable:
         self.texts: list[str] = []
         self.norms: list[int] = []  # NORM hashes, unsigned
         self.norm_texts: list[str] = []
-        self.tables: dict[object, list] = {}
+        self.columns: dict[object, WordColumn] = {}
 
     def __len__(self) -> int:
         return len(self.orths)
@@ -188,12 +188,12 @@ class WordTable:
         self.generation += 1
         self._start()
 
-    def table(self, key: object) -> list:
-        """The per-word table a stage keeps under ``key`` (a list indexed by word id, which may
-        lag behind the ids: see :func:`table_map`); dropped when the word table is cleared."""
-        held = self.tables.get(key)
+    def column(self, key: object, dtype=object, width: int = 0) -> WordColumn:
+        """The per-word table a stage keeps under ``key`` (made empty the first time); dropped
+        when the word table is cleared."""
+        held = self.columns.get(key)
         if held is None:
-            held = self.tables[key] = []
+            held = self.columns[key] = WordColumn(dtype, width)
         return held
 
     def ids(self, orths: list[int], strings) -> list[int]:
@@ -258,46 +258,63 @@ def word_ids(doc: Doc) -> tuple[WordTable, list[int]]:
     return held[0], held[2]
 
 
+class WordColumn:
+    """A stage's value for each word id of one word table, in a numpy array (``dtype`` object
+    for Python values; rows of ``width`` values when ``width`` is given) that grows by doubling.
+
+    A stage does not see every Doc (fatalities skip texts without a death word, extract()
+    stops after the triggers when none is asserted), so a column may lag behind its table: a
+    Doc with an id past it first gets every id up to its largest made, each by ``make(table,
+    id)``, a function of the word alone (its text, norm, ORTH), never of a token position.
+    Taking a Doc's values from an array by its ids cost half a ``list(map(list.__getitem__,
+    ids))`` for Python values, and a fifth of converting a list of Python ints to an array.
+    """
+
+    def __init__(self, dtype=object, width: int = 0):
+        self.words = numpy.empty((0, width) if width else 0, dtype=dtype)
+        self.filled = 0
+
+    def take(self, table: WordTable, at: numpy.ndarray, make: Callable[[WordTable, int], object]
+             ) -> numpy.ndarray:
+        """The values of the words ``at`` (ids of ``table``, the column's own table)."""
+        if self.filled < len(table) and len(at):
+            top = int(at.max()) + 1
+            if self.filled < top:
+                self._fill(table, top, make)
+        return self.words.take(at, axis=0)
+
+    def _fill(self, table: WordTable, top: int, make: Callable[[WordTable, int], object]) -> None:
+        words, filled = self.words, self.filled
+        if len(words) < top:
+            grown = numpy.empty((max(top, 2 * len(words)),) + words.shape[1:], dtype=words.dtype)
+            grown[:filled] = words[:filled]
+            self.words = words = grown
+        if words.dtype == object:  # one by one: a list of tuples would be read as rows
+            for w in range(filled, top):
+                words[w] = make(table, w)
+        else:
+            words[filled:top] = [make(table, w) for w in range(filled, top)]
+        self.filled = top
+
+
 def word_array(doc: Doc, key: object, make: Callable[[WordTable, int], object], dtype,
                width: int = 0) -> numpy.ndarray:
     """Per token of ``doc``, as a numpy array, the value (a row of ``width`` values when
-    ``width`` is given) kept per word under ``key``: for the values every Doc reads (the
-    pipeline's, :func:`columns`), made by ``make(table, id)`` for every word the table has
-    and the array lacks. Taken from an array by the Doc's ids, where converting a list of
-    Python ints cost about 50 ns a token; the array grows by doubling."""
+    ``width`` is given) kept per word under ``key`` in the Doc's word table, a missing one made
+    by ``make(table, id)`` (a function of the word alone) and kept (see :class:`WordColumn`)."""
     table, _, _, at = _held(doc)
-    held = table.tables.get(key)
-    if held is None:
-        held = table.tables[key] = [numpy.zeros((0, width) if width else 0, dtype=dtype), 0]
-    words, filled = held
-    n = len(table)
-    if filled < n:
-        if len(words) < n:
-            grown = numpy.zeros((max(n, 2 * len(words)),) + words.shape[1:], dtype=dtype)
-            grown[:filled] = words[:filled]
-            held[0] = words = grown
-        words[filled:n] = [make(table, w) for w in range(filled, n)]
-        held[1] = n
-    return words.take(at, axis=0)
-
-
-def table_map(values: list, ids: list[int], make: Callable[[int], object]) -> list:
-    """``[values[w] for w in ids]``, ``values`` (a per-word table) first extended with
-    ``make(w)`` for every id from its length to the largest of ``ids``: a stage that skipped
-    Docs lags behind the word table, and its values are made from the word, never from a
-    token position. One C-level pass when nothing is missing."""
-    try:
-        return list(map(values.__getitem__, ids))
-    except IndexError:
-        values.extend(map(make, range(len(values), max(ids) + 1)))
-        return list(map(values.__getitem__, ids))
+    return table.column(key, dtype, width).take(table, at, make)
 
 
 def word_values(doc: Doc, key: object, make: Callable[[WordTable, int], object]) -> list:
-    """Per token of ``doc``, the value a stage keeps per word under ``key`` in the Doc's word
-    table, a missing one made by ``make(table, id)`` (a function of the word alone) and kept."""
-    table, ids = word_ids(doc)
-    return table_map(table.table(key), ids, lambda w: make(table, w))
+    """Per token of ``doc``, the Python value a stage keeps per word under ``key`` in the Doc's
+    word table, a missing one made by ``make(table, id)`` (a function of the word) and kept."""
+    return word_array(doc, key, make, object).tolist()
+
+
+def word_id_array(doc: Doc) -> numpy.ndarray:
+    """The word ids of ``doc``'s tokens as an array (see :func:`word_ids`)."""
+    return _held(doc)[3]
 
 
 def known_words(lang: str) -> frozenset[str]:

@@ -35,7 +35,7 @@ from spacy.tokens import Doc
 
 from . import gazetteer as gz
 from .gazetteer import A1, ADMIN2, CC, FEATURE, ID, KIND, LAT, LON, NAME, POP, Gazetteer
-from .nlp import COLUMNS, WordTable, columns, table_map, word_ids, word_values
+from .nlp import COLUMNS, WordColumn, WordTable, columns, word_id_array, word_ids, word_values
 from .normalise import clitic_candidates, normalise
 from .records import Place
 
@@ -263,7 +263,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     arr = columns(doc).view(np.int64)  # the attribute array the stages share
     sent, offsets = (arr[:, k].tolist() for k in _COLUMNS)
     flags = _word_flags(doc)
-    table, ids = word_ids(doc)
+    table = word_ids(doc)[0]
     # The match piece of each word of the Doc's word table: it depends on the gazetteer too, so
     # the table is kept on the gazetteer, per language, with the word table and generation it
     # belongs to (a cleared or other word table starts it afresh). Which of its pieces may begin
@@ -272,11 +272,11 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     # tested when it enters the piece table, so the three are made afresh together.
     held = gaz.piece_cache.get(lang)
     if held is None or held[0] is not table or held[1] != table.generation:
-        held = gaz.piece_cache[lang] = (table, table.generation, [], set(), set())
+        held = gaz.piece_cache[lang] = (table, table.generation, WordColumn(), set(), set())
     first_words, starters = held[3], held[4]
     norm_texts = table.norm_texts
 
-    def make(w: int) -> str:  # a word not seen before (rare once warm)
+    def make(_: WordTable, w: int) -> str:  # a word not seen before (rare once warm)
         p = _piece_of(norm_texts[w], lang, starts)
         if p in _starter(gaz):
             starters.add(p)
@@ -284,7 +284,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
                 first_words.add(p)
         return p
 
-    pieces = table_map(held[2], ids, make)
+    pieces = held[2].take(table, word_id_array(doc), make).tolist()
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name

@@ -1,4 +1,5 @@
 """The spaCy pipelines: the primed tokenizer, the kept text and sentence splitting."""
+import numpy
 import pytest
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, NORM, ORTH, SENT_START, SPACY
@@ -92,17 +93,33 @@ def test_columns_from_the_word_table_are_spacys_array(lang, text):
         assert nlp.columns(doc).shape == (len(doc), len(nlp.COLUMNS))
 
 
-def test_table_map_fills_a_lagging_table_from_the_word_ids_once():
+@pytest.mark.parametrize("dtype, width, value", [
+    (object, 0, lambda w: (w, f"word {w}")),  # tuples kept whole, not read as rows
+    (numpy.int64, 0, lambda w: 10 * w),
+    (numpy.uint64, 2, lambda w: (w, (1 << 64) - 1 - w)),
+])
+def test_a_word_column_fills_what_it_lacks_up_to_the_largest_id_once(dtype, width, value):
+    table = nlp.WordTable()
+    table._add(0, "a", 0, "a")
     made: list[int] = []
 
-    def make(w: int) -> str:
+    def make(tab: nlp.WordTable, w: int):
+        assert tab is table
         made.append(w)
-        return f"word {w}"
+        return value(w)
 
-    values = ["word 0"]  # a stage table that saw only word 0
-    assert nlp.table_map(values, [3, 0, 1, 3], make) == ["word 3", "word 0", "word 1", "word 3"]
-    assert made == [1, 2, 3] and values == ["word 0", "word 1", "word 2", "word 3"]  # each id once, in order
-    assert nlp.table_map(values, [2, 2], make) == ["word 2", "word 2"] and made == [1, 2, 3]
+    def take(*ids: int) -> list:
+        got = column.take(table, numpy.array(ids, dtype=numpy.intp), make).tolist()
+        return [tuple(v) for v in got] if width else got
+
+    column = nlp.WordColumn(dtype, width)
+    assert take(0) == [value(0)]
+    for w, text in enumerate("bcdefghij", start=1):
+        table._add(w, text, w, text)
+    assert take(3, 0, 1, 3) == [value(3), value(0), value(1), value(3)]
+    assert made == [0, 1, 2, 3] and column.filled == 4  # each id once, in order, none past the largest
+    assert take(9, 2) == [value(9), value(2)]  # grown past its doubled size
+    assert made == list(range(10))
 
 
 def _norms(doc) -> list[str]:
@@ -148,7 +165,7 @@ def test_the_word_table_is_bounded_and_stale_ids_are_never_read(monkeypatch):
     nlp.word_values(old, "test.text", lambda tab, w: tab.texts[w])
     new = pipe("Police said so")  # the table is full: cleared before this Doc's words are added
     assert table.generation == 1 and len(table) == 3 and nlp.word_ids(new) == (table, [0, 1, 2])
-    assert "test.text" not in table.tables  # the stage tables went with it
+    assert "test.text" not in table.columns  # the stage tables went with it
     # the old Doc's ids would name the new words: it gets a table of its own words instead
     own, ids = nlp.word_ids(old)
     assert own is not table and [own.texts[w] for w in ids] == [t.text for t in old]
