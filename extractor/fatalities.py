@@ -22,12 +22,11 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, compress
-from operator import itemgetter
 
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from .nlp import COLUMNS, columns, text_of, word_values
+from .nlp import COLUMNS, columns, text_of, word_array
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -156,7 +155,6 @@ def _ar_word(norm: str, words: set[str]) -> str:
 
 _SPACE = (".", (".",), False, False, False, False)
 _UNSEEN = object()
-_NORM_OF, _READINGS_OF, _NEGATOR_OF, _MAYBE_OF, _CUE_OF, _DEATH_OF = (itemgetter(k) for k in range(6))
 _INFO = "fatalities.info"  # the key (with the language) of the per-word table of _describe
 
 
@@ -189,14 +187,11 @@ class _Scanner:
         # Per-token data through a per-word table of the Doc's word table, with C-level map()
         # passes: no Token objects and no Python loop over every token (news repeats its words).
         lang = self.lang
-        data = word_values(doc, (_INFO, lang), lambda table, w: _describe(table.norm_texts[w], lang))
-        self.norms = list(map(_NORM_OF, data))
-        self.readings = list(map(_READINGS_OF, data))
-        self.negator = list(map(_NEGATOR_OF, data))
-        self.maybe_number = list(map(_MAYBE_OF, data))
-        self.cue = list(map(_CUE_OF, data))
+        data = word_array(doc, (_INFO, lang), lambda table, w: _describe(table.norm_texts[w], lang),
+                          object, len(_SPACE))
+        self.norms, self.readings, self.negator, self.maybe_number, self.cue, deaths = data.T.tolist()
         # death words seen up to each token: a count with none nearby is skipped without a scan
-        self.deaths_upto = list(accumulate(map(_DEATH_OF, data), initial=0))
+        self.deaths_upto = list(accumulate(deaths, initial=0))
 
     def death_near(self, start: int, end: int) -> bool:
         """A death word within the windows the scans before and after a count look at."""

@@ -289,7 +289,11 @@ class WordColumn:
             grown = numpy.empty((max(top, 2 * len(words)),) + words.shape[1:], dtype=words.dtype)
             grown[:filled] = words[:filled]
             self.words = words = grown
-        if words.dtype == object:  # one by one: a list of tuples would be read as rows
+        if words.dtype == object and words.ndim == 2:  # cell by cell: a value may be a tuple
+            for w in range(filled, top):
+                for k, value in enumerate(make(table, w)):
+                    words[w, k] = value
+        elif words.dtype == object:  # one by one: a list of tuples would be read as rows
             for w in range(filled, top):
                 words[w] = make(table, w)
         else:

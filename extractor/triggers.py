@@ -18,14 +18,13 @@ import io
 import re
 from dataclasses import dataclass, replace
 from itertools import compress
-from operator import itemgetter
 from importlib import resources
 
 import numpy
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
-from .nlp import WordTable, columns, text_of, word_values
+from .nlp import WordTable, columns, text_of, word_array
 from .normalise import find_all, finditer_at, gate_windows, normalise
 from .records import Trigger
 
@@ -374,17 +373,18 @@ _TOKENS = "triggers.tokens"
 CACHE_LIMIT = 200_000
 
 
-_TEXT, _NORM, _BOUNDARY, _CUE_START = (itemgetter(k) for k in (1, 2, 3, 4))  # fields of a token's info
+_TEXT, _NORM, _BOUNDARY, _CUE_START = 1, 2, 3, 4  # columns of the token info
 
 
-def _token_info(doc: Doc, lang: str) -> list[tuple]:
-    """What matching and modality need of each token, made once per word (news repeats words)."""
+def _token_info(doc: Doc, lang: str) -> numpy.ndarray:
+    """What matching and modality need of each token, one row per token (object columns, read
+    a column at a time), made once per word (news repeats words)."""
     def make(table: WordTable, w: int) -> tuple:
         word, norm = table.texts[w], table.norm_texts[w]
         return (table.norms[w], word, norm, _is_boundary(word, norm, lang),
                 bool(_cues_starting(_cue_index(lang), norm)))
 
-    return word_values(doc, (_TOKENS, lang), make)
+    return word_array(doc, (_TOKENS, lang), make, object, 5)
 
 
 def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
@@ -395,7 +395,7 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
         rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
     if infos is None:
         infos = _token_info(doc, lang)
-    texts = list(map(_TEXT, infos))
+    texts = infos[:, _TEXT].tolist()
     # doc.text would build a Token object per token: the pipeline's Doc keeps its input text
     text = text_of(doc)
     n = len(infos)
@@ -408,9 +408,9 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
         lo, hi = bounds[k], bounds[k + 1]
         sent_lo[lo:hi] = [lo] * (hi - lo)
         sent_hi[lo:hi] = [hi] * (hi - lo)
-    view = _View(lang, text, texts, norms if norms is not None else list(map(_NORM, infos)),
-                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), list(map(_BOUNDARY, infos)),
-                 sent_lo, sent_hi, list(compress(range(n), map(_CUE_START, infos))), [])
+    view = _View(lang, text, texts, norms if norms is not None else infos[:, _NORM].tolist(),
+                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), infos[:, _BOUNDARY].tolist(),
+                 sent_lo, sent_hi, list(compress(range(n), infos[:, _CUE_START].tolist())), [])
     view.hidden = _related_spans(text) + _chrome_spans(view)
     return view
 
@@ -464,7 +464,7 @@ def find_triggers(doc: Doc) -> list[Trigger]:
         return []
     rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
     infos = _token_info(doc, lang)
-    norms = list(map(_NORM, infos))
+    norms = infos[:, _NORM].tolist()
     found = _matches(norms, lang)
     if not found:
         return []
