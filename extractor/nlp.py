@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from itertools import filterfalse
 
@@ -136,7 +137,7 @@ class NormComponent:
         table = self.words
         # signed: uint64 -> Python int conversion costs more; hashes are masked where read
         ids = table.ids(doc.to_array(ORTH).view(numpy.int64).tolist(), doc.vocab.strings)
-        doc.user_data[WORDS_KEY] = (table, table.generation, ids, _id_array(ids))
+        _DOC_WORDS[doc] = (table, table.generation, ids, _id_array(ids))
         if ids:
             doc.from_array([NORM], word_array(doc, _NORMS, _norm_of, numpy.uint64))
         return doc
@@ -150,7 +151,10 @@ _NORMS = "nlp.norms"  # the NORM hash of each word, as an array (see word_array)
 
 
 _MASK = (1 << 64) - 1
-WORDS_KEY = "extractor_words"
+# Doc -> (its word table, the table's generation then, its word ids as a list and an array).
+# Beside the Doc rather than in its user_data, which Doc.to_bytes writes out: a table is no
+# data to serialise. Weak keys: an entry goes with its Doc.
+_DOC_WORDS: weakref.WeakKeyDictionary[Doc, tuple] = weakref.WeakKeyDictionary()
 
 
 class WordTable:
@@ -242,11 +246,11 @@ def _id_array(ids: list[int]) -> numpy.ndarray:
 
 def _held(doc: Doc) -> tuple[WordTable, int, list[int], numpy.ndarray]:
     """The word table of ``doc``, its generation and the tokens' ids (a list and an array)."""
-    held = doc.user_data.get(WORDS_KEY)
+    held = _DOC_WORDS.get(doc)
     if held is not None and held[1] == held[0].generation and len(held[2]) == len(doc):
         return held
     table, ids = WordTable.of_doc(doc)
-    held = doc.user_data[WORDS_KEY] = (table, table.generation, ids, _id_array(ids))
+    held = _DOC_WORDS[doc] = (table, table.generation, ids, _id_array(ids))
     return held
 
 

@@ -180,6 +180,15 @@ def test_a_doc_from_elsewhere_gets_a_table_of_its_own_words_and_norms():
     assert nlp.word_ids(doc) == (table, ids)  # kept with the Doc
 
 
+@pytest.mark.parametrize("lang, text", TEXTS[:1] + TEXTS[2:3])
+def test_a_doc_with_word_ids_and_columns_still_serialises(lang, text):
+    pipe = nlp.blank(lang)
+    doc = pipe(text)
+    cols = nlp.columns(doc)
+    back = type(doc)(pipe.vocab).from_bytes(doc.to_bytes())  # the word table is not in user_data
+    assert [t.norm_ for t in back] == [t.norm_ for t in doc] and (nlp.columns(back) == cols).all()
+
+
 def test_the_known_words_setter_starts_a_new_table():
     pipe = nlp.blank("ar")
     norm = pipe.get_pipe("extractor_norm")
