@@ -150,7 +150,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 # (the lexeme), so they are read once per word of the Doc's word table rather than per token
 # through Doc.to_array (which cost 0.4 ms per 800 tokens).
 _PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
-_FLAGS = "places.flags"  # the key of their per-word table (see WordTable.table)
+_FLAGS = "places.flags"  # the key of their per-word table (see WordTable.column)
 
 
 def _word_flags(doc: Doc) -> list[tuple]:
