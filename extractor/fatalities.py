@@ -184,8 +184,8 @@ class _Scanner:
         self.table, self.longest = number_words(self.lang)
         self._numbers: dict[int, Number | None] = {}
         self.first_words = _first_words(self.lang)
-        # Per-token data through a per-word table of the Doc's word table, with C-level map()
-        # passes: no Token objects and no Python loop over every token (news repeats its words).
+        # Per-token data from a per-word table of the Doc's word table (news repeats its words),
+        # split a column at a time: no Token objects and no Python loop over every token.
         lang = self.lang
         data = word_array(doc, (_INFO, lang), lambda table, w: _describe(table.norm_texts[w], lang),
                           object, len(_SPACE))

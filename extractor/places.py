@@ -258,7 +258,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     """Longest gazetteer names over the token norms, left to right; and each token's word
     flags (:func:`_word_flags`), which resolution reads words from."""
     starts = gaz.start_keys
-    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
+    # as signed ints: uint64 -> Python int conversion costs 4x more.
     # One list per column: a list per token row cost more than the columns' reads.
     arr = columns(doc).view(np.int64)  # the attribute array the stages share
     sent, offsets = (arr[:, k].tolist() for k in _COLUMNS)
