@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from .errors import ExtractorError
 from .nlp import text_of as doc_text
-from .nlp import COLUMNS, columns, memo_map, word_pieces
+from .nlp import COLUMNS, WordTable, columns, word_pieces, word_values
 from .normalise import clitic_candidates, normalise, normalise_word
 from .records import ActorMention
 
@@ -497,17 +497,17 @@ def _allied(words: list[str], prev: tuple[int, int], cur: tuple[int, int], first
     return gap in _AR_ALLY_GAPS
 
 
-# Norm strings by hash, shared by all Docs (news repeats its words): one C-level map() per Doc
-# instead of a StringStore lookup per token. Bounded like the NORM component's cache.
-_WORDS: dict[int, str] = {}
-_WORDS_LIMIT = 200_000
+def _words(doc: Doc) -> list[str]:
+    """The norm strings of a Doc's tokens, from its word table (news repeats its words): taken
+    by the word ids instead of a StringStore lookup per token."""
+    return word_values(doc, _WORDS, _norm_text)
 
 
-def _words(hashes: list[int], strings) -> list[str]:
-    """The norm strings of a Doc's tokens."""
-    if len(_WORDS) >= _WORDS_LIMIT:
-        _WORDS.clear()
-    return memo_map(_WORDS, hashes, lambda k: strings[hashes[k]])
+_WORDS = "actors.words"
+
+
+def _norm_text(table: WordTable, w: int) -> str:
+    return table.norm_texts[w]
 
 
 # Where NORM, IDX, LENGTH and ORTH are in the Doc's shared attribute array.
@@ -534,7 +534,7 @@ def find_actors(doc: Doc) -> list[Mention]:
         return []
     n = len(hashes)
     strings = doc.vocab.strings
-    words = _words(hashes, strings)
+    words = _words(doc)
 
     found: list[tuple[int, int, Alias]] = []
     i = 0

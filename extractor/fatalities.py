@@ -22,12 +22,11 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, compress
-from operator import itemgetter
 
-from spacy.attrs import IDX, LENGTH, NORM
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from .nlp import COLUMNS, columns, memo_map, text_of
+from .nlp import COLUMNS, columns, text_of, word_array
 from .normalise import clitic_candidates, normalise
 from .records import Fatalities
 
@@ -156,17 +155,7 @@ def _ar_word(norm: str, words: set[str]) -> str:
 
 _SPACE = (".", (".",), False, False, False, False)
 _UNSEEN = object()
-_NORM_OF, _READINGS_OF, _NEGATOR_OF, _MAYBE_OF, _CUE_OF, _DEATH_OF = (itemgetter(k) for k in range(6))
-_INFO: dict[str, dict[int, tuple]] = {}
-_INFO_LIMIT = 200_000
-
-
-def _token_info(lang: str) -> dict[int, tuple]:
-    """The per-norm cache of ``lang`` (cleared when it grows past a bound)."""
-    info = _INFO.setdefault(lang, {})
-    if len(info) >= _INFO_LIMIT:
-        info.clear()
-    return info
+_INFO = "fatalities.info"  # the key (with the language) of the per-word table of _describe
 
 
 def _describe(norm: str, lang: str) -> tuple[str, tuple[str, ...], bool, bool, bool, bool]:
@@ -195,19 +184,14 @@ class _Scanner:
         self.table, self.longest = number_words(self.lang)
         self._numbers: dict[int, Number | None] = {}
         self.first_words = _first_words(self.lang)
-        # Per-token data from the NORM array through a per-norm cache, with C-level map() passes:
-        # no Token objects and no Python loop over every token (news repeats its words).
-        info = _token_info(self.lang)
-        hashes = columns(doc)[:, COLUMNS.index(NORM)].tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        data = memo_map(info, hashes, lambda k: _describe(strings[hashes[k]], self.lang))
-        self.norms = list(map(_NORM_OF, data))
-        self.readings = list(map(_READINGS_OF, data))
-        self.negator = list(map(_NEGATOR_OF, data))
-        self.maybe_number = list(map(_MAYBE_OF, data))
-        self.cue = list(map(_CUE_OF, data))
+        # Per-token data from a per-word table of the Doc's word table (news repeats its words),
+        # split a column at a time: no Token objects and no Python loop over every token.
+        lang = self.lang
+        data = word_array(doc, (_INFO, lang), lambda table, w: _describe(table.norm_texts[w], lang),
+                          object, len(_SPACE))
+        self.norms, self.readings, self.negator, self.maybe_number, self.cue, deaths = data.T.tolist()
         # death words seen up to each token: a count with none nearby is skipped without a scan
-        self.deaths_upto = list(accumulate(map(_DEATH_OF, data), initial=0))
+        self.deaths_upto = list(accumulate(deaths, initial=0))
 
     def death_near(self, start: int, end: int) -> bool:
         """A death word within the windows the scans before and after a count look at."""

@@ -730,8 +730,9 @@ class Gazetteer:
         self._vocab: dict[str, frozenset[str]] = {}
         self._country_codes: dict[str, str] | None = None
         self._code_memo: dict[str, str] = {}  # name -> code, memoised by country_code
-        # per language, token norm hash -> match piece (filled by places._match)
-        self.piece_cache: dict[str, dict[int, str]] = {}
+        # per language: (word table, its generation, match piece per word id, the pieces that
+        # are start keys, those that may begin a match: start keys and articles), places._match
+        self.piece_cache: dict[str, tuple] = {}
         # (candidates, key) -> context-free scores and dominant town (filled by places._choose)
         self.score_cache: dict[tuple, tuple] = {}
         # token ORTH hash -> (capitalised, lower-case text, Latin first letter) (places._match)
@@ -742,9 +743,6 @@ class Gazetteer:
         self.country_cache: dict[tuple[int, ...], tuple[str, ...]] = {}
         # start keys plus the articles a match may begin on (filled by places._match)
         self.match_starts: frozenset[str] | None = None
-        # per language, the cached pieces that are start keys, and those that may begin a match
-        # (start keys and articles): filled with piece_cache by places._match
-        self.start_pieces: dict[str, tuple[set[str], set[str]]] = {}
         # first piece of a walk -> prefixes of the non-ASCII keys it begins (places._match)
         self.match_prefixes: dict[str, frozenset[str]] = {}
         self.non_ascii_keys: list[str] | None = None  # sorted, filled by places._match

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from itertools import filterfalse
 
@@ -27,7 +28,7 @@ CLOSERS = frozenset({'"', "'", "»", "”", "’", ")", "]"})
 SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "؛", "\n"})
 
 
-# What a token's text means for sentence splitting, memoised per language and orth hash, with
+# What a token's text means for sentence splitting, kept per word of the word table, with
 # the word's spaCy flags is_punct and is_lower (read from the lexeme once, not per token through
 # Doc.to_array, which cost more than the rest of the splitting).
 _CLOSER, _ENDS, _NEWLINE, _COMMA, _CLAUSE, _CLAUSE_FIRST, _CLAUSE_SECOND = 1, 2, 4, 8, 16, 32, 64
@@ -39,37 +40,19 @@ CLAUSE_CONNECTORS = frozenset(normalise(w) for w in (
     "كما", "كذلك", "وكذلك", "بينما", "وبينما", "فيما", "وفيما", "أيضا", "أيضاً", "عقبه", "تلاه",
     "وتزامنا", "بالتزامن"))
 CLAUSE_PAIRS = (normalise("في"), normalise("حين"))
-_SHAPES: dict[str, dict[int, int]] = {}
+_SHAPES = "nlp.shapes"  # the splitter's per-word table (see WordTable.column)
 
 
-def memo_map(memo: dict, keys: list, make: Callable[[int], object]) -> list:
-    """``[memo[k] for k in keys]``, a missing value made by ``make(position)`` and kept: one
-    C-level pass once the words are known (news repeats its words), and the slow way only for
-    a Doc with a new word. A ``None`` scan of the looked-up values cost about 40 ns a token."""
-    try:
-        return list(map(memo.__getitem__, keys))
-    except KeyError:
-        for k, key in enumerate(keys):
-            if key not in memo:
-                memo[key] = make(k)
-        return list(map(memo.__getitem__, keys))
-
-
-def _shape(orth: int, vocab, memo: dict[int, int]) -> int:
-    shape = memo.get(orth)
-    if shape is None:
-        lex = vocab[orth]
-        text = lex.orth_
-        shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
-        norm = normalise(text)
-        shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
-        shape |= (_CLAUSE_FIRST if norm == CLAUSE_PAIRS[0] else 0) | (_CLAUSE_SECOND if norm == CLAUSE_PAIRS[1] else 0)
-        if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
-                                     and not ABBREVIATION.match(text)):
-            shape |= _ENDS
-        shape |= (_PUNCT if lex.is_punct else 0) | (_LOWER if lex.is_lower else 0)
-        memo[orth] = shape
-    return shape
+def _shape(text: str, vocab) -> int:
+    lex = vocab[text]
+    shape = (_CLOSER if text in CLOSERS else 0) | (_NEWLINE if "\n" in text and not text.strip() else 0)
+    norm = normalise(text)
+    shape |= (_COMMA if text in ("،", ",") else 0) | (_CLAUSE if norm in CLAUSE_CONNECTORS else 0)
+    shape |= (_CLAUSE_FIRST if norm == CLAUSE_PAIRS[0] else 0) | (_CLAUSE_SECOND if norm == CLAUSE_PAIRS[1] else 0)
+    if text in SENTENCE_ENDS or (len(text) > 1 and text[-1] in ".!?؟"
+                                 and not ABBREVIATION.match(text)):
+        shape |= _ENDS
+    return shape | (_PUNCT if lex.is_punct else 0) | (_LOWER if lex.is_lower else 0)
 
 
 @Language.component("extractor_sentences", assigns=["token.is_sent_start"])
@@ -88,12 +71,8 @@ def split_sentences(doc: Doc) -> Doc:
     n = len(doc)
     if not n:
         return doc
-    memo = _SHAPES.setdefault(doc.lang_, {})
-    if len(memo) >= NormComponent.CACHE_LIMIT:
-        memo.clear()
-    orths = doc.to_array(ORTH).tolist()
-    shapes = memo_map(memo, orths, lambda k: _shape(orths[k], doc.vocab, memo))
-    shape = numpy.array(shapes, dtype=numpy.int64)
+    vocab = doc.vocab
+    shape = word_array(doc, _SHAPES, lambda table, w: _shape(table.texts[w], vocab), numpy.int64)
 
     def has(flag: int) -> numpy.ndarray:
         return (shape & flag) != 0
@@ -123,14 +102,14 @@ def make_norm(nlp: Language, name: str):
 
 
 class NormComponent:
-    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words.
+    """Sets ``token.norm_`` to the normal form, clitics stripped for known Arabic words, and
+    gives the Doc its word ids (:func:`word_ids`).
 
     ``known`` is set after construction (see :func:`blank`): the word list is large and has
-    no place in a pipeline's config. Norms are memoised per orth hash (news repeats words)
-    and written as one array.
+    no place in a pipeline's config. A norm is made once per word of the component's
+    :class:`WordTable` (news repeats words) and the norms are written as one array. Runs
+    before the sentence splitter, which reads the word ids.
     """
-
-    CACHE_LIMIT = 200_000
 
     def __init__(self, arabic: bool, known: frozenset[str] = frozenset()):
         self.arabic = arabic
@@ -143,7 +122,9 @@ class NormComponent:
     @known.setter
     def known(self, words: frozenset[str]) -> None:
         self._known = frozenset(words)
-        self._cache: dict[int, int] = {}
+        # other known words, other norms: a new table (Docs made before keep the old one,
+        # which agrees with the norms they carry)
+        self.words = WordTable(self.norm)
 
     def norm(self, text: str) -> str:
         """The normal form of one token's text."""
@@ -153,15 +134,196 @@ class NormComponent:
         return norm
 
     def __call__(self, doc: Doc) -> Doc:
-        if not len(doc):
-            return doc
-        cache, strings = self._cache, doc.vocab.strings
-        if len(cache) >= self.CACHE_LIMIT:
-            cache.clear()
-        orths = doc.to_array(ORTH).tolist()
-        out = memo_map(cache, orths, lambda k: strings.add(self.norm(strings[orths[k]])))
-        doc.from_array([NORM], numpy.array(out, dtype="uint64"))
+        table = self.words
+        # signed: uint64 -> Python int conversion costs more; hashes are masked where read
+        ids = table.ids(doc.to_array(ORTH).view(numpy.int64).tolist(), doc.vocab.strings)
+        _DOC_WORDS[doc] = (table, table.generation, ids, _id_array(ids))
+        if ids:
+            doc.from_array([NORM], word_array(doc, _NORMS, _norm_of, numpy.uint64))
         return doc
+
+
+def _norm_of(table: WordTable, w: int) -> int:
+    return table.norms[w]
+
+
+_NORMS = "nlp.norms"  # the NORM hash of each word, as an array (see word_array)
+
+
+_MASK = (1 << 64) - 1
+# Doc -> (its word table, the table's generation then, its word ids as a list and an array).
+# Beside the Doc rather than in its user_data, which Doc.to_bytes writes out: a table is no
+# data to serialise. Weak keys: an entry goes with its Doc.
+_DOC_WORDS: weakref.WeakKeyDictionary[Doc, tuple] = weakref.WeakKeyDictionary()
+
+
+class WordTable:
+    """Dense ids (0, 1, 2 ...) for the words one pipeline has seen, with each word's ORTH
+    hash, text, NORM hash and norm, and the stages' per-word tables (:class:`WordColumn`).
+
+    A Doc's ids are found once, one dict lookup per token (:meth:`ids`); a stage then takes its
+    values for the Doc from a per-word array by the ids (:func:`word_values`, :func:`word_array`),
+    where each stage kept its own dict keyed by a hash (three cache misses a token each, about
+    170 ns a token for each of six memos). A word's NORM is a function of its ORTH within a
+    pipeline (only :class:`NormComponent` writes it), so every per-word value is a function of
+    the id. Past ``LIMIT`` words the table is cleared with every stage table and its
+    ``generation`` moves on: ids a Doc kept from before are stale, and never read.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, norm: Callable[[str], str] | None = None):
+        self._norm = norm
+        self.generation = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.index: dict = {}  # signed ORTH hash -> id
+        self.orths: list[int] = []  # unsigned, as the StringStore reads them
+        self.texts: list[str] = []
+        self.norms: list[int] = []  # NORM hashes, unsigned
+        self.norm_texts: list[str] = []
+        self.columns: dict[object, WordColumn] = {}
+
+    def __len__(self) -> int:
+        return len(self.orths)
+
+    def clear(self) -> None:
+        """Forget every word and stage table; ids made before are stale from now on."""
+        self.generation += 1
+        self._start()
+
+    def column(self, key: object, dtype=object, width: int = 0) -> WordColumn:
+        """The per-word table a stage keeps under ``key`` (made empty the first time); dropped
+        when the word table is cleared."""
+        held = self.columns.get(key)
+        if held is None:
+            held = self.columns[key] = WordColumn(dtype, width)
+        return held
+
+    def ids(self, orths: list[int], strings) -> list[int]:
+        """The ids of the words with these (signed) ORTH hashes, new words added with their
+        norm (stored in ``strings``). The table is cleared first when it is full."""
+        if len(self.orths) >= self.LIMIT:
+            self.clear()
+        index = self.index
+        try:
+            return list(map(index.__getitem__, orths))  # one C-level pass once words are known
+        except KeyError:
+            for orth in orths:
+                if orth not in index:
+                    text = strings[orth & _MASK]
+                    norm = self._norm(text) if self._norm is not None else text
+                    self._add(orth, text, strings.add(norm), norm)
+            return list(map(index.__getitem__, orths))
+
+    def _add(self, key, text: str, norm_hash: int, norm: str) -> None:
+        self.index[key] = len(self.orths)
+        self.orths.append(self._orth(key))
+        self.texts.append(text)
+        self.norms.append(norm_hash)
+        self.norm_texts.append(norm)
+
+    @staticmethod
+    def _orth(key) -> int:
+        return (key[0] if type(key) is tuple else key) & _MASK
+
+    @classmethod
+    def of_doc(cls, doc: Doc) -> tuple[WordTable, list[int]]:
+        """A table of one Doc's own words, each an (ORTH, NORM) pair with the norm the Doc
+        carries: for a Doc not made by these pipelines, or whose ids are stale."""
+        table = cls()
+        strings = doc.vocab.strings
+        keys = list(map(tuple, doc.to_array([ORTH, NORM]).tolist()))
+        for key in keys:
+            if key not in table.index:
+                table._add(key, strings[key[0]], key[1], strings[key[1]])
+        return table, list(map(table.index.__getitem__, keys))
+
+
+def _id_array(ids: list[int]) -> numpy.ndarray:
+    return numpy.fromiter(ids, dtype=numpy.intp, count=len(ids))
+
+
+def _held(doc: Doc) -> tuple[WordTable, int, list[int], numpy.ndarray]:
+    """The word table of ``doc``, its generation and the tokens' ids (a list and an array)."""
+    held = _DOC_WORDS.get(doc)
+    if held is not None and held[1] == held[0].generation and len(held[2]) == len(doc):
+        return held
+    table, ids = WordTable.of_doc(doc)
+    held = _DOC_WORDS[doc] = (table, table.generation, ids, _id_array(ids))
+    return held
+
+
+def word_ids(doc: Doc) -> tuple[WordTable, list[int]]:
+    """The word table of ``doc`` and its tokens' word ids, found by the NORM component and
+    kept with the Doc. A Doc without them (made elsewhere), or whose table was cleared since,
+    gets a table of its own words, kept with it too: stale ids are never read."""
+    held = _held(doc)
+    return held[0], held[2]
+
+
+class WordColumn:
+    """A stage's value for each word id of one word table, in a numpy array (``dtype`` object
+    for Python values; rows of ``width`` values when ``width`` is given) that grows by doubling.
+
+    A stage does not see every Doc (fatalities skip texts without a death word, extract()
+    stops after the triggers when none is asserted), so a column may lag behind its table: a
+    Doc with an id past it first gets every id up to its largest made, each by ``make(table,
+    id)``, a function of the word alone (its text, norm, ORTH), never of a token position.
+    Taking a Doc's values from an array by its ids cost half a ``list(map(list.__getitem__,
+    ids))`` for Python values, and a fifth of converting a list of Python ints to an array.
+    """
+
+    def __init__(self, dtype=object, width: int = 0):
+        self.words = numpy.empty((0, width) if width else 0, dtype=dtype)
+        self.filled = 0
+
+    def take(self, table: WordTable, at: numpy.ndarray, make: Callable[[WordTable, int], object]
+             ) -> numpy.ndarray:
+        """The values of the words ``at`` (ids of ``table``, the column's own table)."""
+        if self.filled < len(table) and len(at):
+            top = int(at.max()) + 1
+            if self.filled < top:
+                self._fill(table, top, make)
+        return self.words.take(at, axis=0)
+
+    def _fill(self, table: WordTable, top: int, make: Callable[[WordTable, int], object]) -> None:
+        words, filled = self.words, self.filled
+        if len(words) < top:
+            grown = numpy.empty((max(top, 2 * len(words)),) + words.shape[1:], dtype=words.dtype)
+            grown[:filled] = words[:filled]
+            self.words = words = grown
+        if words.dtype == object and words.ndim == 2:  # cell by cell: a value may be a tuple
+            for w in range(filled, top):
+                for k, value in enumerate(make(table, w)):
+                    words[w, k] = value
+        elif words.dtype == object:  # one by one: a list of tuples would be read as rows
+            for w in range(filled, top):
+                words[w] = make(table, w)
+        else:
+            words[filled:top] = [make(table, w) for w in range(filled, top)]
+        self.filled = top
+
+
+def word_array(doc: Doc, key: object, make: Callable[[WordTable, int], object], dtype,
+               width: int = 0) -> numpy.ndarray:
+    """Per token of ``doc``, as a numpy array, the value (a row of ``width`` values when
+    ``width`` is given) kept per word under ``key`` in the Doc's word table, a missing one made
+    by ``make(table, id)`` (a function of the word alone) and kept (see :class:`WordColumn`)."""
+    table, _, _, at = _held(doc)
+    return table.column(key, dtype, width).take(table, at, make)
+
+
+def word_values(doc: Doc, key: object, make: Callable[[WordTable, int], object]) -> list:
+    """Per token of ``doc``, the Python value a stage keeps per word under ``key`` in the Doc's
+    word table, a missing one made by ``make(table, id)`` (a function of the word) and kept."""
+    return word_array(doc, key, make, object).tolist()
+
+
+def word_id_array(doc: Doc) -> numpy.ndarray:
+    """The word ids of ``doc``'s tokens as an array (see :func:`word_ids`)."""
+    return _held(doc)[3]
 
 
 def known_words(lang: str) -> frozenset[str]:
@@ -228,12 +390,31 @@ COLUMNS = (ORTH, NORM, IDX, IS_PUNCT, SENT_START, SPACY, LENGTH)
 COLUMNS_KEY = "extractor_columns"
 
 
+# The columns that belong to the word (ORTH, NORM, IS_PUNCT, LENGTH) come from a per-word array
+# by the Doc's word ids; spaCy reads only the token's own (IDX, SENT_START, SPACY): its lexeme
+# attributes cost about twice as much per token as the rest.
+_WORD_ATTRS = (ORTH, NORM, IS_PUNCT, LENGTH)
+_TOKEN_ATTRS = [a for a in COLUMNS if a not in _WORD_ATTRS]
+_WORD_AT = [COLUMNS.index(a) for a in _WORD_ATTRS]
+_TOKEN_AT = [COLUMNS.index(a) for a in _TOKEN_ATTRS]
+_WORD_COLUMNS = "nlp.word_columns"
+
+
+def _word_columns(table: WordTable, w: int, vocab) -> tuple[int, int, int, int]:
+    text = table.texts[w]
+    return table.orths[w], table.norms[w], int(vocab[text].is_punct), len(text)  # spaCy's LENGTH is len()
+
+
 def columns(doc: Doc) -> numpy.ndarray:
     """``doc.to_array(COLUMNS)`` (one row per token, uint64), read once per Doc and kept with
     it; read-only, since every stage shares it."""
     held = doc.user_data.get(COLUMNS_KEY)
     if held is None or len(held) != len(doc):
-        held = doc.to_array(list(COLUMNS))
+        held = numpy.empty((len(doc), len(COLUMNS)), dtype=numpy.uint64)
+        held[:, _TOKEN_AT] = doc.to_array(_TOKEN_ATTRS)
+        vocab = doc.vocab
+        held[:, _WORD_AT] = word_array(doc, _WORD_COLUMNS, lambda table, w: _word_columns(table, w, vocab),
+                                       numpy.uint64, len(_WORD_ATTRS))
         held.flags.writeable = False
         doc.user_data[COLUMNS_KEY] = held
     return held
@@ -288,6 +469,6 @@ def blank(lang: str, known: Iterable[str] = ()) -> Language:
 
 
 def _add_pipes(nlp: Language, known: Iterable[str]) -> Language:
-    nlp.add_pipe("extractor_sentences")
     nlp.add_pipe("extractor_norm").known = frozenset(known)
+    nlp.add_pipe("extractor_sentences")  # reads the word ids the NORM component finds
     return nlp

@@ -29,13 +29,13 @@ from operator import itemgetter, methodcaller, ne, or_
 from typing import NamedTuple
 
 import numpy as np
-from spacy.attrs import IDX, NORM, ORTH, SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS as _EN_STOP_WORDS
 from spacy.tokens import Doc
 
 from . import gazetteer as gz
 from .gazetteer import A1, ADMIN2, CC, FEATURE, ID, KIND, LAT, LON, NAME, POP, Gazetteer
-from .nlp import COLUMNS, columns, memo_map
+from .nlp import COLUMNS, WordColumn, WordTable, columns, word_id_array, word_ids, word_values
 from .normalise import clitic_candidates, normalise
 from .records import Place
 
@@ -44,8 +44,7 @@ MAX_TOKENS = 6
 # "at"/"as"/"an" in English prose never begin a place name.
 _START_ARTICLES = frozenset({"al", "el"})
 # Bounds of the per-process caches (cleared when full, so memory stays flat on any corpus):
-# per distinct word (flags, normalised pieces), and per name-in-context memo (cues, units, scores).
-_WORD_CACHE_LIMIT = 500_000
+# per name-in-context memo (cues, units, scores). Per-word tables are bounded with the word table.
 _MEMO_LIMIT = 200_000
 
 def _folded(words) -> frozenset[str]:
@@ -146,30 +145,25 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 # ---------------------------------------------------------------- matching
 
 
-_MASK = (1 << 64) - 1
 # A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
 # is_lower), then its text and whether it starts with a locative clitic. They belong to the word
-# (the lexeme), so they are read once per ORTH hash and language rather than per token through
-# Doc.to_array (which cost 0.4 ms per 800 tokens); the text from the StringStore is a new
-# string decoded on each read.
+# (the lexeme), so they are read once per word of the Doc's word table rather than per token
+# through Doc.to_array (which cost 0.4 ms per 800 tokens).
 _PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
-_FLAGS: dict[str, dict[int, tuple]] = {}
+_FLAGS = "places.flags"  # the key of their per-word table (see WordTable.column)
 
 
-def _word_flags(doc: Doc, orths: list[int], lang: str) -> list[tuple]:
-    """Per token of ``doc`` (its signed ORTH hashes), the word's flags (see :data:`_FLAGS`)."""
-    cache = _FLAGS.setdefault(lang, {})
-    if len(cache) > _WORD_CACHE_LIMIT:
-        cache.clear()
+def _word_flags(doc: Doc) -> list[tuple]:
+    """Per token of ``doc``, the word's flags (see :data:`_FLAGS`)."""
     vocab = doc.vocab
 
-    def make(k: int) -> tuple:
-        lex = vocab[orths[k] & _MASK]
-        text = lex.orth_
+    def make(table: WordTable, w: int) -> tuple:
+        text = table.texts[w]
+        lex = vocab[text]
         return (int(lex.is_punct), int(lex.is_space), int(lex.is_title), int(lex.is_upper),
                 int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text))
 
-    return memo_map(cache, orths, make)
+    return word_values(doc, _FLAGS, make)
 
 
 def _starter(gaz: Gazetteer) -> frozenset[str]:
@@ -257,39 +251,40 @@ def _locative_clitic(text: str) -> bool:
     return text.startswith(_LOCATIVE_CLITICS)
 
 
-_COLUMNS = [COLUMNS.index(a) for a in (NORM, ORTH, SENT_START, IDX)]
+_COLUMNS = [COLUMNS.index(a) for a in (SENT_START, IDX)]
 
 
 def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tuple]]:
     """Longest gazetteer names over the token norms, left to right; and each token's word
     flags (:func:`_word_flags`), which resolution reads words from."""
     starts = gaz.start_keys
-    # as signed ints: uint64 -> Python int conversion costs 4x more; hashes are masked back below.
+    # as signed ints: uint64 -> Python int conversion costs 4x more.
     # One list per column: a list per token row cost more than the columns' reads.
     arr = columns(doc).view(np.int64)  # the attribute array the stages share
-    norm_ids, orths, sent, offsets = (arr[:, k].tolist() for k in _COLUMNS)
-    flags = _word_flags(doc, orths, lang)
-    strings = doc.vocab.strings
-    cache = gaz.piece_cache.setdefault(lang, {})  # the same words recur in every doc
-    # Which of the cached pieces may begin a name (a name's first word; or an article): sets
-    # of the words seen, a few thousand, where the gazetteer's sets hold 350,000 keys whose
-    # reads miss the CPU caches. Every piece is tested when it enters the piece cache, so the
-    # two are cleared together.
-    seen = gaz.start_pieces.get(lang)
-    if seen is None or len(cache) > _WORD_CACHE_LIMIT:
-        cache.clear()
-        seen = gaz.start_pieces[lang] = (set(), set())
-    first_words, starters = seen
+    sent, offsets = (arr[:, k].tolist() for k in _COLUMNS)
+    flags = _word_flags(doc)
+    table = word_ids(doc)[0]
+    # The match piece of each word of the Doc's word table: it depends on the gazetteer too, so
+    # the table is kept on the gazetteer, per language, with the word table and generation it
+    # belongs to (a cleared or other word table starts it afresh). Which of its pieces may begin
+    # a name (a name's first word; or an article): sets of the words seen, a few thousand, where
+    # the gazetteer's sets hold 350,000 keys whose reads miss the CPU caches. Every piece is
+    # tested when it enters the piece table, so the three are made afresh together.
+    held = gaz.piece_cache.get(lang)
+    if held is None or held[0] is not table or held[1] != table.generation:
+        held = gaz.piece_cache[lang] = (table, table.generation, WordColumn(), set(), set())
+    first_words, starters = held[3], held[4]
+    norm_texts = table.norm_texts
 
-    def make(k: int) -> str:  # a word not seen before (rare once warm)
-        p = _piece_of(strings[norm_ids[k] & _MASK], lang, starts)
+    def make(_: WordTable, w: int) -> str:  # a word not seen before (rare once warm)
+        p = _piece_of(norm_texts[w], lang, starts)
         if p in _starter(gaz):
             starters.add(p)
             if p in starts:
                 first_words.add(p)
         return p
 
-    pieces = memo_map(cache, norm_ids, make)
+    pieces = held[2].take(table, word_id_array(doc), make).tolist()
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
     # first word or an article; in English only a word that is not lower case can start a name

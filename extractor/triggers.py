@@ -18,14 +18,13 @@ import io
 import re
 from dataclasses import dataclass, replace
 from itertools import compress
-from operator import itemgetter
 from importlib import resources
 
 import numpy
 from spacy.tokens import Doc
 
 from .errors import ExtractorError
-from .nlp import columns, memo_map, text_of
+from .nlp import WordTable, columns, text_of, word_array
 from .normalise import find_all, finditer_at, gate_windows, normalise
 from .records import Trigger
 
@@ -367,34 +366,25 @@ class _View:
     hidden: list[tuple[int, int]]  # character ranges of related-news boxes and page chrome
 
 
-# Per language: a key from the orth and norm hashes -> (norm hash, text, norm, clause boundary?, may start a
-# cue?). Keyed by both hashes because another pipeline (another known-word set) may norm a word
-# otherwise.
-_TOKENS: dict[str, dict[int, tuple[int, str, str, bool, bool]]] = {}
+# What matching and modality read of a word: (norm hash, text, norm, clause boundary?, may start
+# a cue?), kept per word of the Doc's word table (which has a word's norm for its pipeline) under
+# a key per language.
+_TOKENS = "triggers.tokens"
 CACHE_LIMIT = 200_000
-MIX = numpy.uint64(0x9E3779B97F4A7C15)  # odd 64-bit constant: multiplication wraps, stays one-to-one
 
 
-_TEXT, _NORM, _BOUNDARY, _CUE_START = (itemgetter(k) for k in (1, 2, 3, 4))  # fields of a token's info
+_TEXT, _NORM, _BOUNDARY, _CUE_START = 1, 2, 3, 4  # columns of the token info
 
 
-def _token_info(doc: Doc, lang: str, rows) -> list[tuple]:
-    """What matching and modality need of each token, memoised (news repeats words); ``rows``
-    is the Doc's attribute array with ORTH and NORM as its first two columns."""
-    cache = _TOKENS.setdefault(lang, {})
-    if len(cache) >= CACHE_LIMIT:
-        cache.clear()
-    # orth XOR a multiple of norm (a plain XOR is 0 whenever the norm is the text itself)
-    keys = (rows[:, 0] ^ (rows[:, 1] * MIX)).tolist()
-    strings = doc.vocab.strings
-
-    def make(k: int) -> tuple:
-        orth, norm_key = int(rows[k, 0]), int(rows[k, 1])
-        word, norm = strings[orth], strings[norm_key]
-        return (norm_key, word, norm, _is_boundary(word, norm, lang),
+def _token_info(doc: Doc, lang: str) -> numpy.ndarray:
+    """What matching and modality need of each token, one row per token (object columns, read
+    a column at a time), made once per word (news repeats words)."""
+    def make(table: WordTable, w: int) -> tuple:
+        word, norm = table.texts[w], table.norm_texts[w]
+        return (table.norms[w], word, norm, _is_boundary(word, norm, lang),
                 bool(_cues_starting(_cue_index(lang), norm)))
 
-    return memo_map(cache, keys, make)
+    return word_array(doc, (_TOKENS, lang), make, object, 5)
 
 
 def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
@@ -404,8 +394,8 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
     if rows is None:
         rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
     if infos is None:
-        infos = _token_info(doc, lang, rows)
-    texts = list(map(_TEXT, infos))
+        infos = _token_info(doc, lang)
+    texts = infos[:, _TEXT].tolist()
     # doc.text would build a Token object per token: the pipeline's Doc keeps its input text
     text = text_of(doc)
     n = len(infos)
@@ -418,9 +408,9 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
         lo, hi = bounds[k], bounds[k + 1]
         sent_lo[lo:hi] = [lo] * (hi - lo)
         sent_hi[lo:hi] = [hi] * (hi - lo)
-    view = _View(lang, text, texts, norms if norms is not None else list(map(_NORM, infos)),
-                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), list(map(_BOUNDARY, infos)),
-                 sent_lo, sent_hi, list(compress(range(n), map(_CUE_START, infos))), [])
+    view = _View(lang, text, texts, norms if norms is not None else infos[:, _NORM].tolist(),
+                 rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), infos[:, _BOUNDARY].tolist(),
+                 sent_lo, sent_hi, list(compress(range(n), infos[:, _CUE_START].tolist())), [])
     view.hidden = _related_spans(text) + _chrome_spans(view)
     return view
 
@@ -473,8 +463,8 @@ def find_triggers(doc: Doc) -> list[Trigger]:
     if lang not in {"ar", "en"} or not len(doc):
         return []
     rows = columns(doc)  # ORTH, NORM, IDX, IS_PUNCT, SENT_START, ...
-    infos = _token_info(doc, lang, rows)
-    norms = list(map(_NORM, infos))
+    infos = _token_info(doc, lang)
+    norms = infos[:, _NORM].tolist()
     found = _matches(norms, lang)
     if not found:
         return []

@@ -213,3 +213,16 @@ def test_coordinated_counts(pipes, lang, text, expected):
 def test_numbers_without_a_death_word_are_not_read(pipes, lang, text, expected):
     """A text with no death word skips reading its numbers: none is a death count."""
     assert [f.count for f in fatalities.find_fatalities(pipes[lang](text))] == expected
+
+
+def test_counts_after_docs_the_stage_never_saw_are_those_of_a_fresh_pipeline():
+    """The per-word info lags behind the word table when fatalities skip Docs: the words of
+    the skipped Docs get their own info, not a neighbour's."""
+    lang, text = "en", "Police said 4 protesters were killed and 7 wounded in Basra."
+    pipe = nlp.blank(lang, actors.vocabulary(lang))
+    for other in ("Clashes erupted in Mosul on Monday.", "Seven were wounded; nobody died.",
+                  "Protesters and police met again in Basra."):
+        pipe(other)  # made, never read by fatalities
+    late = fatalities.find_fatalities(pipe(text))
+    fresh = fatalities.find_fatalities(nlp.blank(lang, actors.vocabulary(lang))(text))
+    assert late == fresh and fatalities.total(late) == 4
