@@ -213,3 +213,13 @@ def test_coordinated_counts(pipes, lang, text, expected):
 def test_numbers_without_a_death_word_are_not_read(pipes, lang, text, expected):
     """A text with no death word skips reading its numbers: none is a death count."""
     assert [f.count for f in fatalities.find_fatalities(pipes[lang](text))] == expected
+
+
+def test_fatalities_total_is_the_same_when_the_counts_are_read_again():
+    from extractor.fatalities import EXACT, total
+    from extractor.records import Fatalities
+
+    found = [Fatalities(0, 11, "3 civilians", 3, f"ar:{EXACT}"), Fatalities(20, 30, "2 soldiers", 2, f"en:{EXACT}")]
+    first = total(found)
+    assert first == 5
+    assert total(found) == first  # the second call reads the memoised victim words
