@@ -9,6 +9,8 @@ be one engagement merge (ACLED's unit of an event). docs/coding.md has every rul
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -109,6 +111,7 @@ class Candidate:
     last: int = 0  # index of the last sentence read into it
     share: tuple[int, int] = (0, 1)  # k of n places listed for one report ("villages X, Y and Z")
     kind: tuple[str, str] | None = None  # typed() of the current triggers and actors, cached
+    named: frozenset[str] | None = None  # named_actors() of the current actors, cached
 
 
 def named_precision(place: Place) -> int:
@@ -564,7 +567,7 @@ class Assembler:
 
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:
-        into.kind = None
+        into.kind = into.named = None
         if named_precision(other.place) < named_precision(into.place):
             into.place, into.place_from = other.place, other.place_from
         into.last = max(into.last, other.last)
@@ -578,8 +581,12 @@ class Assembler:
         out: list[Candidate] = []
         for c in cands:
             for o in out:
-                retold = self.retold(o, c)
-                if (o.date.date != c.date.date and retold is None) or not self.same_event(o, c):
+                retold = None  # retold() is None for two candidates of the same day
+                if o.date.date != c.date.date:
+                    retold = self.retold(o, c)
+                    if retold is None:
+                        continue
+                if not self.same_event(o, c):
                     continue
                 if self.same_place(o, c) and not self.nearby(o, c):
                     self.absorb(o, c)
@@ -654,10 +661,18 @@ class Assembler:
             return False
         if sa != sb and {sa, sb} <= SEPARATE_TACTICS:
             return False  # helicopters' barrel bombs and the army's shelling: two events
-        # "Militants" or "gunmen" contradict no named group: the same fighters, told vaguely.
-        named_a = {m.key for m in a.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
-        named_b = {m.key for m in b.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
+        named_a, named_b = self.named_actors(a), self.named_actors(b)
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a
+
+    @staticmethod
+    def named_actors(c: Candidate) -> frozenset[str]:
+        """The keys of the candidate's armed or named actors: "militants" or "gunmen"
+        contradict no named group (the same fighters, told vaguely). Cached: merging compares
+        every pair."""
+        if c.named is None:
+            c.named = frozenset(m.key for m in c.actors
+                                if m.inter != CIVILIANS and m.role_hint != "unidentified")
+        return c.named
 
     def typed(self, c: Candidate) -> tuple[str, str]:
         """(event_type, sub_event_type) of a candidate, decided with its actors where the
@@ -724,13 +739,19 @@ class Assembler:
         return event
 
 
+@functools.lru_cache(maxsize=4_096)
+def _day_words(day: dt.date) -> str:
+    """"9 May 2024" (strftime per event cost more than the rest of the note)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def describe(e: Event) -> str:
     """A short ACLED-style English note built only from the row's fields."""
     p = e.place
     where = p.location if p else ""
     if p and p.admin1 and p.admin1 != p.location:
         where += f" ({p.admin1})"
-    day = f"{e.event_date.day} {e.event_date:%B %Y}"
+    day = _day_words(e.event_date)
     when = f"On {day}" if e.time_precision == 1 else f"Around {day}"
     who = e.actor1 or "Unidentified actors"
     against = f" involving {e.actor2}" if e.actor2 else ""

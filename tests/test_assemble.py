@@ -363,3 +363,26 @@ def test_span_index_answers_as_a_scan_of_every_span(spans, at, end, inside):
     index = SpanIndex(spans)
     assert (index.reach(at) >= end) is inside
     assert (index.reach(at) > at) is any(s <= at < e for s, e in spans)
+
+
+def _candidate(*actors):
+    from extractor.assemble import Candidate
+    from extractor.records import DateMention, Place
+
+    day = DateMention(0, 0, "", dt.date(2024, 5, 9), 1, "test")
+    return Candidate([0], [], Place(0, 1, "X", geo_precision=1), "sentence", day, "sentence", list(actors))
+
+
+def test_named_actors_drop_civilians_and_vague_fighters_and_follow_absorb():
+    from extractor.assemble import Assembler
+    from extractor.records import ActorMention
+
+    army = ActorMention(0, 4, "army", "army", "Military Forces of {country}", 1)
+    gunmen = ActorMention(0, 6, "gunmen", "gunmen", "Unidentified Armed Group", 3, role_hint="unidentified")
+    villagers = ActorMention(0, 9, "villagers", "civ", "Civilians", 7)
+    rebels = ActorMention(0, 6, "rebels", "rebels", "Rebels", 2)
+    a, b = _candidate(army, gunmen, villagers), _candidate(rebels)
+    assert Assembler.named_actors(a) == {"army"}
+    Assembler.absorb(a, b)  # the cached set must not outlive the actors it was read from
+    assert Assembler.named_actors(a) == {"army", "rebels"}
+
