@@ -57,6 +57,7 @@ CIVILIANS, UNIDENTIFIED = 7, 3
 DATELINE_COST = 1000  # a dateline's place is the event's only when the text names no other
 DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
 LETTER = re.compile(r"[^\W\d_]")
+_DATELINE_BLANKS = frozenset(" \t\"'“”«»")  # what may stand before a dateline on its line
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
 # English: a date before a speech verb that introduces the trigger's clause ("But on Saturday the
@@ -253,8 +254,9 @@ class Assembler:
     def per_sentence(self, items: list) -> list[list]:
         """``items`` (with a ``start`` offset) grouped by the sentence they start in."""
         out: list[list] = [[] for _ in self.starts]
+        starts, at = self.starts, bisect.bisect_right  # sentence_at, inlined (a call per mention)
         for x in items:
-            k = self.sentence_at(x.start)
+            k = at(starts, x.start) - 1
             if k >= 0:
                 out[k].append(x)
         return out
@@ -374,10 +376,17 @@ class Assembler:
         """A place that opens a line or sentence as a dateline: "DAMASCUS (Sputnik) ...",
         "BAGHDAD - ...", "بيروت 26 شوال 1436 هـ ..." (where the report was filed, not where
         the event happened)."""
+        if p.start < self.body_start:
+            return False
         line_start = self.text.rfind("\n", 0, p.start) + 1
         k = self.sentence_at(p.start)
         opening = max(line_start, self.starts[k] if k >= 0 else 0)
-        if self.text[opening:p.start].strip(" \t\"'“”«»") or p.start < self.body_start:
+        # anything but blanks and quotes between the opening and the name (read back from the
+        # name: a copy of the text since the sentence's start cost more)
+        q = p.start - 1
+        while q >= opening and self.text[q] in _DATELINE_BLANKS:
+            q -= 1
+        if q >= opening:
             return False
         # A name in capitals is a dateline ("BAGHDAD ..."); a short one is an acronym ("UAE").
         return bool(DATELINE_AFTER.match(self.text, p.end)) or (
