@@ -405,12 +405,23 @@ def _province_place(resolved: list[Place], p: Place) -> Place | None:
     return replace(best, geo_precision=max(2, best.geo_precision))
 
 
+# A village's name recurs in the reports of its fighting: its spelling and key are memoised.
+@functools.lru_cache(maxsize=20_000)
+def _transliterated(name: str) -> str:
+    return transliterate(name)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _key_of(name: str) -> str:
+    return normalise(name)
+
+
 def _coded(text: str, start: int, end: int, anchor: Place, district: bool,
            latin: str | None = None) -> Place:
     # An English name, kept as written, may name a village, a field or a crossing's town.
     what = "neighbourhood" if district else "village" if latin is None else "place"
-    latin = latin or transliterate(text)
-    key = normalise(text)
+    latin = latin or _transliterated(text)
+    key = _key_of(text)
     if district:
         location, precision = f"{anchor.location} - {latin}", 1
     else:
