@@ -386,3 +386,17 @@ def test_named_actors_drop_civilians_and_vague_fighters_and_follow_absorb():
     Assembler.absorb(a, b)  # the cached set must not outlive the actors it was read from
     assert Assembler.named_actors(a) == {"army", "rebels"}
 
+
+
+@pytest.mark.parametrize("text", [
+    "At least 76 were killed over the last 15 days in the province.",
+    "OVER THE PAST 8 DAYS, and during the last 9 days too",
+    "Killed for the past 9 dayſ.",  # the case-blind pattern reads ſ as an s
+    "Fighting went on for days.",
+    "No stretch of time is given here.",
+    "",
+])
+def test_tally_days_finds_what_the_pattern_finds(text):
+    from extractor.assemble import TALLY_DAYS, tally_days
+
+    assert [m.span() for m in tally_days(text)] == [m.span() for m in TALLY_DAYS.finditer(text)]
