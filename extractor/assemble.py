@@ -567,8 +567,10 @@ class Assembler:
             groups.setdefault(found[0].entry_id, (found[0], []))[1].append(t)
         out: list[Candidate] = []
         for entry_id, (place, same) in groups.items():
+            if entry_id in covered:
+                continue  # (before typing the group: most sentences point at their own place only)
             kind = self.best_type(same)
-            if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
+            if kind is None or kind.sub_event_type == main.sub_event_type:
                 continue
             other = replace(cand, triggers=same, place=place, sentences=[i], kind=None,
                             actors=list(cand.actors), fatalities=[], share=(0, 1))
