@@ -9,6 +9,8 @@ be one engagement merge (ACLED's unit of an event). docs/coding.md has every rul
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -55,6 +57,7 @@ CIVILIANS, UNIDENTIFIED = 7, 3
 DATELINE_COST = 1000  # a dateline's place is the event's only when the text names no other
 DATELINE_AFTER = re.compile(r"\s*(?:\([^)]{1,30}\)|[-–—:]\s|[0-9٠-٩])")
 LETTER = re.compile(r"[^\W\d_]")
+_DATELINE_BLANKS = frozenset(" \t\"'“”«»")  # what may stand before a dateline on its line
 DATELINE_REACH = 40  # characters from the body's start within which a dateline is written
 TOLD_DAYS = 3  # how far before a statement's day the next sentence may date its event
 # English: a date before a speech verb that introduces the trigger's clause ("But on Saturday the
@@ -109,6 +112,16 @@ class Candidate:
     last: int = 0  # index of the last sentence read into it
     share: tuple[int, int] = (0, 1)  # k of n places listed for one report ("villages X, Y and Z")
     kind: tuple[str, str] | None = None  # typed() of the current triggers and actors, cached
+    named: frozenset[str] | None = None  # named_actors() of the current actors, cached
+
+
+def tally_days(text: str) -> list[re.Match]:
+    """``TALLY_DAYS.finditer(text)``, run only when the text holds "days" in some case (or
+    "ſ", which the case-blind pattern reads as an s): its leading \\b and alternation try every
+    offset (55 us per English article), and most texts give no stretch of days."""
+    if "days" not in text.lower() and "\u017f" not in text:
+        return []
+    return list(TALLY_DAYS.finditer(text))
 
 
 def named_precision(place: Place) -> int:
@@ -232,7 +245,7 @@ class Assembler:
         # Sentences that tell an ongoing situation ("protests over the past few weeks").
         self.vague = {self.sentence_at(s) for s, _ in dates_mod.vague_periods(self.text, lang)}
         # English sentences that give a stretch of a week or more: a tally, or the period of one.
-        self.tallies = self.vague | ({self.sentence_at(m.start()) for m in TALLY_DAYS.finditer(self.text)
+        self.tallies = self.vague | ({self.sentence_at(m.start()) for m in tally_days(self.text)
                                       if int(m.group(1)) >= TALLY_MIN_DAYS} if lang == "en" else set())
         countries = Counter(p.country for p in self.places if p.resolved and p.country)
         self.country = countries.most_common(1)[0][0] if countries else ""
@@ -250,8 +263,9 @@ class Assembler:
     def per_sentence(self, items: list) -> list[list]:
         """``items`` (with a ``start`` offset) grouped by the sentence they start in."""
         out: list[list] = [[] for _ in self.starts]
+        starts, at = self.starts, bisect.bisect_right  # sentence_at, inlined (a call per mention)
         for x in items:
-            k = self.sentence_at(x.start)
+            k = at(starts, x.start) - 1
             if k >= 0:
                 out[k].append(x)
         return out
@@ -371,10 +385,17 @@ class Assembler:
         """A place that opens a line or sentence as a dateline: "DAMASCUS (Sputnik) ...",
         "BAGHDAD - ...", "بيروت 26 شوال 1436 هـ ..." (where the report was filed, not where
         the event happened)."""
+        if p.start < self.body_start:
+            return False
         line_start = self.text.rfind("\n", 0, p.start) + 1
         k = self.sentence_at(p.start)
         opening = max(line_start, self.starts[k] if k >= 0 else 0)
-        if self.text[opening:p.start].strip(" \t\"'“”«»") or p.start < self.body_start:
+        # anything but blanks and quotes between the opening and the name (read back from the
+        # name: a copy of the text since the sentence's start cost more)
+        q = p.start - 1
+        while q >= opening and self.text[q] in _DATELINE_BLANKS:
+            q -= 1
+        if q >= opening:
             return False
         # A name in capitals is a dateline ("BAGHDAD ..."); a short one is an acronym ("UAE").
         return bool(DATELINE_AFTER.match(self.text, p.end)) or (
@@ -546,8 +567,10 @@ class Assembler:
             groups.setdefault(found[0].entry_id, (found[0], []))[1].append(t)
         out: list[Candidate] = []
         for entry_id, (place, same) in groups.items():
+            if entry_id in covered:
+                continue  # (before typing the group: most sentences point at their own place only)
             kind = self.best_type(same)
-            if entry_id in covered or kind is None or kind.sub_event_type == main.sub_event_type:
+            if kind is None or kind.sub_event_type == main.sub_event_type:
                 continue
             other = replace(cand, triggers=same, place=place, sentences=[i], kind=None,
                             actors=list(cand.actors), fatalities=[], share=(0, 1))
@@ -564,7 +587,7 @@ class Assembler:
 
     @staticmethod
     def absorb(into: Candidate, other: Candidate) -> None:
-        into.kind = None
+        into.kind = into.named = None
         if named_precision(other.place) < named_precision(into.place):
             into.place, into.place_from = other.place, other.place_from
         into.last = max(into.last, other.last)
@@ -578,8 +601,12 @@ class Assembler:
         out: list[Candidate] = []
         for c in cands:
             for o in out:
-                retold = self.retold(o, c)
-                if (o.date.date != c.date.date and retold is None) or not self.same_event(o, c):
+                retold = None  # retold() is None for two candidates of the same day
+                if o.date.date != c.date.date:
+                    retold = self.retold(o, c)
+                    if retold is None:
+                        continue
+                if not self.same_event(o, c):
                     continue
                 if self.same_place(o, c) and not self.nearby(o, c):
                     self.absorb(o, c)
@@ -654,10 +681,18 @@ class Assembler:
             return False
         if sa != sb and {sa, sb} <= SEPARATE_TACTICS:
             return False  # helicopters' barrel bombs and the army's shelling: two events
-        # "Militants" or "gunmen" contradict no named group: the same fighters, told vaguely.
-        named_a = {m.key for m in a.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
-        named_b = {m.key for m in b.actors if m.inter != CIVILIANS and m.role_hint != "unidentified"}
+        named_a, named_b = self.named_actors(a), self.named_actors(b)
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a
+
+    @staticmethod
+    def named_actors(c: Candidate) -> frozenset[str]:
+        """The keys of the candidate's armed or named actors: "militants" or "gunmen"
+        contradict no named group (the same fighters, told vaguely). Cached: merging compares
+        every pair."""
+        if c.named is None:
+            c.named = frozenset(m.key for m in c.actors
+                                if m.inter != CIVILIANS and m.role_hint != "unidentified")
+        return c.named
 
     def typed(self, c: Candidate) -> tuple[str, str]:
         """(event_type, sub_event_type) of a candidate, decided with its actors where the
@@ -724,13 +759,19 @@ class Assembler:
         return event
 
 
+@functools.lru_cache(maxsize=4_096)
+def _day_words(day: dt.date) -> str:
+    """"9 May 2024" (strftime per event cost more than the rest of the note)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def describe(e: Event) -> str:
     """A short ACLED-style English note built only from the row's fields."""
     p = e.place
     where = p.location if p else ""
     if p and p.admin1 and p.admin1 != p.location:
         where += f" ({p.admin1})"
-    day = f"{e.event_date.day} {e.event_date:%B %Y}"
+    day = _day_words(e.event_date)
     when = f"On {day}" if e.time_precision == 1 else f"Around {day}"
     who = e.actor1 or "Unidentified actors"
     against = f" involving {e.actor2}" if e.actor2 else ""

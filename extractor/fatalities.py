@@ -694,6 +694,13 @@ def _head(f: Fatalities) -> tuple[str, bool]:
     return "", additive
 
 
+# _head of a count's text and rule: the same phrases ("3 civilians") recur in every text, and
+# total reads each count's once per event that holds it.
+_HEADS: dict[tuple[str, str], tuple[str, bool]] = {}
+_HEADS_LIMIT = 50_000
+_GENERIC = frozenset(EN_GENERIC_VICTIMS | AR_GENERIC_VICTIMS | {TOLL})
+
+
 def total(found: list[Fatalities]) -> int:
     """One event's death count from the counts read in its sentences.
 
@@ -720,9 +727,14 @@ def total(found: list[Fatalities]) -> int:
     order: list[str] = []
     tolls: list[int] = []
     seen: set[tuple[str, int]] = set()
-    generic = EN_GENERIC_VICTIMS | AR_GENERIC_VICTIMS | {TOLL}
+    generic = _GENERIC
     for f in exact:
-        head, additive = _head(f)
+        hit = _HEADS.get((f.text, f.rule))
+        if hit is None:
+            if len(_HEADS) > _HEADS_LIMIT:
+                _HEADS.clear()
+            hit = _HEADS[(f.text, f.rule)] = _head(f)
+        head, additive = hit
         if head == "" and not groups and not tolls:
             head = TOLL  # a first bare count ("killing 5") is the toll
         if not additive and ((head, f.count) in seen or (head in generic and any(c == f.count for _, c in seen))):

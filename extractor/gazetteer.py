@@ -749,8 +749,8 @@ class Gazetteer:
         # a walk's first key -> (its prefixes, its entries or None) (places._match)
         self.first_steps: dict[str, tuple[frozenset[str], tuple[int, ...] | None]] = {}
         # (entry, how, cue, near, reference, "of" before, candidates) -> a Place's fields
-        # after its span, in field order (places._place)
-        self.place_cache: dict[tuple, tuple] = {}
+        # after its span, name -> value in field order (places._place)
+        self.place_cache: dict[tuple, dict] = {}
 
     def lookup(self, key: str) -> tuple[int, ...]:
         """Entry numbers whose name has this key (see :func:`name_key`)."""

@@ -552,7 +552,7 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tup
     keys = [m.key for m in mentions]
 
     all1, all2 = frozenset(a1_count), frozenset(a2_count)
-    far_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+    far_of: dict[str, tuple[frozenset[str], frozenset[str], _Context]] = {}
 
     # the mentions that can name a unit: most names are towns only, which add nothing nearby
     unit_at = [j for j, (s1, s2) in enumerate(zip(a1_sets, a2_sets)) if s1 or s2]
@@ -573,14 +573,17 @@ def _resolve(doc: Doc, gaz: Gazetteer, mentions: list[_Mention], words: list[tup
                     n2 |= a2_sets[j]
             near1, near2 = frozenset(n1), frozenset(n2)
         # units named by some other name (a mention is no context for itself); the same for
-        # every mention of a name
+        # every mention of a name, and so is the whole context of a mention with no unit
+        # nearby and none after it (most names): one _Context per name
         far = far_of.get(m.key)
         if far is None:
-            far = far_of[m.key] = (all1 - {a for a in by_key1[m.key] if a1_count[a] == 1},
-                                   all2 - {a for a in by_key2[m.key] if a2_count[a] == 1})
-        far1, far2 = far
+            far1 = all1 - {a for a in by_key1[m.key] if a1_count[a] == 1}
+            far2 = all2 - {a for a in by_key2[m.key] if a2_count[a] == 1}
+            far = far_of[m.key] = (far1, far2, _Context(empty, far1, empty, far2, empty))
+        far1, far2, plain = far
         if k + 1 == len(mentions) or mentions[k + 1].want != "admin":
-            return _Context(near1, far1, near2, far2, empty)  # no containing unit (most names)
+            # no containing unit (most names)
+            return plain if not near1 and not near2 else _Context(near1, far1, near2, far2, empty)
         container: set[str] = set()
         last = m.end_tok
         for j in range(k + 1, len(mentions)):
@@ -895,15 +898,19 @@ def _country_share(ents: list[tuple], countries: list[tuple[str, ...]], choice: 
     """Each country's share of the doc: named countries count double, places and the caller's
     hints vote once (``countries``: each mention's candidate countries, ``choice``: its entry
     chosen so far or None)."""
-    votes: Counter[str] = Counter({cc: 2.0 * k for cc, k in named.items()})
+    # a plain dict (a Counter's += is a Python-level __missing__ per new key), the votes added
+    # in the same order, so the same float sums
+    votes: dict[str, float] = {cc: 2.0 * k for cc, k in named.items()}
+    get = votes.get
     for cc in hinted:
-        votes[cc] += 1.0
+        votes[cc] = get(cc, 0) + 1.0
     for ccs, c in zip(countries, choice):
         if c is not None:
-            votes[ents[c][CC]] += 1.0
+            cc = ents[c][CC]
+            votes[cc] = get(cc, 0) + 1.0
             continue
         for cc in ccs:
-            votes[cc] += 1.0 / len(ccs)
+            votes[cc] = get(cc, 0) + 1.0 / len(ccs)
     total = sum(votes.values()) or 1.0
     return {cc: v / total for cc, v in votes.items()}
 
@@ -1132,9 +1139,16 @@ def _place(doc: Doc, gaz: Gazetteer, m: _Mention, r: tuple[int | None, str, str]
         if len(cache) > _MEMO_LIMIT:
             cache.clear()
         fields = _place_fields(gaz, m, idx, how, of)
-        # as positional arguments in the fields' order (cheaper to pass than keywords)
-        tail = cache[key] = tuple(fields.get(f, default) for f, default in _PLACE_TAIL)
-    return Place(start, end, text, *tail)
+        tail = cache[key] = {f: fields.get(f, default) for f, default in _PLACE_TAIL}
+    # The record made as records.record's __init__ makes it (its instance dict set whole, in the
+    # fields' order) with the memoised fields merged in C: passing 18 arguments cost more.
+    place = _new_place(Place)
+    _set_dict(place, "__dict__", {"start": start, "end": end, "text": text, **tail})
+    return place
+
+
+_new_place = object.__new__
+_set_dict = object.__setattr__
 
 
 # Place's fields after start, end and text, with their defaults

@@ -25,7 +25,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .nlp import text_of
-from .normalise import clitic_candidates, gate_windows, normalise, normalise_word, strip_clitics
+from .normalise import (clitic_candidates, find_all, finditer_at, gate_windows, normalise, normalise_word,
+                        strip_clitics)
 from .records import Place
 
 # Cue words before village names, by how many names follow: 1, 2 (dual) or a list (0).
@@ -120,7 +121,8 @@ _EN_WORD = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
 _EN_PARTICLES = ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ez", "bin", "ibn", "de", "del", "da",
                  "do", "dos", "das")
 _EN_NAME = rf"{_EN_WORD}(?: (?:(?:{'|'.join(_EN_PARTICLES)}) )?{_EN_WORD}){{0,3}}"
-_EN_CUE = r"(?:village|town|hamlet|settlement)"
+_EN_CUE_WORDS = ("village", "town", "hamlet", "settlement")
+_EN_CUE = f"(?:{'|'.join(_EN_CUE_WORDS)})"
 # A list only after the plural ("the villages of X, Y and Z"); "the town of X, Reuters said" is X.
 _EN_OF = re.compile(rf"\b{_EN_CUE}(?:(s) of ({_EN_NAME}(?:(?:, | and |, and ){_EN_NAME})*)| of ({_EN_NAME}))")
 _EN_REPORTED = re.compile(r",? (?:said|says|reported|reports|told|added|quoted)\b")  # "..., Reuters reported"
@@ -131,6 +133,8 @@ _EN_SITE_NAMED = ("gas field", "oil field", "air base", "airbase", "military bas
                   "junction", "dam", "prison")
 _EN_SITE_TOWN = ("border crossing", "crossing", "refugee camp")  # not "camp": "the Aoun camp" is a party
 _EN_CUE_AT = re.compile(rf"\b(?:{_EN_CUE}s?|{'|'.join(_EN_SITE_NAMED + _EN_SITE_TOWN)})\b")
+# What every match of _EN_CUE_AT starts with (tried only there: see _en_matches)
+_EN_CUE_AT_STARTS = _EN_CUE_WORDS + _EN_SITE_NAMED + _EN_SITE_TOWN
 _EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
 _EN_BEFORE_REACH = 120  # characters: four words and their particles
 _EN_LIST = re.compile(r", and |, | and ")
@@ -138,9 +142,14 @@ _EN_LIST = re.compile(r", and |, | and ")
 # verb of taking a place: "shelled Fakkeh in al-Hasakeh", "in Muaja (Ancuabe, Cabo Delgado)",
 # "near Khutir Vilny, Luhansk", "the market area of Thiban in Deir-ez-Zor" (ACLED notes write
 # places so). Verbs that also take people ("attacked", "targeted") are left out.
+_EN_LOCATING = ("in", "at", "near", "outside", "around")
+_EN_AREAS = ("area", "outskirts", "vicinity", "countryside", "suburbs")  # "... of X"
+_EN_TAKING = ("shelled", "stormed", "raided", "bombed", "besieged", "entered")
 _EN_LOCATED = re.compile(
-    r"\b(?:in|at|near|outside|around|(?:area|outskirts|vicinity|countryside|suburbs) of|shelled|"
-    rf"stormed|raided|bombed|besieged|entered) ({_EN_NAME})(?= \(|, | in | near )")
+    rf"\b(?:{'|'.join(_EN_LOCATING)}|(?:{'|'.join(_EN_AREAS)}) of|{'|'.join(_EN_TAKING)}) "
+    rf"({_EN_NAME})(?= \(|, | in | near )")
+# What every match of _EN_LOCATED starts with: its word and the space after it
+_EN_LOCATED_STARTS = tuple(f"{w} " for w in (*_EN_LOCATING, *(f"{a} of" for a in _EN_AREAS), *_EN_TAKING))
 # ... and the place must follow at once: "in Muaja (Ancuabe", "near Khutir Vilny, Luhansk", "Sfuhen in
 # the southern countryside of Idleb"
 _EN_LOCATED_GAP = re.compile(r"\s*(?:\(|,|in|near)\s*(?:the\s+)?(?:[a-z-]+ern\s+)?"
@@ -178,10 +187,10 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
     """``find_unlisted`` for English: names after "village(s) of" or before "village"/"town",
     and names right before the place that locates them, kept as written, each located like the
     Arabic ones."""
-    cues = list(_EN_CUE_AT.finditer(text))
+    cues = _en_matches(_EN_CUE_AT, text, _EN_CUE_AT_STARTS)
     # (cue, where the names start, the names, named before the cue? None: located after)
     hits: list[tuple[re.Match, int, list[str], bool | None]] = [
-        (m, m.start(1), [m.group(1)], None) for m in _EN_LOCATED.finditer(text)]
+        (m, m.start(1), [m.group(1)], None) for m in _en_matches(_EN_LOCATED, text, _EN_LOCATED_STARTS)]
     if not cues and not hits:
         return []
     known = _Known(found)
@@ -241,6 +250,14 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
                               text[start:cue.end()] if site else text[start:end]))
             taken.add(start, end)
     return sorted(out, key=lambda p: p.start)
+
+
+def _en_matches(pattern: re.Pattern, text: str, starts: tuple[str, ...]) -> list[re.Match]:
+    """``pattern.finditer(text)``'s matches, for a pattern whose every match begins with one of
+    ``starts``: tried only where one stands. The leading \\b and alternation of the English cue
+    patterns defeat the regex engine's first-character skip (a try at every offset cost 50-85 us
+    each per English article)."""
+    return finditer_at(pattern, text, find_all(text, starts))
 
 
 def _place_follows(known: _Known, text: str, end: int) -> bool:
@@ -405,12 +422,23 @@ def _province_place(resolved: list[Place], p: Place) -> Place | None:
     return replace(best, geo_precision=max(2, best.geo_precision))
 
 
+# A village's name recurs in the reports of its fighting: its spelling and key are memoised.
+@functools.lru_cache(maxsize=20_000)
+def _transliterated(name: str) -> str:
+    return transliterate(name)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _key_of(name: str) -> str:
+    return normalise(name)
+
+
 def _coded(text: str, start: int, end: int, anchor: Place, district: bool,
            latin: str | None = None) -> Place:
     # An English name, kept as written, may name a village, a field or a crossing's town.
     what = "neighbourhood" if district else "village" if latin is None else "place"
-    latin = latin or transliterate(text)
-    key = normalise(text)
+    latin = latin or _transliterated(text)
+    key = _key_of(text)
     if district:
         location, precision = f"{anchor.location} - {latin}", 1
     else:

@@ -363,3 +363,40 @@ def test_span_index_answers_as_a_scan_of_every_span(spans, at, end, inside):
     index = SpanIndex(spans)
     assert (index.reach(at) >= end) is inside
     assert (index.reach(at) > at) is any(s <= at < e for s, e in spans)
+
+
+def _candidate(*actors):
+    from extractor.assemble import Candidate
+    from extractor.records import DateMention, Place
+
+    day = DateMention(0, 0, "", dt.date(2024, 5, 9), 1, "test")
+    return Candidate([0], [], Place(0, 1, "X", geo_precision=1), "sentence", day, "sentence", list(actors))
+
+
+def test_named_actors_drop_civilians_and_vague_fighters_and_follow_absorb():
+    from extractor.assemble import Assembler
+    from extractor.records import ActorMention
+
+    army = ActorMention(0, 4, "army", "army", "Military Forces of {country}", 1)
+    gunmen = ActorMention(0, 6, "gunmen", "gunmen", "Unidentified Armed Group", 3, role_hint="unidentified")
+    villagers = ActorMention(0, 9, "villagers", "civ", "Civilians", 7)
+    rebels = ActorMention(0, 6, "rebels", "rebels", "Rebels", 2)
+    a, b = _candidate(army, gunmen, villagers), _candidate(rebels)
+    assert Assembler.named_actors(a) == {"army"}
+    Assembler.absorb(a, b)  # the cached set must not outlive the actors it was read from
+    assert Assembler.named_actors(a) == {"army", "rebels"}
+
+
+
+@pytest.mark.parametrize("text", [
+    "At least 76 were killed over the last 15 days in the province.",
+    "OVER THE PAST 8 DAYS, and during the last 9 days too",
+    "Killed for the past 9 dayſ.",  # the case-blind pattern reads ſ as an s
+    "Fighting went on for days.",
+    "No stretch of time is given here.",
+    "",
+])
+def test_tally_days_finds_what_the_pattern_finds(text):
+    from extractor.assemble import TALLY_DAYS, tally_days
+
+    assert [m.span() for m in tally_days(text)] == [m.span() for m in TALLY_DAYS.finditer(text)]

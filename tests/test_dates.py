@@ -215,6 +215,26 @@ def test_original_spans_through_dropped_characters(text):
             assert end >= keep[e - 1] + 1 and not normalise_ar(text[keep[e - 1] + 1:end])
 
 
+@pytest.mark.parametrize("text", [
+    "قُتِلَ ثلاثةٌ ليلًا في ٣ آذار", "ًٌقُتل أمسِ", "الخميسـ الماضي قُتِلَ", "ًٌ", "اًٌـب", "بلاًّ تشكيلـ",
+])
+def test_fold_index_starts_each_run_of_kept_characters(text):
+    from extractor.dates import _fold, _fold_table
+
+    dropped = _fold_table()[1]
+    # the kept runs: between the runs of dropped characters that the class pattern finds
+    starts_o, pos = [], 0
+    for m in dropped.finditer(text):
+        if m.start() > pos:
+            starts_o.append(pos)
+        pos = m.end()
+    if len(text) > pos:
+        starts_o.append(pos)
+    index = _fold(text)[1]
+    assert index is not None  # every text here drops a character
+    assert index[1] == starts_o
+
+
 @pytest.mark.parametrize("text, day", [
     ("يوم الخميس الحادي والعشرين من شهر ذي القعدة 1436 هـ قتل ثلاثة", dt.date(2015, 9, 5)),
     ("الذي قتل في الخامس من ذو الحجة 1436 هـ", dt.date(2015, 9, 18)),

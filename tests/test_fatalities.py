@@ -226,3 +226,13 @@ def test_counts_after_docs_the_stage_never_saw_are_those_of_a_fresh_pipeline():
     late = fatalities.find_fatalities(pipe(text))
     fresh = fatalities.find_fatalities(nlp.blank(lang, actors.vocabulary(lang))(text))
     assert late == fresh and fatalities.total(late) == 4
+
+
+def test_fatalities_total_is_the_same_when_the_counts_are_read_again():
+    from extractor.fatalities import EXACT, total
+    from extractor.records import Fatalities
+
+    found = [Fatalities(0, 11, "3 civilians", 3, f"ar:{EXACT}"), Fatalities(20, 30, "2 soldiers", 2, f"en:{EXACT}")]
+    first = total(found)
+    assert first == 5
+    assert total(found) == first  # the second call reads the memoised victim words

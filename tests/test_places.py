@@ -673,3 +673,19 @@ def test_walk_prefixes_hold_every_longer_non_ascii_key_and_nothing_else(gaz):
     assert all(k[:n] in prefixes for k in longer for n in range(len(piece), len(k) + 1))
     assert all(p.startswith(piece) and any(k.startswith(p) for k in longer) for p in prefixes)
     assert places._prefixes_from(gaz, "zzz") == frozenset()  # ASCII keys are not in the list
+
+
+def test_a_memoised_place_is_a_whole_frozen_record(pipes, gaz):
+    import dataclasses
+    import pickle
+
+    from extractor.records import Place
+
+    text = "Clashes in Aleppo. Shelling hit Aleppo again."
+    first, second = (p for p in find(pipes, gaz, text, "en") if p.text == "Aleppo")
+    assert (first.start, second.start) == (11, 32)  # the second read its fields from the memo
+    assert dataclasses.replace(first, start=second.start, end=second.end) == second
+    assert second == Place(**{f.name: getattr(second, f.name) for f in dataclasses.fields(Place)})
+    assert pickle.loads(pickle.dumps(second)) == second
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        second.start = 0

@@ -251,3 +251,19 @@ def test_english_sites_named_after_a_place_the_gazetteer_lacks(text, location):
 def test_english_names_after_a_cue_stop_where_the_name_does(text, names):
     assert [p.location for p in english(text, ("Idleb", IDLEB))] == names
 
+
+
+@pytest.mark.parametrize("text", [
+    "Clashes in Kafr Nabl, near Maarat, the village of Deir al Adas and the villages of X, Y and Z.",
+    "Fighting at Sfuhen (Ariha) and in the countryside of Idlib; the dam of Tabqa; the Shaar gas field.",
+    "Their damage was at Adam's town. Insurgents stormed Hajin, Reuters said. A settlement.",
+    "nothing here",
+    "",
+])
+def test_english_cue_patterns_read_only_at_their_words_find_what_a_full_scan_finds(text):
+    from extractor.unlisted import (_EN_CUE_AT, _EN_CUE_AT_STARTS, _EN_LOCATED, _EN_LOCATED_STARTS,
+                                    _en_matches)
+
+    for pattern, starts in ((_EN_CUE_AT, _EN_CUE_AT_STARTS), (_EN_LOCATED, _EN_LOCATED_STARTS)):
+        assert [m.span() for m in _en_matches(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
+    assert _en_matches(_EN_LOCATED, "Clashes in Kafr Nabl, near Maarat.", _EN_LOCATED_STARTS)
