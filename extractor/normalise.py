@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from itertools import filterfalse
 
 import numpy
 
@@ -38,12 +39,15 @@ def normalise_ar(text: str) -> str:
     return text.translate(_AR_FOLD)
 
 
+_MARKS = dict.fromkeys(map(ord, "’'`ʿʾ‘"))  # apostrophe-like marks, dropped
+
+
 def fold_latin(text: str) -> str:
     """Lower-case Latin text and drop accents and apostrophe-like marks."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[’'`ʿʾ‘]", "", text)
-    return text.lower()
+    if text.isascii():  # nothing to decompose, no combining mark: the common case, at C speed
+        return text.translate(_MARKS).lower()
+    text = "".join(filterfalse(unicodedata.combining, unicodedata.normalize("NFKD", text)))
+    return text.translate(_MARKS).lower()
 
 
 def normalise(text: str) -> str:

@@ -21,6 +21,8 @@ from extractor.normalise import (
 @pytest.mark.parametrize("raw, norm", [
     ("الأنبار", "الانبار"), ("إدلب", "ادلب"), ("آمرلي", "امرلي"), ("مُحافَظة", "محافظه"),
     ("نينوى", "نينوي"), ("قتلـــى", "قتلي"), ("٣١", "31"), ("Dar'a", "dara"), ("Ḩalab", "halab"),
+    # ASCII (its own fast path) and the marks and decompositions of the general one
+    ("Don't `Ali`", "dont ali"), ("ʿAli’s Café", "alis cafe"), ("ﬁre", "fire"), ("سؤال", "سوال"),
 ])
 def test_normalise(raw, norm):
     assert normalise(raw) == norm
