@@ -763,13 +763,13 @@ class Gazetteer:
         """Normalised first words of the names written in ``lang``'s script."""
         if lang not in self._vocab:
             text = self._first.get("ar" if lang == "ar" else "en", "")
-            self._vocab[lang] = frozenset(text.split("\n")) - {""}
+            self._vocab[lang] = frozenset(filter(None, text.split("\n")))  # no copy without ""
         return self._vocab[lang]
 
     @functools.cached_property
     def start_keys(self) -> frozenset[str]:
         """Keys of the first content word of every name: where a match may begin."""
-        return frozenset(self._start.split("\n")) - {""}
+        return frozenset(filter(None, self._start.split("\n")))
 
     def country_code(self, name: str) -> str:
         """The ISO alpha-2 code of an ACLED country name ("Yemen" -> "YE"), "" if unknown."""
