@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import NeedleSets, find_all, finditer_at, gate_windows, merge_windows, normalise_ar
+from .normalise import NeedleSets, find_all, finditer_where, gate_windows, merge_windows, normalise_ar
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -285,7 +285,7 @@ def _fold(text: str) -> tuple[str, _Index]:
     # The runs of dropped characters (what _dropped.finditer gives), from the offsets of the few
     # dropped characters the text has: the character class tried every offset (90 us per
     # 500-word Arabic article for about ten runs).
-    at = sorted(q for c in present if not table[c] for q in _offsets(text, c))
+    at = find_all(text, tuple(c for c in present if not table[c]))
     starts_f: list[int] = []
     starts_o: list[int] = []
     pos = kept = 0
@@ -307,16 +307,6 @@ def _fold(text: str) -> tuple[str, _Index]:
     if kept != len(folded):  # a table entry folds one character into several
         raise ValueError("dates: normalise_ar is no longer a per-character table")
     return folded, (starts_f, starts_o)
-
-
-def _offsets(text: str, c: str) -> list[int]:
-    """Every offset of the character ``c`` in ``text``."""
-    out = []
-    q = text.find(c)
-    while q >= 0:
-        out.append(q)
-        q = text.find(c, q + 1)
-    return out
 
 
 def _original_span(text: str, index: _Index, s: int, e: int) -> tuple[int, int]:
@@ -994,7 +984,7 @@ def _loose_months(text: str) -> list[re.Match]:
     (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
     a scan of every offset cost 80 us per English article. Names hold no capital after their
     first letter, so no two matches overlap and the matches are the same."""
-    return finditer_at(_EN_LOOSE_MONTH, text, find_all(text, _EN_LOOSE_STARTS))
+    return finditer_where(_EN_LOOSE_MONTH, text, _EN_LOOSE_STARTS)
 
 
 @dataclass(frozen=True)

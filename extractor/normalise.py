@@ -200,6 +200,12 @@ def finditer_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Ma
     return found
 
 
+def finditer_where(pattern: re.Pattern, text: str, needles: tuple[str, ...]) -> list[re.Match]:
+    """``pattern.finditer(text)``'s matches for a pattern whose every match begins with one of
+    ``needles``: tried only where one stands (:func:`finditer_at` at :func:`find_all`'s hits)."""
+    return finditer_at(pattern, text, find_all(text, needles))
+
+
 def find_all(text: str, needles: tuple[str, ...]) -> list[int]:
     """Every offset where one of ``needles`` starts in ``text``, in order, each once: one
     ``str.find`` scan per needle, where a regex alternation would try every offset."""

@@ -25,7 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from .nlp import text_of
-from .normalise import (clitic_candidates, find_all, finditer_at, gate_windows, normalise, normalise_word,
+from .normalise import (clitic_candidates, finditer_where, gate_windows, normalise, normalise_word,
                         strip_clitics)
 from .records import Place
 
@@ -133,7 +133,7 @@ _EN_SITE_NAMED = ("gas field", "oil field", "air base", "airbase", "military bas
                   "junction", "dam", "prison")
 _EN_SITE_TOWN = ("border crossing", "crossing", "refugee camp")  # not "camp": "the Aoun camp" is a party
 _EN_CUE_AT = re.compile(rf"\b(?:{_EN_CUE}s?|{'|'.join(_EN_SITE_NAMED + _EN_SITE_TOWN)})\b")
-# What every match of _EN_CUE_AT starts with (tried only there: see _en_matches)
+# What every match of _EN_CUE_AT starts with (tried only there: see _english)
 _EN_CUE_AT_STARTS = _EN_CUE_WORDS + _EN_SITE_NAMED + _EN_SITE_TOWN
 _EN_BEFORE = re.compile(rf"(?<![\w'’-])({_EN_NAME}) $")  # searched in a window ending at the cue
 _EN_BEFORE_REACH = 120  # characters: four words and their particles
@@ -187,10 +187,13 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
     """``find_unlisted`` for English: names after "village(s) of" or before "village"/"town",
     and names right before the place that locates them, kept as written, each located like the
     Arabic ones."""
-    cues = _en_matches(_EN_CUE_AT, text, _EN_CUE_AT_STARTS)
+    # The cue patterns' leading \b and alternation defeat the regex engine's first-character
+    # skip (a try at every offset cost 50-85 us each per English article): tried only where
+    # their first words stand.
+    cues = finditer_where(_EN_CUE_AT, text, _EN_CUE_AT_STARTS)
     # (cue, where the names start, the names, named before the cue? None: located after)
     hits: list[tuple[re.Match, int, list[str], bool | None]] = [
-        (m, m.start(1), [m.group(1)], None) for m in _en_matches(_EN_LOCATED, text, _EN_LOCATED_STARTS)]
+        (m, m.start(1), [m.group(1)], None) for m in finditer_where(_EN_LOCATED, text, _EN_LOCATED_STARTS)]
     if not cues and not hits:
         return []
     known = _Known(found)
@@ -250,14 +253,6 @@ def _english(doc: Doc, found: list[Place], text: str) -> list[Place]:
                               text[start:cue.end()] if site else text[start:end]))
             taken.add(start, end)
     return sorted(out, key=lambda p: p.start)
-
-
-def _en_matches(pattern: re.Pattern, text: str, starts: tuple[str, ...]) -> list[re.Match]:
-    """``pattern.finditer(text)``'s matches, for a pattern whose every match begins with one of
-    ``starts``: tried only where one stands. The leading \\b and alternation of the English cue
-    patterns defeat the regex engine's first-character skip (a try at every offset cost 50-85 us
-    each per English article)."""
-    return finditer_at(pattern, text, find_all(text, starts))
 
 
 def _place_follows(known: _Known, text: str, end: int) -> bool:
@@ -428,17 +423,12 @@ def _transliterated(name: str) -> str:
     return transliterate(name)
 
 
-@functools.lru_cache(maxsize=20_000)
-def _key_of(name: str) -> str:
-    return normalise(name)
-
-
 def _coded(text: str, start: int, end: int, anchor: Place, district: bool,
            latin: str | None = None) -> Place:
     # An English name, kept as written, may name a village, a field or a crossing's town.
     what = "neighbourhood" if district else "village" if latin is None else "place"
     latin = latin or _transliterated(text)
-    key = _key_of(text)
+    key = normalise_word(text)
     if district:
         location, precision = f"{anchor.location} - {latin}", 1
     else:

@@ -261,9 +261,9 @@ def test_english_names_after_a_cue_stop_where_the_name_does(text, names):
     "",
 ])
 def test_english_cue_patterns_read_only_at_their_words_find_what_a_full_scan_finds(text):
-    from extractor.unlisted import (_EN_CUE_AT, _EN_CUE_AT_STARTS, _EN_LOCATED, _EN_LOCATED_STARTS,
-                                    _en_matches)
+    from extractor.normalise import finditer_where
+    from extractor.unlisted import _EN_CUE_AT, _EN_CUE_AT_STARTS, _EN_LOCATED, _EN_LOCATED_STARTS
 
     for pattern, starts in ((_EN_CUE_AT, _EN_CUE_AT_STARTS), (_EN_LOCATED, _EN_LOCATED_STARTS)):
-        assert [m.span() for m in _en_matches(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
-    assert _en_matches(_EN_LOCATED, "Clashes in Kafr Nabl, near Maarat.", _EN_LOCATED_STARTS)
+        assert [m.span() for m in finditer_where(pattern, text, starts)] == [m.span() for m in pattern.finditer(text)]
+    assert finditer_where(_EN_LOCATED, "Clashes in Kafr Nabl, near Maarat.", _EN_LOCATED_STARTS)
