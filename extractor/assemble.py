@@ -159,6 +159,7 @@ def warm_up() -> None:
     for lang in SUPPORTED_LANGUAGES:
         extract(Article(id="warm-up", text=_WARM_UP[lang], language=lang))
     detect_language(_WARM_UP["en"])
+    places_mod.default_gazetteer().index.load_all()  # a run unpickles name groups as its texts need them
 
 
 class SpanIndex:

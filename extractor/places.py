@@ -166,15 +166,6 @@ def _word_flags(doc: Doc) -> list[tuple]:
     return word_values(doc, _FLAGS, make)
 
 
-def _starter(gaz: Gazetteer) -> frozenset[str]:
-    """The pieces a match may begin on: a name's first word or an article (one set per
-    gazetteer; each new word of the piece cache is tested against it once, and the words that
-    pass are kept in the small per-language sets :func:`_match` reads)."""
-    if gaz.match_starts is None:
-        gaz.match_starts = frozenset(gaz.start_keys) | _START_ARTICLES
-    return gaz.match_starts
-
-
 def _prefixes_from(gaz: Gazetteer, piece: str) -> frozenset[str]:
     """Every prefix, from ``piece`` on, of the keys that begin with ``piece`` and are not plain
     ASCII (Arabic names). A walk whose key has left this set can find no longer name, so it
@@ -184,8 +175,6 @@ def _prefixes_from(gaz: Gazetteer, piece: str) -> frozenset[str]:
     memo = gaz.match_prefixes
     hit = memo.get(piece)
     if hit is None:
-        if gaz.non_ascii_keys is None:
-            gaz.non_ascii_keys = sorted(key for key in gaz.index if not key.isascii())
         keys = gaz.non_ascii_keys
         after = islice(keys, bisect.bisect_left(keys, piece), None)
         begun = takewhile(methodcaller("startswith", piece), after)
@@ -278,10 +267,11 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
 
     def make(_: WordTable, w: int) -> str:  # a word not seen before (rare once warm)
         p = _piece_of(norm_texts[w], lang, starts)
-        if p in _starter(gaz):
+        if p in starts:
             starters.add(p)
-            if p in starts:
-                first_words.add(p)
+            first_words.add(p)
+        elif p in _START_ARTICLES:
+            starters.add(p)
         return p
 
     pieces = held[2].take(table, word_id_array(doc), make).tolist()

@@ -67,6 +67,30 @@ def test_import_rows_keep_places_and_skip_other_features():
     assert "سفوهن" in out[0][1]
 
 
+def test_name_index_reads_a_group_only_when_a_key_of_it_is_asked_for():
+    index = gz.NameIndex(gz.NameIndex.pack({"mosul": 3, "mayadin": [4, 5], "بغداد": 7},
+                                           starts=["mosul", "bab", "بغداد"]))
+    assert index._groups == {}
+    assert index.get("mosul") == 3 and index.get("mayadin") == [4, 5] and index.get("mx") is None
+    assert set(index._groups) == {"m"}  # neither "b" nor the Arabic group read yet
+    assert index.is_start("bab") and not index.is_start("mayadin") and not index.is_start("")
+    assert index.get("بغداد") == 7 and index.is_start("بغداد")
+    assert sorted(index) == ["mayadin", "mosul", "بغداد"] and len(index) == 3
+
+
+def test_a_damaged_name_group_says_to_rebuild():
+    index = gz.NameIndex({"m": b"not a pickle"})
+    with pytest.raises(gz.StaleGazetteerError, match="names beginning 'm'.*gazetteer build"):
+        index.get("mosul")
+
+
+def test_start_keys_and_non_ascii_keys_match_the_names(fixture_base):
+    gaz = gz.from_base(fixture_base)
+    keys = list(gaz.index)
+    assert gaz.non_ascii_keys == sorted(k for k in keys if not k.isascii()) and gaz.non_ascii_keys
+    assert "damascus" in gaz.start_keys and "damascus" in keys and "zzzq" not in gaz.start_keys
+
+
 @pytest.fixture(scope="module")
 def fixture_base() -> dict:
     return gz.build_base(geonames_rows=gz.parse_geonames(FIXTURE))

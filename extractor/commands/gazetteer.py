@@ -65,6 +65,7 @@ def check(
     try:
         # read as is: `check` reports a stale file instead of rebuilding it
         gaz = gazetteer.Gazetteer(gazetteer.read_built(path))
+        gaz.index.load_all()  # a run reads the name groups as it needs them; check them all
     except gazetteer.StaleGazetteerError as exc:
         typer.echo(f"stale: {exc}; it is rebuilt on first use, or now by `extractor gazetteer "
                    "build`", err=True)
