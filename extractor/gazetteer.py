@@ -12,9 +12,10 @@ Sources (all install from PyPI, see docs/places.md):
   automatic matching gets wrong.
 
 The built gazetteer is a plain dict of builtins pickled once into the cache directory
-(``$EXTRACTOR_CACHE`` or ``~/.cache/extractor``), so loading takes well under two seconds.
-Entries are tuples (see :data:`ENTRY_FIELDS`); ``index`` maps a name key (see :func:`name_key`)
-to the entry numbers carrying that name.
+(``$EXTRACTOR_CACHE`` or ``~/.cache/extractor``), so loading takes a fraction of a second.
+Entries are tuples (see :data:`ENTRY_FIELDS`); the name index (:class:`NameIndex`) maps a name
+key (see :func:`name_key`) to the entry numbers carrying that name, its groups unpickled as
+keys are asked for.
 """
 from __future__ import annotations
 
