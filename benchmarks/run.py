@@ -6,7 +6,8 @@
 Builds a corpus by repeating the bundled seeds and, when present, ../shared/eval/articles
 (never copied into the repo), then measures in fresh processes:
 - start-up: import, pipelines and gazetteer loaded, one tiny article in each language
-  converted (with Python's bytecode cache, as after any first run; and without it);
+  converted, its language detected (with Python's bytecode cache, as after any first run;
+  and without it);
 - the full `extractor convert` (wall time, peak memory of the child), articles/s and tokens/s
   after start-up, for the corpus and for a tenth of it (linearity);
 - the floor: the same corpus only tokenised by spacy.blank, and the ratio to it;
@@ -98,8 +99,8 @@ STARTUP = """
 import time; t, c = time.perf_counter(), time.process_time()
 from extractor.assemble import extract
 from extractor.records import Article
-extract(Article(id="a", text="اشتباكات في الموصل أمس.", language="ar"))
-extract(Article(id="b", text="Clashes in Mosul yesterday.", language="en"))
+extract(Article(id="a", text="اشتباكات في الموصل أمس."))
+extract(Article(id="b", text="Clashes in Mosul yesterday."))
 print(time.perf_counter() - t, time.process_time() - c)
 """
 
@@ -239,7 +240,7 @@ def main() -> None:
         ("workers", str(a.workers)),
         ("machine load (1-minute load average) before / after: other processes share the cores",
          f"{load_before:.1f} / {os.getloadavg()[0]:.1f}"),
-        ("start-up (import, pipelines, gazetteer, first article), best of 5", f"{startup:.2f} s (CPU {startup_cpu:.2f} s)"),
+        ("start-up (import, pipelines, gazetteer, language identifier, first articles), best of 5", f"{startup:.2f} s (CPU {startup_cpu:.2f} s)"),
         ("start-up without Python's bytecode cache (PYTHONDONTWRITEBYTECODE=1), best of 3",
          f"{uncached:.2f} s (CPU {uncached_cpu:.2f} s)"),
         (f"convert wall time, {runs}", f"{wall:.1f} s"),

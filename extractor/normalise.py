@@ -6,8 +6,11 @@ tokens at match time, so the two cannot drift apart.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
+import zipfile
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from itertools import filterfalse
@@ -122,7 +125,7 @@ WALK_CACHE_LIMIT = 300_000  # memoised word walks of the language identifier (se
 
 @functools.cache
 def _identifier():
-    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier  # 0.3 s to load
+    from py3langid.langid import LanguageIdentifier
 
     class Identifier(LanguageIdentifier):
         """py3langid's identifier with its feature walk memoised per word.
@@ -164,14 +167,66 @@ def _identifier():
                 state = known[1]
             return Counter(found) if found else None
 
-    identifier = Identifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    ptc, pc, classes, nextmove, output, row = _langid_tables(Identifier)
+    identifier = Identifier(ptc, pc, classes, nextmove, output, tk_row=row)
     identifier._walks = {}
+    return identifier
+
+
+LANGID_TABLES = "langid.npz"
+
+
+def _langid_tables(identifier_class) -> tuple:
+    """py3langid's model restricted to :data:`LANGID_CANDIDATES`, as its identifier takes it:
+    (class scores per feature, class priors, classes, automaton moves, feature per state,
+    automaton rows).
+
+    py3langid ships its model LZMA-compressed: decompressing it costs 0.5-0.6 s, in every
+    process that meets a text not in Arabic script. The tables are kept uncompressed beside the
+    gazetteer (``langid.npz``, 47 MB), keyed by the model file and the candidates, and read in
+    a few hundredths of a second after; a missing, stale or unreadable file is made again.
+    """
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from .gazetteer import cache_dir  # the gazetteer's module imports this one
+
+    model = MODEL_DIR / MODEL_FILE
+    stat = model.stat()
+    key = f"{model} {stat.st_size} {stat.st_mtime_ns} {' '.join(LANGID_CANDIDATES)}"
+    path = cache_dir() / LANGID_TABLES
+    try:
+        with numpy.load(path, allow_pickle=False) as data:
+            if str(data["key"]) == key:
+                return (data["ptc"], data["pc"], data["classes"].tolist(), _stdlib_array(data["nextmove"]),
+                        data["output"].tolist(), _stdlib_array(data["row"]))
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        pass  # made again below
+    identifier = identifier_class.from_modelpath(model)
     identifier.set_languages(list(LANGID_CANDIDATES))
     # The candidates' columns of the float16 model, as one contiguous float32 table (6.8 MB):
     # the scores' product cast the gathered float16 rows on every call (about an eighth of
     # detect_language on an English article); the cast is exact, so the scores are the same.
-    identifier.nb_ptc = numpy.ascontiguousarray(identifier.nb_ptc, dtype=numpy.float32)
-    return identifier
+    tables = (numpy.ascontiguousarray(identifier.nb_ptc, dtype=numpy.float32), identifier.nb_pc,
+              identifier.nb_classes, identifier.tk_nextmove, identifier.tk_output, identifier.tk_row)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # two processes may write at once
+        numpy.savez(tmp, key=numpy.array(key), ptc=tables[0], pc=tables[1], classes=numpy.array(tables[2]),
+                    nextmove=numpy.frombuffer(tables[3], dtype=tables[3].typecode),
+                    output=numpy.array(tables[4], dtype=numpy.int64),
+                    row=numpy.frombuffer(tables[5], dtype=tables[5].typecode))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache: the next process decompresses the model again
+    return tables
+
+
+def _stdlib_array(values: numpy.ndarray) -> array:
+    """An unsigned integer array as the stdlib ``array`` py3langid's automaton walk indexes
+    (an item of it is read per byte of text, faster than from numpy)."""
+    out = array(values.dtype.char)
+    out.frombytes(numpy.ascontiguousarray(values).data.cast("B"))  # one copy, none through bytes
+    return out
 
 
 def gate_windows(text: str, gate: tuple[str, ...] | re.Pattern, before: int, after: int

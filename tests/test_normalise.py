@@ -85,6 +85,28 @@ def test_memoised_language_walk_scores_like_py3langid():
         assert (fast._decide(text) == plain._decide(text)).all()
 
 
+def test_language_tables_kept_uncompressed_score_like_py3langid(tmp_path, monkeypatch):
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+    plain = LanguageIdentifier.from_modelpath(MODEL_DIR / MODEL_FILE)
+    plain.set_languages(list(LANGID_CANDIDATES))
+    monkeypatch.setenv("EXTRACTOR_CACHE", str(tmp_path))
+    kept = tmp_path / "langid.npz"
+    try:
+        for state in ("missing", "written", "damaged"):
+            if state == "damaged":
+                kept.write_bytes(b"PK\x03\x04 not a whole zip")
+            _identifier.cache_clear()
+            ident = _identifier()
+            assert kept.stat().st_size > 10_000_000, state  # (made again when damaged)
+            assert ident.nb_classes == plain.nb_classes
+            for text in LANGID_TEXTS:
+                assert ident.classify(text) == plain.classify(text), (state, text)
+                assert (ident._decide(text) == plain._decide(text)).all()
+    finally:
+        _identifier.cache_clear()  # the next test reads the session's cache again
+
+
 @pytest.mark.parametrize("text, sentences", [
     ("Title here\n\nFirst one. Second one", ["Title here", "First one.", "Second one"]),
     ('He said "no." Then left.', ['He said "no."', "Then left."]),
