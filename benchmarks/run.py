@@ -160,10 +160,11 @@ def stage_shares(base: list[dict], rounds: int) -> dict[str, float]:
     return stages
 
 
-def best_of(arts: list[dict], passes: int) -> tuple[float, float]:
+def best_of(arts: list[dict], passes: int) -> tuple[float, float, dict[str, tuple[int, float, float]]]:
     """Seconds per article of :func:`extractor.assemble.extract` and of the bare spaCy
     tokenizer (the floor), in this process after warm-up: for each article the fastest of
-    ``passes`` runs, which other processes on the machine can only slow down."""
+    ``passes`` runs, which other processes on the machine can only slow down. Also per
+    language: articles, and the seconds per article of each."""
     import datetime
 
     import spacy
@@ -177,16 +178,20 @@ def best_of(arts: list[dict], passes: int) -> tuple[float, float]:
               f"{b['title']}\n\n{b['text']}") for b in arts]
     best = [float("inf")] * len(items)
     floor = [float("inf")] * len(items)
+    langs = ["ar" if sum("\u0600" <= c <= "\u06ff" for c in text[:400]) > 100 else "en" for _, text in items]
     for _ in range(passes):
         for k, (art, text) in enumerate(items):
             t = time.perf_counter()
             extract(art)
             best[k] = min(best[k], time.perf_counter() - t)
-            lang = "ar" if sum("\u0600" <= c <= "\u06ff" for c in text[:400]) > 100 else "en"
             t = time.perf_counter()
-            blank[lang].make_doc(text)
+            blank[langs[k]].make_doc(text)
             floor[k] = min(floor[k], time.perf_counter() - t)
-    return sum(best) / len(best), sum(floor) / len(floor)
+    by_lang = {}
+    for lang in sorted(set(langs)):
+        ks = [k for k, x in enumerate(langs) if x == lang]
+        by_lang[lang] = (len(ks), sum(best[k] for k in ks) / len(ks), sum(floor[k] for k in ks) / len(ks))
+    return sum(best) / len(best), sum(floor) / len(floor), by_lang
 
 
 def main() -> None:
@@ -227,8 +232,8 @@ def main() -> None:
             paired = [w / float(out.split()[0]) for (w, *_), (*_, out) in zip(converts, floors)]
             results[name] = (n, wall, peak, floor, tokens, cpu, floor_cpu, paired)
         stages = stage_shares(base, rounds=max(1, 300 // len(base)))
-        ar_best, ar_floor = best_of(ar_base, passes=5)
-        mixed_best, mixed_floor = best_of(base, passes=5)
+        ar_best, ar_floor, _ = best_of(ar_base, passes=5)
+        mixed_best, mixed_floor, mixed_langs = best_of(base, passes=5)
     n, wall, peak, floor, tokens, cpu, floor_cpu, paired = results["mixed"]
     n10, wall10, peak10, *_ = results["mixed/10"]
     na, walla, peaka, floora, tokensa, cpua, floor_cpua, paireda = results["arabic"]
@@ -255,6 +260,9 @@ def main() -> None:
         ("mixed articles, in-process, best of 5 passes per article",
          f"{1 / mixed_best:.0f} articles/s ({1000 * mixed_best:.1f} ms each; spaCy tokenizer alone "
          f"{1000 * mixed_floor:.2f} ms: {mixed_best / mixed_floor:.1f}x)"),
+        ("the same by language (articles: extraction, tokenizer alone, ratio)",
+         "; ".join(f"{lang} {k}: {1000 * b:.1f} ms, {1000 * f:.2f} ms, {b / f:.1f}x"
+                   for lang, (k, b, f) in mixed_langs.items())),
         (f"tokenise-only floor (spacy.blank), {runs}", f"{floor:.1f} s"),
         ("total / floor", f"{wall / floor:.1f}x (Arabic-only: {walla / floora:.1f}x)"),
         ("total / floor of each run (the floor run right after the convert)",
