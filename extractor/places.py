@@ -452,6 +452,18 @@ _CUES_MEMO: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, bool, 
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
     """(kind a cue asks for, or "not-place"; a "near" cue; any cue at all; a direction cue
     "north of") around pieces[start:end]."""
+    # Most names have no cue: none ends on the word right before them (read as _cues_around
+    # reads it) and none starts on the word right after. Said from those two words alone,
+    # without the memo's seven-piece key, whose misses (most names of a text not seen before)
+    # would run _cues_around.
+    by_last, by_first = _cue_index(lang)
+    if end >= len(pieces) or pieces[end] not in by_first:
+        if not start:
+            return _NO_CUES
+        last = pieces[start - 1]
+        if last not in _SKIPPED_BEFORE and last not in _TITLE_WORDS and (
+                _ar_cue_reading(last) if lang == "ar" else last) not in by_last:
+            return _NO_CUES
     key = (lang, tuple(pieces[max(0, start - 5):start]), tuple(pieces[end:end + 2]))
     hit = _CUES_MEMO.get(key)
     if hit is None:
