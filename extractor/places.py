@@ -335,6 +335,34 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
         walk = pieces[first] in first_words
+        if walk and not english:
+            # Most Arabic walks end on their second word: a name's first word (على, أن, من
+            # begin names) whose next word continues no name, or a one-word name. Said here
+            # with the walk's own tests, in its order; any other walk (a hyphen, an article
+            # or a word that continues a name) is walked below from its start.
+            p = pieces[first]
+            f = flags[first]
+            if not f[_PUNCT] and not f[_SPACE] and p not in _HYPHENS and p not in articles:
+                step = first_steps.get(p)
+                if step is None:
+                    if len(first_steps) >= _MEMO_LIMIT:
+                        first_steps.clear()
+                    step = first_steps[p] = (_prefixes_from(gaz, p), _entries(index_get(p)))
+                j = first + 1
+                if j < n:
+                    p2 = pieces[j]
+                    f = flags[j]
+                    ends = p2 not in _HYPHENS and (
+                        f[_PUNCT] or f[_SPACE] or sent[j] == 1 or (
+                            p2 not in articles and not (p + p2).isascii() and p + p2 not in step[0]))
+                else:
+                    ends = True
+                if ends:
+                    walk = False
+                    if step[1] is not None:
+                        best = (j, step[1], p, 1)
+                else:
+                    j = first
         while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
