@@ -74,7 +74,8 @@ class _Rule:
     sentences without that kind of expression near zero. ``also``: words (or a pattern) of
     which every match holds one besides its gate word: a window around the gate's hits that
     holds none cannot hold a match, and the rule skips it (most windows of "days ago", opened
-    by every قبل and منذ, hold no ايام or يوما)."""
+    by every قبل and منذ, hold no ايام or يوما). Words are found as the gate's are, in the
+    lower-cased text for English (a pattern reads the text the rule reads)."""
 
     name: str
     pattern: re.Pattern
