@@ -71,12 +71,17 @@ _Handler = Callable[[re.Match, _Ctx], "tuple[dt.date, int, str] | None"]
 class _Rule:
     """One kind of date expression. ``gate``: literal strings, one of which the (folded,
     lower-cased) text must contain for the rule to run at all; this keeps the cost of
-    sentences without that kind of expression near zero."""
+    sentences without that kind of expression near zero. ``also``: words (or a pattern) of
+    which every match holds one besides its gate word: a window around the gate's hits that
+    holds none cannot hold a match, and the rule skips it (most windows of "days ago", opened
+    by every قبل and منذ, hold no ايام or يوما). Words are found as the gate's are, in the
+    lower-cased text for English (a pattern reads the text the rule reads)."""
 
     name: str
     pattern: re.Pattern
     handler: _Handler
     gate: tuple[str, ...] | re.Pattern = ()
+    also: tuple[str, ...] | re.Pattern = ()
 
 
 # ---------------------------------------------------------------------------------------
@@ -97,14 +102,20 @@ def find_dates(text: str, lang: str, published: dt.date | None,
     gated = folded.lower() if lang == "en" else folded
     ctx = _Ctx(published)
     candidates: list[tuple[int, int, tuple[dt.date, int, str] | None]] = []
-    # rules share gates (month names, أمس); their words are found in one pass over the text
-    windows: dict[object, list[tuple[int, int]]] = {
-        gate: merge_windows(hits, len(gated), _REACH, _REACH) for gate, hits in _gates(lang).find(gated).items()}
+    # rules share gates (month names, أمس); their words and the rules' other words are found
+    # in one pass over the text
+    found = _gates(lang).find(gated)
+    windows: dict[object, list[tuple[int, int]]] = {}
     for rule in _rules(lang):
         key = rule.gate
-        if key not in windows:
-            windows[key] = _windows(rule.gate, gated)
-        for lo, hi in windows[key]:
+        spans = windows.get(key)
+        if spans is None:
+            hits = found.get(key) if type(key) is tuple else None
+            spans = windows[key] = (_windows(key, gated) if hits is None
+                                    else merge_windows(hits, len(gated), _REACH, _REACH))
+        if spans and rule.also:
+            spans = _holding(spans, rule.also, found, folded)
+        for lo, hi in spans:
             for m in rule.pattern.finditer(folded, lo, hi):
                 s, e = m.span("d") if "d" in rule.pattern.groupindex else m.span()
                 candidates.append((s, e, rule.handler(m, ctx)))
@@ -204,8 +215,28 @@ _REACH = 64
 
 @functools.cache
 def _gates(lang: str) -> NeedleSets:
-    """The word gates (tuples) of the date rules of ``lang``, to be found together."""
-    return NeedleSets(rule.gate for rule in _rules(lang) if isinstance(rule.gate, tuple))
+    """The word gates (tuples) of the date rules of ``lang`` and their other words
+    (``_Rule.also``), to be found together."""
+    return NeedleSets(words for rule in _rules(lang) for words in (rule.gate, rule.also)
+                      if isinstance(words, tuple) and words)
+
+
+def _holding(spans: list[tuple[int, int]], also: tuple[str, ...] | re.Pattern,
+             found: dict[tuple[str, ...], list[int]], text: str) -> list[tuple[int, int]]:
+    """The windows that hold a hit of ``also`` (a match lies inside its window, so a window
+    whose stretch has none of the words a match needs holds no match). ``found``: the hits of
+    :func:`_gates`' word sets in ``text``."""
+    if not isinstance(also, tuple):
+        return [(lo, hi) for lo, hi in spans if also.search(text, lo, hi)]
+    hits = found[also]
+    if not hits:
+        return []
+    out = []
+    for lo, hi in spans:
+        k = bisect.bisect_left(hits, lo)
+        if k < len(hits) and hits[k] < hi:
+            out.append((lo, hi))
+    return out
 
 
 def _windows(gate: tuple[str, ...] | re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -613,11 +644,12 @@ def _en_rules() -> tuple[_Rule, ...]:
         _Rule("window", re.compile(
             rf"\b(?:{i('between|from')}\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?P<mon1>(?:{month})\.?))?"
             rf"\s*(?:-|–|{i('and|to|until|through')})\s*{day}\s+{mon}(?:,?\s+{year})?\b"),
-            day_range, month_gate),
+            day_range, month_gate, _A_DIGIT),
         _Rule("day month year", re.compile(
-            rf"\b{wd_prefix}(?:the\s+)?{day}\s+(?:of\s+)?{mon}(?:,?\s+{year})?\b"), absolute, month_gate),
+            rf"\b{wd_prefix}(?:the\s+)?{day}\s+(?:of\s+)?{mon}(?:,?\s+{year})?\b"), absolute, month_gate,
+              _A_DIGIT),
         _Rule("month day year", re.compile(
-            rf"\b{wd_prefix}{mon}\s+{day}\b(?:,?\s+{year}\b)?"), absolute, month_gate),
+            rf"\b{wd_prefix}{mon}\s+{day}\b(?:,?\s+{year}\b)?"), absolute, month_gate, _A_DIGIT),
         _Rule("month", re.compile(
             rf"\b(?P<in>{i('in|since|during|of|by|until|last|this')}\s+(?:the\s+month\s+of\s+)?)?{i(part)}"
             rf"{mon}(?:,?\s+{year})?\b"), _if_anchored(month_only), month_gate),
@@ -690,6 +722,7 @@ def _if_anchored(handler: _Handler) -> _Handler:
 
 _AR_CLITIC = r"(?<!\w)(?:و|ف|ب|ل|وب|ول|فب)?"
 _NUMERIC_GATE = re.compile(r"\d[/.-]\d")
+_A_DIGIT = re.compile(r"\d")  # an "also" of the rules whose matches hold a number
 
 
 @functools.cache
@@ -823,10 +856,16 @@ def _ar_rules() -> tuple[_Rule, ...]:
     yearless = [k for k in hijri if k not in ("صفر", "رجب", "شعبان", "محرم")]
     month_gate = tuple(k for k in greg if k not in ("اب", "ماي")) + (" اب ", " ماي ")
     weekday_gate = tuple(_AR_WEEKDAYS)
+    # Words a rule's matches hold besides the gate word (_Rule.also; a word inside a longer one
+    # stands for both: ماضيه for الماضيه, اسبوع for اسبوعا).
+    ago_words = ("قبل", "منذ")
+    past_words = ("ماضيه", "اخيره", "فائته", "منصرمه")
+    last_words = ("الماضي", "الفائت", "المنصرم", "السابق")
+    this_words = ("هذا", "الجاري", "الحالي")
     rules = [
         _Rule("hijri", re.compile(
             rf"{c}(?P<d>{wd_prefix}(?:{day_num}|{ordinal}){of_month}{hijri_mon}{hijri_year})"),
-              hijri_date, hijri_gate),
+              hijri_date, hijri_gate, _A_DIGIT),
         # Without a year only months that are not also words or names (صفر = zero, رجب,
         # شعبان, محرم).
         _Rule("hijri without year", re.compile(
@@ -838,7 +877,7 @@ def _ar_rules() -> tuple[_Rule, ...]:
               _numeric_swap(numeric), _NUMERIC_GATE),
         _Rule("window", re.compile(
             rf"{c}(?P<d>(?:(?:بين|من)\s+)?(?:ال)?(?P<d1>[0-3]?\d)\s*(?:-|–|و|الي|حتي)\s*(?:ال)?{day_num}"
-            rf"{of_month}{mon}{year}?)(?!\w)"), day_range, month_gate),
+            rf"{of_month}{mon}{year}?)(?!\w)"), day_range, month_gate, _A_DIGIT),
         _Rule("day month", re.compile(
             rf"{c}(?P<d>{wd_prefix}(?:ال)?(?:{day_num}|{ordinal}){of_month}{mon}{year}?)(?!\w)"),
               absolute, month_gate),
@@ -850,7 +889,7 @@ def _ar_rules() -> tuple[_Rule, ...]:
             r"\)?(?P<last>\s+(?:الماضي|الفائت|المنصرم|السابق))?)(?!\w)"), weekday, weekday_gate),
         _Rule("day before yesterday", re.compile(
             rf"{c}(?P<d>{day_parts}?(?:يوم\s+)?(?:اول\s+(?:من\s+)?امس|امس\s+الاول))(?!\w)"),
-              _relative(2, DAY, "day before yesterday"), ("امس",)),
+              _relative(2, DAY, "day before yesterday"), ("امس",), ("اول",)),
         _Rule("yesterday", re.compile(
             rf"{c}(?P<d>{day_parts}?(?:يوم\s+)?(?:امس|الامس))(?!\w)"),
               _relative(1, DAY, "yesterday"), ("امس",)),
@@ -864,47 +903,47 @@ def _ar_rules() -> tuple[_Rule, ...]:
               _relative(0, DAY, "today"), ("اليوم",)),
         _Rule("days ago", re.compile(
             rf"{c}(?P<d>(?:قبل|منذ)\s+(?:(?P<n>\d{{1,2}}|{_alt(_AR_NUMBERS)})\s+(?P<unit>ايام|يوما|اسابيع|اسبوعا)))(?!\w)"),
-              ago, ("قبل", "منذ")),
+              ago, ("قبل", "منذ"), ("ايام", "يوما", "اسابيع", "اسبوع")),
         _Rule("two days ago", re.compile(rf"{c}(?P<d>(?:قبل|منذ)\s+يومين)(?!\w)"),
-              _relative(2, DAY, "two days ago"), ("يومين",)),
+              _relative(2, DAY, "two days ago"), ("يومين",), ago_words),
         _Rule("week ago", re.compile(rf"{c}(?P<d>(?:قبل|منذ)\s+اسبوع)(?!\w)"),
-              _relative(7, SPAN, "a week ago"), ("اسبوع",)),
+              _relative(7, SPAN, "a week ago"), ("اسبوع",), ago_words),
         _Rule("two weeks ago", re.compile(rf"{c}(?P<d>(?:قبل|منذ)\s+اسبوعين)(?!\w)"),
-              _relative(14, SPAN, "two weeks ago"), ("اسبوعين",)),
+              _relative(14, SPAN, "two weeks ago"), ("اسبوعين",), ago_words),
         _Rule("few days ago", re.compile(
             rf"{c}(?P<d>(?:قبل|منذ)\s+(?:بضعه\s+|عده\s+)?ايام(?:\s+قليله)?)(?!\w)"),
-              _relative(3, SPAN, "few days ago"), ("ايام",)),
+              _relative(3, SPAN, "few days ago"), ("ايام",), ago_words),
         _Rule("few days", re.compile(
             rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال)?ايام\s+(?:القليله\s+)?(?:الماضيه|الاخيره|الفائته|المنصرمه))(?!\w)"),
-              _relative(2, SPAN, "few days"), ("ايام",)),
+              _relative(2, SPAN, "few days"), ("ايام",), past_words),
         _Rule("two days", re.compile(
             rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال)?يومين\s+(?:ال)?(?:ماضيين|اخيرين|الماضيين|الاخيرين))(?!\w)"),
-              _relative(1, SPAN, "two days"), ("يومين",)),
+              _relative(1, SPAN, "two days"), ("يومين",), ("ماضيين", "اخيرين")),
         _Rule("week of month", re.compile(
             rf"{c}(?P<d>(?:ال)?اسبوع\s+(?P<nth>الاول|الثاني|الثالث|الرابع|الاخير){of_month}{mon}{year}?)(?!\w)"),
-              week_of_month, month_gate),
+              week_of_month, month_gate, ("اسبوع",)),
         _Rule("day of this month", re.compile(
             rf"{c}(?P<d>(?:يوم\s+)?(?:ال)?(?:{day_num}|{ordinal})\s+من\s+(?:الشهر|هذا\s+الشهر)"
             rf"(?:\s+(?P<which>الجاري|الحالي|الماضي|المنصرم|الفائت|السابق))?)(?!\w)"),
               day_of_this_month, ("الشهر",)),
         _Rule("past hours", re.compile(
             rf"{c}(?P<d>(?:(?:خلال|في|طيله|طوال)\s+)?(?:ال\s*)?(?:24|48|اربع\s+وعشرين)?\s*(?:ساعه|الساعات)\s+(?:ال)?(?:ماضيه|الماضيه|الاخيره|المنصرمه))(?!\w)"),
-              _relative(0, SPAN, "past hours"), ("ساع",)),
+              _relative(0, SPAN, "past hours"), ("ساع",), past_words),
         _Rule("last week", re.compile(
             rf"{c}(?P<d>(?:(?:مطلع|بدايه|اوائل|منتصف|اواخر|نهايه)\s+)?(?:الاسبوع|الاسبوع)\s+(?:الماضي|الفائت|المنصرم|السابق))(?!\w)"),
-              _relative(7, SPAN, "last week"), ("اسبوع",)),
+              _relative(7, SPAN, "last week"), ("اسبوع",), last_words),
         _Rule("this week", re.compile(
             rf"{c}(?P<d>(?:(?:مطلع|بدايه|اوائل|منتصف)\s+)?(?:هذا\s+الاسبوع|الاسبوع\s+(?:الجاري|الحالي)))(?!\w)"),
-              _this_week(6), ("اسبوع",)),
+              _this_week(6), ("اسبوع",), this_words),
         _Rule("weekend", re.compile(
             rf"{c}(?P<d>(?:عطله\s+)?نهايه\s+الاسبوع(?:\s+(?:الماضي|الفائت|المنصرم))?)(?!\w)"),
-              _weekend(4), ("اسبوع",)),
+              _weekend(4), ("اسبوع",), ("نهايه",)),
         _Rule("this month", re.compile(
             rf"{c}(?P<d>(?:{part})?(?:الشهر\s+(?:الجاري|الحالي)|هذا\s+الشهر))(?!\w)"),
-              lambda m, ctx: _relative_month(0, _part_ar(m["part"]))(m, ctx), ("الشهر",)),
+              lambda m, ctx: _relative_month(0, _part_ar(m["part"]))(m, ctx), ("الشهر",), this_words),
         _Rule("last month", re.compile(
             rf"{c}(?P<d>(?:{part})?الشهر\s+(?:الماضي|الفائت|المنصرم|السابق))(?!\w)"),
-              lambda m, ctx: _relative_month(1, _part_ar(m["part"]))(m, ctx), ("الشهر",)),
+              lambda m, ctx: _relative_month(1, _part_ar(m["part"]))(m, ctx), ("الشهر",), last_words),
     ]
     return tuple(rules)
 

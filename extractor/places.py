@@ -325,6 +325,34 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
         best: tuple[int, tuple[int, ...], str, int] | None = None
         key, count, words, j = "", 0, 0, first
         walk = pieces[first] in first_words
+        if walk and not english:
+            # Most Arabic walks end on their second word: a name's first word (على, أن, من
+            # begin names) whose next word continues no name, or a one-word name. Said here
+            # with the walk's own tests, in its order; any other walk (a hyphen, an article
+            # or a word that continues a name) is walked below from its start.
+            p = pieces[first]
+            f = flags[first]
+            if not f[_PUNCT] and not f[_SPACE] and p not in _HYPHENS and p not in articles:
+                step = first_steps.get(p)
+                if step is None:
+                    if len(first_steps) >= _MEMO_LIMIT:
+                        first_steps.clear()
+                    step = first_steps[p] = (_prefixes_from(gaz, p), _entries(index_get(p)))
+                j = first + 1
+                if j < n:
+                    p2 = pieces[j]
+                    f = flags[j]
+                    ends = p2 not in _HYPHENS and (
+                        f[_PUNCT] or f[_SPACE] or sent[j] == 1 or (
+                            p2 not in articles and not (p + p2).isascii() and p + p2 not in step[0]))
+                else:
+                    ends = True
+                if ends:
+                    walk = False
+                    if step[1] is not None:
+                        best = (j, step[1], p, 1)
+                else:
+                    j = first
         while walk and j < n and count < MAX_TOKENS:
             p = pieces[j]
             if p in _HYPHENS:
@@ -442,6 +470,18 @@ _CUES_MEMO: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, bool, 
 def _cues(pieces: list[str], lang: str, start: int, end: int) -> tuple[str, bool, bool, bool]:
     """(kind a cue asks for, or "not-place"; a "near" cue; any cue at all; a direction cue
     "north of") around pieces[start:end]."""
+    # Most names have no cue: none ends on the word right before them (read as _cues_around
+    # reads it) and none starts on the word right after. Said from those two words alone,
+    # without the memo's seven-piece key, whose misses (most names of a text not seen before)
+    # would run _cues_around.
+    by_last, by_first = _cue_index(lang)
+    if end >= len(pieces) or pieces[end] not in by_first:
+        if not start:
+            return _NO_CUES
+        last = pieces[start - 1]
+        if last not in _SKIPPED_BEFORE and last not in _TITLE_WORDS and (
+                _ar_cue_reading(last) if lang == "ar" else last) not in by_last:
+            return _NO_CUES
     key = (lang, tuple(pieces[max(0, start - 5):start]), tuple(pieces[end:end + 2]))
     hit = _CUES_MEMO.get(key)
     if hit is None:

@@ -330,3 +330,54 @@ def test_numeric_gate_hits_are_the_regex_hits():
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
         assert _numeric_hits(text) == [m.start() for m in _NUMERIC_GATE.finditer(text)]
     assert _numeric_hits("on 1/2/3 and 4-5") == [3, 13]
+
+
+_AR_PIECES = ["قبل", "منذ", "3", "12", "ثلاثة", "أيام", "يوما", "أسابيع", "أسبوعا", "أسبوع", "يومين",
+              "الماضية", "الماضيين", "الأخيرة", "الساعات", "ساعة", "24", "الأسبوع", "الماضي", "هذا",
+              "الجاري", "نهاية", "الشهر", "أمس", "أول", "الأول", "آذار", "مارس", "رمضان", "1446", "هـ",
+              "من", "-", "و", "في", "خلال", "اليوم", "الأحد", "عطلة", "بضعة", "ليلا", "2025", "الثاني",
+              "أسبوعين", "الأسبوع الأول من آذار", "بين 3 و 5 آذار", "10-12 مارس 2025", "منذ 4 أسابيع"]
+_EN_PIECES = ["between", "3", "5th", "March", "Mar", "and", "-", "to", "2025", "the", "of", "May",
+              "on", "Monday", ",", "last", "week", "ago", "two", "days", "in", "early", "today", "this"]
+
+
+def _random_texts(pieces: list[str], seed: int, count: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) + rng.choice(("", " ", " ", " ", "  ", "\n"))
+                    for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("lang,pieces", [("ar", _AR_PIECES), ("en", _EN_PIECES)])
+def test_every_match_of_a_rule_holds_one_of_its_other_words(lang, pieces):
+    """A rule skips the windows without a hit of its ``also`` words, which is exact only if
+    every match holds one: checked on every match in random strings of date pieces."""
+    from extractor.dates import _fold, _rules
+
+    matched = set()
+    for text in _random_texts(pieces, 5, 4000):
+        folded = _fold(text)[0]
+        gated = folded.lower() if lang == "en" else folded
+        for rule in _rules(lang):
+            if not rule.also:
+                continue
+            for m in rule.pattern.finditer(folded):
+                held = gated[m.start():m.end()]
+                if isinstance(rule.also, tuple):
+                    assert any(w in held for w in rule.also), (rule.name, m.group())
+                else:
+                    assert rule.also.search(held), (rule.name, m.group())
+                matched.add(rule.name)
+    assert matched == {rule.name for rule in _rules(lang) if rule.also}
+
+
+@pytest.mark.parametrize("lang,pieces", [("ar", _AR_PIECES), ("en", _EN_PIECES)])
+def test_skipping_windows_without_a_rules_other_words_changes_no_date(lang, pieces, monkeypatch):
+    from extractor import dates
+
+    texts = _random_texts(pieces, 7, 1500)
+    skipping = [(find_dates(t, lang, WED), find_dates(t, lang, None)) for t in texts]
+    monkeypatch.setattr(dates, "_holding", lambda spans, also, found, text: spans)
+    assert [(find_dates(t, lang, WED), find_dates(t, lang, None)) for t in texts] == skipping
+    assert sum(bool(a) for a, _ in skipping) > 300

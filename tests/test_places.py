@@ -689,3 +689,28 @@ def test_a_memoised_place_is_a_whole_frozen_record(pipes, gaz):
     assert pickle.loads(pickle.dumps(second)) == second
     with pytest.raises(dataclasses.FrozenInstanceError):
         second.start = 0
+
+
+@pytest.mark.parametrize("lang,words,start,end,cued", [
+    ("ar", "قصف في محافظة الانبار امس", 3, 4, True),
+    ("ar", "قصف بمحافظة الانبار امس", 2, 3, True),     # the cue read with its clitic off
+    ("ar", "قصف قرب بلدة القائم", 3, 4, True),
+    ("ar", "شمال العاصمة بغداد", 2, 3, True),          # a title word between cue and name
+    ("ar", "قصف الانبار امس", 1, 2, False),
+    ("ar", "الانبار", 0, 1, False),
+    ("en", "clashes in the town of Qaim today", 5, 6, True),
+    ("en", "clashes in Anbar province today", 2, 3, True),   # a cue after the name
+    ("en", "20 km north of the capital Baghdad", 5, 6, True),
+    ("en", "clashes hit al Qaim today", 3, 4, False),         # an article before the name
+    ("en", "clashes hit Qaim today", 2, 3, False),
+    ("en", "Qaim", 0, 1, False),
+])
+def test_cues_said_from_the_next_words_are_the_full_reading(lang, words, start, end, cued):
+    """The cue reading of a name decided from the words right before and after it (most
+    names) is what the full reading of its window gives, with the memo empty or not."""
+    pieces = [gz.key_of_words([normalise(w)]) or w for w in words.split()]
+    full = places._cues_around(lang, tuple(pieces[max(0, start - 5):start]), pieces[end:end + 2])
+    assert full[2] is cued
+    places._CUES_MEMO.clear()
+    assert places._cues(pieces, lang, start, end) == full
+    assert places._cues(pieces, lang, start, end) == full  # memoised or said again
