@@ -422,8 +422,9 @@ _LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
 
 # Per pattern index, (word, next word) -> the patterns starting at the word that can match there:
 # one-word patterns and those whose second step admits the next word (or is a gap), in index
-# order. Most patterns are several words and most tries failed on the second one. Kept with its
-# index and bounded like the token cache.
+# order. Most patterns are several words and most tries failed on the second one. Each is kept
+# with its steps before and after its gap (see _split_gap). Kept with its index and bounded like
+# the token cache.
 _PAIRS: dict[str, tuple[dict, dict[tuple[str, str | None], tuple]]] = {}
 
 
@@ -441,13 +442,54 @@ def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
         tries = pairs.get(key)
         if tries is None:
             nxt = key[1]
-            tries = pairs[key] = tuple(p for p in heads[i] if len(p[1]) == 1 or p[1][1] is None
-                                       or (nxt is not None and nxt in p[1][1]))
-        for entry, steps in tries:
-            end = _match_at(norms, i, steps)
+            tries = pairs[key] = tuple((entry, steps, *_split_gap(steps)) for entry, steps in heads[i]
+                                       if len(steps) == 1 or steps[1] is None
+                                       or (nxt is not None and nxt in steps[1]))
+        for entry, steps, head, tail in tries:
+            if tail is not None:
+                end = _match_gap(norms, i, head, tail)
+            elif len(steps) == 1:  # the index matched the one word
+                end = i + 1
+            else:  # no gap (a plain walk), or several gaps
+                end = _match_at(norms, i, steps)
             if end > i:
                 out.append((i, end, entry))
     return out
+
+
+def _split_gap(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], tuple[Step, ...] | None]:
+    """(the steps before the gap, the steps after it) of a pattern with exactly one gap;
+    (steps, None) for any other pattern."""
+    if steps.count(None) != 1:
+        return steps, None
+    g = steps.index(None)
+    return steps[:g], steps[g + 1:]
+
+
+def _match_gap(norms: list[str], i: int, head: tuple[Step, ...], tail: tuple[Step, ...]) -> int:
+    """``_match_at`` for a pattern of one gap (``head``, up to MAX_GAP words, ``tail``) without
+    its recursion: the gap's lengths tried shortest first, the first that fits wins, as there.
+    A fifth of the tries are such patterns ("استعاد ... السيطرة") and most fail."""
+    n = len(norms)
+    j = i + len(head)
+    if j > n:
+        return -1
+    for k in range(1, len(head)):  # the index already matched the first word
+        if norms[i + k] not in head[k]:
+            return -1
+    if not tail:  # a gap that ends the pattern takes no word
+        return j
+    first, rest = tail[0], tail[1:]
+    for at, word in enumerate(norms[j:j + MAX_GAP + 1], j):
+        if word in first:
+            end = at + 1
+            for step in rest:
+                if end >= n or norms[end] not in step:
+                    break
+                end += 1
+            else:
+                return end
+    return -1
 
 
 # -- finding triggers -------------------------------------------------------------------

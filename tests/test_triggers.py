@@ -654,3 +654,27 @@ def test_photo_credits_are_the_regex_matches():
             m.span() for m in triggers.PHOTO_CREDIT.finditer(text)]
     assert [m.group() for m in triggers._photo_credits("x (Reuters Photo) y REUTERS/Name z")] == [
         "(Reuters Photo)", "REUTERS/"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_one_gap_match_equals_the_general_search(lang):
+    """_match_gap (one gap, no recursion) ends where _match_at's search ends, on random word
+    runs made of each one-gap pattern's own words and others, with matches and misses."""
+    import random
+
+    rng = random.Random(7)
+    patterns = [steps for found in triggers._index(lang).values() for _, steps in found
+                if steps.count(None) == 1]
+    words = sorted({w for steps in patterns for step in steps if step for w in step}) + ["x"]
+    ends = []
+    for _ in range(3000):
+        steps = rng.choice(patterns)
+        own = [w for step in steps if step for w in step]
+        norms = [rng.choice(sorted(steps[0]))] + [rng.choice(own if rng.random() < 0.7 else words)
+                                                  for _ in range(rng.randint(0, 9))]
+        head, tail = triggers._split_gap(steps)
+        assert triggers._match_gap(norms, 0, head, tail) == triggers._match_at(norms, 0, steps)
+        ends.append(triggers._match_at(norms, 0, steps))
+    assert any(e > 0 for e in ends) and any(e < 0 for e in ends)
+    assert triggers._split_gap((frozenset({"a"}), None, None, frozenset({"b"})))[1] is None
+    assert triggers._match_gap(["a", "q", "b"], 0, (frozenset({"a"}),), ()) == 1  # a trailing gap
