@@ -678,3 +678,29 @@ def test_one_gap_match_equals_the_general_search(lang):
     assert any(e > 0 for e in ends) and any(e < 0 for e in ends)
     assert triggers._split_gap((frozenset({"a"}), None, None, frozenset({"b"})))[1] is None
     assert triggers._match_gap(["a", "q", "b"], 0, (frozenset({"a"}),), ()) == 1  # a trailing gap
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "لم تعلن أي جهة المسؤولية في حين قال مصدر إن القوات قد تشن هجوما على المدينة في 2015 ولا يزال"),
+    ("en", "Rebels may attack the town in the coming days, as they did in 2014; police did not say if the "
+           "clashes in May were over since the army has shelled it for the past 15 days"),
+])
+def test_cue_starts_are_the_words_a_cue_may_start_at_before_the_next_word(nlp, lang, text):
+    """The view keeps the positions where some cue starts given the next word, and only those:
+    a word that begins only two-word cues ("في حين") is dropped before another word."""
+    doc = nlp[lang](text)
+    view = triggers._view(doc)
+    index = triggers._cue_index(lang)
+    norms = view.norms
+    expected = [i for i, w in enumerate(norms)
+                if triggers._cues_starting(index, w, "", norms[i + 1] if i + 1 < len(norms) else "")]
+    assert view.cue_at == expected
+    assert expected and len(expected) < sum(bool(triggers._cues_starting(index, w)) for w in norms)
+
+
+def test_sentence_of_a_token_is_its_sentence_bounds(nlp):
+    doc = nlp["en"]("Rebels attacked. The army shelled the town! Police said")
+    view = triggers._view(doc)
+    sents = [(s.start, s.end) for s in doc.sents]
+    assert len(sents) == 3
+    assert [view.sentence(t.i) for t in doc] == [next(s for s in sents if s[0] <= t.i < s[1]) for t in doc]
