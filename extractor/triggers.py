@@ -418,7 +418,7 @@ def _cue_starts(followers: list, norms: list[str]) -> list[int]:
             out.append(pos)
             continue
         nxt = norms[pos + 1] if pos + 1 < n else ""
-        if nxt in want[0] or any(_word_fits(nxt, w) for w in want[1]):
+        if nxt in want[0] or want[1] and any(_word_fits(nxt, w) for w in want[1]):
             out.append(pos)
     return out
 
