@@ -278,7 +278,7 @@ def vocabulary(lang: str) -> set[str]:
     return set(longest)
 
 
-@dataclass(frozen=True)
+@record  # a frozen dataclass made with one dict update: about 30 per 500-word article
 class Mention(ActorMention):
     """An actor mention with what its sentence says about its role (read by :func:`names`).
 
