@@ -418,7 +418,9 @@ def _cue_starts(followers: list, norms: list[str]) -> list[int]:
             out.append(pos)
             continue
         nxt = norms[pos + 1] if pos + 1 < n else ""
-        if nxt in want[0] or want[1] and any(_word_fits(nxt, w) for w in want[1]):
+        # a placeholder fits only a word that opens with a digit ({NUM}, {YEAR}) or a month name
+        if nxt in want[0] or want[1] and (nxt[:1].isdigit() or nxt in EN_MONTHS) and any(
+                _word_fits(nxt, w) for w in want[1]):
             out.append(pos)
     return out
 

@@ -704,3 +704,16 @@ def test_sentence_of_a_token_is_its_sentence_bounds(nlp):
     sents = [(s.start, s.end) for s in doc.sents]
     assert len(sents) == 3
     assert [view.sentence(t.i) for t in doc] == [next(s for s in sents if s[0] <= t.i < s[1]) for t in doc]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_cue_starts_before_numbers_months_and_words_are_those_cues_starting_finds(lang):
+    """Every cue word before words that do and do not fill a placeholder ({NUM}, {YEAR},
+    {MONTH}): kept exactly when _cues_starting finds a cue there."""
+    index = triggers._cue_index(lang)
+    after = ["5", "5.", "2015", "2015.", "١٢", "٣,", "12a", ".5", "may", "March", "march", "jan", "x", ""]
+    for word in index:
+        followers = triggers._followers(triggers._cues_starting(index, word))
+        for nxt in after + list(index):
+            expected = [0] if triggers._cues_starting(index, word, "", nxt) else []
+            assert triggers._cue_starts([followers, False], [word, nxt]) == expected, (word, nxt)
