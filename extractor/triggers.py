@@ -912,12 +912,17 @@ def best_type(found: list[Trigger]) -> Trigger | None:
         return labels[0]
     strong = [t for t in live if t.strength >= WEAK]
     pool = strong or live
-    crowd = _crowd_type(pool)
-    if crowd is not None:
-        return crowd
-    pool = [t for t in pool if not _is_intervention(t)] or [
-        replace(t, event_type="Violence against civilians", sub_event_type="Attack",
-                needs_target=True) for t in pool]
+    # Rule 3 reads only crowd words and the crowd-size tag; most candidates have neither (the
+    # typing is asked 19 times per Arabic article).
+    crowd_words = any(t.event_type in DEMO for t in pool)
+    if crowd_words or any(":size" in t.rule for t in pool):
+        crowd = _crowd_type(pool)
+        if crowd is not None:
+            return crowd
+    if crowd_words:
+        pool = [t for t in pool if not _is_intervention(t)] or [
+            replace(t, event_type="Violence against civilians", sub_event_type="Attack",
+                    needs_target=True) for t in pool]
     battles = [t for t in pool if t.event_type == "Battles"]
     if battles:
         return _top(battles)
