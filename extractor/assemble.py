@@ -555,6 +555,13 @@ class Assembler:
         B and air strikes on C and D. Same day; the death counts stay with the main event."""
         if cand.place_from != "sentence":
             return []
+        # A trigger here points at a place of its own sentence only through place_for's own
+        # sentence (national_place names no violent event): with no such place, or one that the
+        # candidate already covers, no group can be found (most sentences; skips a place_for per
+        # trigger).
+        usable = [p for p in self.places_by[i] if p.resolved and p.kind != "country" and p.geo_precision]
+        if not usable or len(usable) == 1 and usable[0].entry_id in covered:
+            return []
         main = self.best_type(cand.triggers)
         # The triggers that point at each other place of the sentence, in text order.
         groups: dict[str, tuple[Place, list[Trigger]]] = {}
