@@ -556,6 +556,13 @@ class Assembler:
         B and air strikes on C and D. Same day; the death counts stay with the main event."""
         if cand.place_from != "sentence":
             return []
+        # A trigger here points at a place of its own sentence only through place_for's own
+        # sentence (national_place names no violent event): with no such place, or one that the
+        # candidate already covers, no group can be found (most sentences; skips a place_for per
+        # trigger).
+        usable = [p for p in self.places_by[i] if p.resolved and p.kind != "country" and p.geo_precision]
+        if not usable or len(usable) == 1 and usable[0].entry_id in covered:
+            return []
         main = self.best_type(cand.triggers)
         # The triggers that point at each other place of the sentence, in text order.
         groups: dict[str, tuple[Place, list[Trigger]]] = {}
@@ -671,16 +678,17 @@ class Assembler:
         """Types that one engagement can show (battle and its remote violence, a strike and its
         victims) and actor sets that do not contradict (one names no actor, or one's are the other's)."""
         (ta, sa), (tb, sb) = self.typed(a), self.typed(b)
-        crowd = {ta, tb} & {"Protests", "Riots"}
-        if crowd and {ta, tb} - crowd == {"Violence against civilians"}:
-            # Security forces killing one of the crowd is the crowd event told twice
-            # (codebook: excessive force against protesters), not an attack of its own.
-            attack = a if ta == "Violence against civilians" else b
-            return all(m.inter in (STATE_FORCES, CIVILIANS) or m.role_hint in ("protester", "rioter")
-                       for m in attack.actors)
-        if ta != tb and not {ta, tb} <= VIOLENT and not {ta, tb} <= {"Protests", "Riots"}:
-            return False
-        if sa != sb and {sa, sb} <= SEPARATE_TACTICS:
+        if ta != tb:  # (most pairs compared are of one type: no sets to build)
+            crowd = {ta, tb} & {"Protests", "Riots"}
+            if crowd and {ta, tb} - crowd == {"Violence against civilians"}:
+                # Security forces killing one of the crowd is the crowd event told twice
+                # (codebook: excessive force against protesters), not an attack of its own.
+                attack = a if ta == "Violence against civilians" else b
+                return all(m.inter in (STATE_FORCES, CIVILIANS) or m.role_hint in ("protester", "rioter")
+                           for m in attack.actors)
+            if not {ta, tb} <= VIOLENT and not {ta, tb} <= {"Protests", "Riots"}:
+                return False
+        if sa != sb and sa in SEPARATE_TACTICS and sb in SEPARATE_TACTICS:
             return False  # helicopters' barrel bombs and the army's shelling: two events
         named_a, named_b = self.named_actors(a), self.named_actors(b)
         return not named_a or not named_b or named_a <= named_b or named_b <= named_a

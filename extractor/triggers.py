@@ -360,15 +360,20 @@ class _View:
     idx: list[int]
     punct: list[bool]
     boundary: list[bool]
-    sent_lo: list[int]
-    sent_hi: list[int]
-    cue_at: list[int]  # token positions where some modality cue may start
+    bounds: list[int]  # the token where each sentence starts, then the number of tokens
+    cue_at: list[int]  # token positions where some modality cue may start (given the next word)
     hidden: list[tuple[int, int]]  # character ranges of related-news boxes and page chrome
 
+    def sentence(self, k: int) -> tuple[int, int]:
+        """The first token of the sentence that holds token ``k`` and the token after its last
+        (a bisect: a list of both for every token cost more than the few dozen asked)."""
+        j = bisect.bisect_right(self.bounds, k) - 1
+        return self.bounds[j], self.bounds[j + 1]
 
-# What matching and modality read of a word: (norm hash, text, norm, clause boundary?, may start
-# a cue?), kept per word of the Doc's word table (which has a word's norm for its pipeline) under
-# a key per language.
+
+# What matching and modality read of a word: (norm hash, text, norm, clause boundary?, which
+# cues may start at it: see _followers), kept per word of the Doc's word table (which has a
+# word's norm for its pipeline) under a key per language.
 _TOKENS = "triggers.tokens"
 CACHE_LIMIT = 200_000
 
@@ -382,9 +387,42 @@ def _token_info(doc: Doc, lang: str) -> numpy.ndarray:
     def make(table: WordTable, w: int) -> tuple:
         word, norm = table.texts[w], table.norm_texts[w]
         return (table.norms[w], word, norm, _is_boundary(word, norm, lang),
-                bool(_cues_starting(_cue_index(lang), norm)))
+                _followers(_cues_starting(_cue_index(lang), norm)))
 
     return word_array(doc, (_TOKENS, lang), make, object, 5)
+
+
+def _followers(starting: tuple[tuple[int, Cue], ...]) -> bool | tuple[frozenset[str], tuple[str, ...]]:
+    """What a word must be followed by for one of the cues ``starting`` at it to stand there:
+    False when no cue starts at it, True when a one-word cue does (any word may follow), else
+    (the cues' second words, their second placeholders such as {NUM})."""
+    if not starting:
+        return False
+    if any(len(cue.tokens) == 1 for _, cue in starting):
+        return True
+    seconds = {cue.tokens[1] for _, cue in starting}
+    return frozenset(seconds - PLACEHOLDERS), tuple(sorted(seconds & PLACEHOLDERS))
+
+
+def _cue_starts(followers: list, norms: list[str]) -> list[int]:
+    """Token positions where some cue may start, given the word after it: what
+    ``_cues_starting(index, word, "", next word)`` finds something for. Most words that start a
+    cue (في، على، the, in) start only two-word ones that the next word rules out: three in
+    four such positions per Arabic article; modality skips the clause walk of a trigger whose
+    sentence has none left."""
+    n = len(norms)
+    out = []
+    for pos in compress(range(n), followers):
+        want = followers[pos]
+        if want is True:
+            out.append(pos)
+            continue
+        nxt = norms[pos + 1] if pos + 1 < n else ""
+        # a placeholder fits only a word that opens with a digit ({NUM}, {YEAR}) or a month name
+        if nxt in want[0] or want[1] and (nxt[:1].isdigit() or nxt in EN_MONTHS) and any(
+                _word_fits(nxt, w) for w in want[1]):
+            out.append(pos)
+    return out
 
 
 def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _View:
@@ -402,15 +440,11 @@ def _view(doc: Doc, rows=None, infos=None, norms: list[str] | None = None) -> _V
     starts = numpy.flatnonzero(rows[:, 4] == 1).tolist()
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
-    sent_lo, sent_hi = [0] * n, [0] * n
-    bounds = starts + [n]
-    for k in range(len(starts)):
-        lo, hi = bounds[k], bounds[k + 1]
-        sent_lo[lo:hi] = [lo] * (hi - lo)
-        sent_hi[lo:hi] = [hi] * (hi - lo)
-    view = _View(lang, text, texts, norms if norms is not None else infos[:, _NORM].tolist(),
+    if norms is None:
+        norms = infos[:, _NORM].tolist()
+    view = _View(lang, text, texts, norms,
                  rows[:, 2].tolist(), (rows[:, 3] != 0).tolist(), infos[:, _BOUNDARY].tolist(),
-                 sent_lo, sent_hi, list(compress(range(n), infos[:, _CUE_START].tolist())), [])
+                 starts + [n], _cue_starts(infos[:, _CUE_START].tolist(), norms), [])
     view.hidden = _related_spans(text) + _chrome_spans(view)
     return view
 
@@ -422,8 +456,9 @@ _LAST_VIEW: dict[str, tuple[Doc, _View]] = {}
 
 # Per pattern index, (word, next word) -> the patterns starting at the word that can match there:
 # one-word patterns and those whose second step admits the next word (or is a gap), in index
-# order. Most patterns are several words and most tries failed on the second one. Kept with its
-# index and bounded like the token cache.
+# order. Most patterns are several words and most tries failed on the second one. Each is kept
+# with its steps before and after its gap (see _split_gap). Kept with its index and bounded like
+# the token cache.
 _PAIRS: dict[str, tuple[dict, dict[tuple[str, str | None], tuple]]] = {}
 
 
@@ -441,13 +476,54 @@ def _matches(norms: list[str], lang: str) -> list[tuple[int, int, Entry]]:
         tries = pairs.get(key)
         if tries is None:
             nxt = key[1]
-            tries = pairs[key] = tuple(p for p in heads[i] if len(p[1]) == 1 or p[1][1] is None
-                                       or (nxt is not None and nxt in p[1][1]))
-        for entry, steps in tries:
-            end = _match_at(norms, i, steps)
+            tries = pairs[key] = tuple((entry, steps, *_split_gap(steps)) for entry, steps in heads[i]
+                                       if len(steps) == 1 or steps[1] is None
+                                       or (nxt is not None and nxt in steps[1]))
+        for entry, steps, head, tail in tries:
+            if tail is not None:
+                end = _match_gap(norms, i, head, tail)
+            elif len(steps) == 1:  # the index matched the one word
+                end = i + 1
+            else:  # no gap (a plain walk), or several gaps
+                end = _match_at(norms, i, steps)
             if end > i:
                 out.append((i, end, entry))
     return out
+
+
+def _split_gap(steps: tuple[Step, ...]) -> tuple[tuple[Step, ...], tuple[Step, ...] | None]:
+    """(the steps before the gap, the steps after it) of a pattern with exactly one gap;
+    (steps, None) for any other pattern."""
+    if steps.count(None) != 1:
+        return steps, None
+    g = steps.index(None)
+    return steps[:g], steps[g + 1:]
+
+
+def _match_gap(norms: list[str], i: int, head: tuple[Step, ...], tail: tuple[Step, ...]) -> int:
+    """``_match_at`` for a pattern of one gap (``head``, up to MAX_GAP words, ``tail``) without
+    its recursion: the gap's lengths tried shortest first, the first that fits wins, as there.
+    A fifth of the tries are such patterns ("استعاد ... السيطرة") and most fail."""
+    n = len(norms)
+    j = i + len(head)
+    if j > n:
+        return -1
+    for k in range(1, len(head)):  # the index already matched the first word
+        if norms[i + k] not in head[k]:
+            return -1
+    if not tail:  # a gap that ends the pattern takes no word
+        return j
+    first, rest = tail[0], tail[1:]
+    for at, word in enumerate(norms[j:j + MAX_GAP + 1], j):
+        if word in first:
+            end = at + 1
+            for step in rest:
+                if end >= n or norms[end] not in step:
+                    break
+                end += 1
+            else:
+                return end
+    return -1
 
 
 # -- finding triggers -------------------------------------------------------------------
@@ -581,27 +657,26 @@ def _chrome_spans(view: _View) -> list[tuple[int, int]]:
         for m in CHROME_READ.finditer(text, lo, hi):
             k = bisect.bisect_right(view.idx, m.start()) - 1
             if k >= 0:
-                hi = view.sent_hi[k] - 1
+                hi = view.sentence(k)[1] - 1
                 spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
     if "YouTube" in text:  # the video title: from its sentence start to the site's name
         for m in CHROME_VIDEO.finditer(text):
             k = bisect.bisect_right(view.idx, m.start()) - 1
             if k >= 0:
-                spans.append((view.idx[view.sent_lo[k]], m.end()))
+                spans.append((view.idx[view.sentence(k)[0]], m.end()))
     if not any(word in text for word in CREDIT_WORDS):
         return spans
     for m in _photo_credits(text):
         k = bisect.bisect_right(view.idx, m.start()) - 1
         if k < 0:
             continue
-        lo = view.sent_lo[k]
+        lo, hi = view.sentence(k)
         if k - lo > 1:  # "<caption> (Reuters Photo) <news>": the caption ends at the credit
             spans.append((view.idx[lo], m.end()))
         elif m.group().endswith("/"):  # "<caption>. REUTERS/Name <news>": the sentence before
-            spans.append((view.idx[view.sent_lo[lo - 1]] if lo else 0, m.end()))
+            spans.append((view.idx[view.sentence(lo - 1)[0]] if lo else 0, m.end()))
         else:  # "AP Photo <related headline>": the credit's own sentence
-            hi = view.sent_hi[k] - 1
-            spans.append((m.start(), view.idx[hi] + len(view.texts[hi])))
+            spans.append((m.start(), view.idx[hi - 1] + len(view.texts[hi - 1])))
     return spans
 
 
@@ -659,7 +734,7 @@ def modality(doc: Doc, start: int, end: int, related: list[tuple[int, int]] | No
     if hidden and any(a <= char < b for a, b in hidden):
         return "related-news"
     texts, norms, boundary = view.texts, view.norms, view.boundary
-    s_lo, s_hi = view.sent_lo[start], view.sent_hi[start]
+    s_lo, s_hi = view.sentence(start)
     last = s_hi - 1 if texts[s_hi - 1].strip() or s_hi - 1 == s_lo else s_hi - 2
     if texts[last].endswith(("?", "؟")) or (lang == "ar" and norms[s_lo] == "هل"):
         return "question"
@@ -837,12 +912,17 @@ def best_type(found: list[Trigger]) -> Trigger | None:
         return labels[0]
     strong = [t for t in live if t.strength >= WEAK]
     pool = strong or live
-    crowd = _crowd_type(pool)
-    if crowd is not None:
-        return crowd
-    pool = [t for t in pool if not _is_intervention(t)] or [
-        replace(t, event_type="Violence against civilians", sub_event_type="Attack",
-                needs_target=True) for t in pool]
+    # Rule 3 reads only crowd words and the crowd-size tag; most candidates have neither (the
+    # typing is asked 19 times per Arabic article).
+    crowd_words = any(t.event_type in DEMO for t in pool)
+    if crowd_words or any(":size" in t.rule for t in pool):
+        crowd = _crowd_type(pool)
+        if crowd is not None:
+            return crowd
+    if crowd_words:
+        pool = [t for t in pool if not _is_intervention(t)] or [
+            replace(t, event_type="Violence against civilians", sub_event_type="Attack",
+                    needs_target=True) for t in pool]
     battles = [t for t in pool if t.event_type == "Battles"]
     if battles:
         return _top(battles)

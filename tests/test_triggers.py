@@ -654,3 +654,66 @@ def test_photo_credits_are_the_regex_matches():
             m.span() for m in triggers.PHOTO_CREDIT.finditer(text)]
     assert [m.group() for m in triggers._photo_credits("x (Reuters Photo) y REUTERS/Name z")] == [
         "(Reuters Photo)", "REUTERS/"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_one_gap_match_equals_the_general_search(lang):
+    """_match_gap (one gap, no recursion) ends where _match_at's search ends, on random word
+    runs made of each one-gap pattern's own words and others, with matches and misses."""
+    import random
+
+    rng = random.Random(7)
+    patterns = [steps for found in triggers._index(lang).values() for _, steps in found
+                if steps.count(None) == 1]
+    words = sorted({w for steps in patterns for step in steps if step for w in step}) + ["x"]
+    ends = []
+    for _ in range(3000):
+        steps = rng.choice(patterns)
+        own = [w for step in steps if step for w in step]
+        norms = [rng.choice(sorted(steps[0]))] + [rng.choice(own if rng.random() < 0.7 else words)
+                                                  for _ in range(rng.randint(0, 9))]
+        head, tail = triggers._split_gap(steps)
+        assert triggers._match_gap(norms, 0, head, tail) == triggers._match_at(norms, 0, steps)
+        ends.append(triggers._match_at(norms, 0, steps))
+    assert any(e > 0 for e in ends) and any(e < 0 for e in ends)
+    assert triggers._split_gap((frozenset({"a"}), None, None, frozenset({"b"})))[1] is None
+    assert triggers._match_gap(["a", "q", "b"], 0, (frozenset({"a"}),), ()) == 1  # a trailing gap
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "لم تعلن أي جهة المسؤولية في حين قال مصدر إن القوات قد تشن هجوما على المدينة في 2015 ولا يزال"),
+    ("en", "Rebels may attack the town in the coming days, as they did in 2014; police did not say if the "
+           "clashes in May were over since the army has shelled it for the past 15 days"),
+])
+def test_cue_starts_are_the_words_a_cue_may_start_at_before_the_next_word(nlp, lang, text):
+    """The view keeps the positions where some cue starts given the next word, and only those:
+    a word that begins only two-word cues ("في حين") is dropped before another word."""
+    doc = nlp[lang](text)
+    view = triggers._view(doc)
+    index = triggers._cue_index(lang)
+    norms = view.norms
+    expected = [i for i, w in enumerate(norms)
+                if triggers._cues_starting(index, w, "", norms[i + 1] if i + 1 < len(norms) else "")]
+    assert view.cue_at == expected
+    assert expected and len(expected) < sum(bool(triggers._cues_starting(index, w)) for w in norms)
+
+
+def test_sentence_of_a_token_is_its_sentence_bounds(nlp):
+    doc = nlp["en"]("Rebels attacked. The army shelled the town! Police said")
+    view = triggers._view(doc)
+    sents = [(s.start, s.end) for s in doc.sents]
+    assert len(sents) == 3
+    assert [view.sentence(t.i) for t in doc] == [next(s for s in sents if s[0] <= t.i < s[1]) for t in doc]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_cue_starts_before_numbers_months_and_words_are_those_cues_starting_finds(lang):
+    """Every cue word before words that do and do not fill a placeholder ({NUM}, {YEAR},
+    {MONTH}): kept exactly when _cues_starting finds a cue there."""
+    index = triggers._cue_index(lang)
+    after = ["5", "5.", "2015", "2015.", "١٢", "٣,", "12a", ".5", "may", "March", "march", "jan", "x", ""]
+    for word in index:
+        followers = triggers._followers(triggers._cues_starting(index, word))
+        for nxt in after + list(index):
+            expected = [0] if triggers._cues_starting(index, word, "", nxt) else []
+            assert triggers._cue_starts([followers, False], [word, nxt]) == expected, (word, nxt)
