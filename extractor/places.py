@@ -146,10 +146,12 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 
 
 # A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
-# is_lower), then its text and whether it starts with a locative clitic. They belong to the word
-# (the lexeme), so they are read once per word of the Doc's word table rather than per token
-# through Doc.to_array (which cost 0.4 ms per 800 tokens).
-_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
+# is_lower), then its text and whether it starts with a locative clitic; then what the English
+# walks ask of every capitalised word: is it capitalised ("Qa'im" too), is its lower case an
+# English stop word, and its lower case. They belong to the word (the lexeme), so they are read
+# once per word of the Doc's word table rather than per token through Doc.to_array (which cost
+# 0.4 ms per 800 tokens), or per walk step.
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE, _CAPITAL, _STOP, _LOWERED = range(11)
 _FLAGS = "places.flags"  # the key of their per-word table (see WordTable.column)
 
 
@@ -160,8 +162,13 @@ def _word_flags(doc: Doc) -> list[tuple]:
     def make(table: WordTable, w: int) -> tuple:
         text = table.texts[w]
         lex = vocab[text]
+        lowered = text.lower()
+        # capitalised: spaCy's flags decide most words ("Qaim", "PMF", "the"); "Qa'im" is
+        # neither title nor upper case for spaCy
+        capital = lex.is_title or lex.is_upper or (not lex.is_lower and text[:1].isupper())
         return (int(lex.is_punct), int(lex.is_space), int(lex.is_title), int(lex.is_upper),
-                int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text))
+                int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text),
+                capital, lowered in _EN_STOP, lowered)
 
     return word_values(doc, _FLAGS, make)
 
@@ -208,7 +215,7 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
 _LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
 
 
-def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int, upper, lower
+def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int
                     ) -> tuple[int, tuple[int, ...], str, int] | None:
     """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
     place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
@@ -219,7 +226,8 @@ def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int, uppe
         if p in _HYPHENS or p in gz.LATIN_ARTICLES:
             j += 1
             continue
-        if flags[j][_PUNCT] or flags[j][_SPACE] or not upper(j) or lower(j) in _EN_STOP:
+        f = flags[j]
+        if f[_PUNCT] or f[_SPACE] or not f[_CAPITAL] or f[_STOP]:
             break
         key += p
         words += 1
@@ -287,16 +295,6 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
                         map(_START_ARTICLES.__contains__, pieces))
         positions = list(compress(range(n), may_start))
 
-    def upper(j: int) -> bool:
-        # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
-        f = flags[j]
-        if f[_TITLE] == 1 or f[_UPPER] == 1:
-            return True
-        return f[_LOWER] != 1 and f[_TEXT][:1].isupper()  # "Qa'im"
-
-    def lower(j: int) -> str:
-        return flags[j][_TEXT].lower()
-
     index_get = gaz.index.get
     first_steps = gaz.first_steps
     arabic = lang == "ar"
@@ -319,7 +317,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             i += 1  # the common case, decided without touching the token's text
             continue
         english = not arabic or flags[first][_ASCII] == 1  # Latin letters: English rules
-        if english and not upper(first):
+        if english and not flags[first][_CAPITAL]:
             i += 1
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
@@ -361,8 +359,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             f = flags[j]
             if f[_PUNCT] or f[_SPACE] or (count and sent[j] == 1):
                 break
-            if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
-                    not p.isdigit() and not upper(j))):
+            if english and count and p not in _LOWER_OK and (f[_STOP] or (
+                    not p.isdigit() and not f[_CAPITAL])):
                 break  # "War In": an English function word never continues a name
             count += 1
             j += 1
@@ -387,13 +385,13 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
                 best = (j, hits, key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and sent[i] != 1:
-            best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
+            best = _skeleton_match(gaz, pieces, flags, i)
             fuzzy = best is not None
         elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
-                and sent[i] != 1 and i + 1 < n and upper(i + 1):
+                and sent[i] != 1 and i + 1 < n and flags[i + 1][_CAPITAL]:
             # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
             # spelling variant of the whole capitalised name (Tall Tamr)
-            longer = _skeleton_match(gaz, pieces, flags, i, upper, lower)
+            longer = _skeleton_match(gaz, pieces, flags, i)
             if longer is not None and longer[0] > best[0] and _cues(pieces, lang, i, longer[0])[2]:
                 best, fuzzy = longer, True  # a guess needs a cue; else the exact word stands
         if best is None:
@@ -737,7 +735,7 @@ def _listed(words: list[tuple], prev: _Mention, m: _Mention) -> bool:
 def _lower(words: list[tuple], i: int) -> str:
     """Token ``i``'s text in lower case ("" outside the doc), from its word flags (a Token
     object per read costs more)."""
-    return words[i][_TEXT].lower() if 0 <= i < len(words) else ""
+    return words[i][_LOWERED] if 0 <= i < len(words) else ""
 
 
 _LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
