@@ -23,9 +23,9 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import compress, islice, repeat, takewhile
+from itertools import compress, islice, takewhile
 from dataclasses import dataclass, replace
-from operator import itemgetter, methodcaller, ne, or_
+from operator import itemgetter, methodcaller, or_
 from typing import NamedTuple
 
 import numpy as np
@@ -285,13 +285,14 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     pieces = held[2].take(table, word_id_array(doc), make).tolist()
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
-    # first word or an article; in English only a word that is not lower case can start a name
-    # (or a spelling variant), an article "al-" being the exception.
+    # first word or an article; in English only a capitalised word can start a name (or a
+    # spelling variant), an article "al-" being the exception: the walk below skips any other
+    # word at once (punctuation and numbers, a third of the words that are not lower case).
     if lang == "ar":
         positions = list(compress(range(n), map(starters.__contains__, pieces)))
     else:
-        # not lower case, or an article: in C-level passes (a Python loop per token cost 3x more)
-        may_start = map(or_, map(ne, map(itemgetter(_LOWER), flags), repeat(1)),
+        # capitalised, or an article: in C-level passes (a Python loop per token cost 3x more)
+        may_start = map(or_, map(itemgetter(_CAPITAL), flags),
                         map(_START_ARTICLES.__contains__, pieces))
         positions = list(compress(range(n), may_start))
 
