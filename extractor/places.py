@@ -151,7 +151,8 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 # English stop word, and its lower case. They belong to the word (the lexeme), so they are read
 # once per word of the Doc's word table rather than per token through Doc.to_array (which cost
 # 0.4 ms per 800 tokens), or per walk step.
-_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE, _CAPITAL, _STOP, _LOWERED = range(11)
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE, _CAPITAL, _STOP, _LOWERED, _NAME_WORD \
+    = range(12)  # _NAME_WORD: capitalised, no stop word, punctuation or space (a spelling variant's word)
 _FLAGS = "places.flags"  # the key of their per-word table (see WordTable.column)
 
 
@@ -166,9 +167,10 @@ def _word_flags(doc: Doc) -> list[tuple]:
         # capitalised: spaCy's flags decide most words ("Qaim", "PMF", "the"); "Qa'im" is
         # neither title nor upper case for spaCy
         capital = lex.is_title or lex.is_upper or (not lex.is_lower and text[:1].isupper())
+        stop = lowered in _EN_STOP
         return (int(lex.is_punct), int(lex.is_space), int(lex.is_title), int(lex.is_upper),
                 int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text),
-                capital, lowered in _EN_STOP, lowered)
+                capital, stop, lowered, capital and not (stop or lex.is_punct or lex.is_space))
 
     return word_values(doc, _FLAGS, make)
 
@@ -220,23 +222,26 @@ def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int
     """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
     place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
     best = None
-    key, words, j = "", 0, i
-    while j < len(pieces) and words < 3:
+    key, words, j, n = "", 0, i, len(pieces)
+    skeletons = gaz.skeletons
+    while j < n and words < 3:
         p = pieces[j]
-        if p in _HYPHENS or p in gz.LATIN_ARTICLES:
+        if p in _JOINERS:
             j += 1
             continue
-        f = flags[j]
-        if f[_PUNCT] or f[_SPACE] or not f[_CAPITAL] or f[_STOP]:
+        if not flags[j][_NAME_WORD]:
             break
         key += p
         words += 1
         j += 1
         if len(key) >= 5:
-            hits = gaz.skeletons.get(gz.skeleton(key))
+            hits = skeletons.get(gz.skeleton(key))
             if hits:
                 best = (j, tuple(hits), key, words)
     return best
+
+
+_JOINERS = _HYPHENS | gz.LATIN_ARTICLES  # pieces a spelling variant reads past
 
 
 def _acronym(text: str) -> bool:
