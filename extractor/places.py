@@ -164,6 +164,8 @@ def _word_flags(doc: Doc) -> list[tuple]:
         text = table.texts[w]
         lex = vocab[text]
         lowered = text.lower()
+        if lowered == text:
+            lowered = text  # one string held, not two (every Arabic word: the table holds 200,000)
         # capitalised: spaCy's flags decide most words ("Qaim", "PMF", "the"); "Qa'im" is
         # neither title nor upper case for spaCy
         capital = lex.is_title or lex.is_upper or (not lex.is_lower and text[:1].isupper())
