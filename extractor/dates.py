@@ -35,7 +35,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 
-from .normalise import NeedleSets, find_all, finditer_where, gate_windows, merge_windows, normalise_ar
+from .normalise import (NeedleSets, find_all, finditer_at, finditer_where, gate_windows, merge_windows,
+                        normalise_ar)
 from .records import DateMention
 
 DAY, SPAN, MONTH = 1, 2, 3
@@ -46,6 +47,7 @@ _EN_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july
 _EN_MONTHS = {m: i for i, m in enumerate(_EN_MONTH_NAMES, 1)}
 _EN_MONTHS.update({m[:3]: i for i, m in enumerate(_EN_MONTH_NAMES, 1)})
 _EN_MONTHS["sept"] = 9
+_EN_MONTH_GATE = tuple(m for m in _EN_MONTHS if len(m) == 3)  # every name starts with one
 _EN_WEEKDAYS = {d: i for i, d in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday",
                                             "Friday", "Saturday", "Sunday"))}
 # Normalised Arabic weekday names -> Python weekday (Monday = 0).
@@ -82,6 +84,10 @@ class _Rule:
     handler: _Handler
     gate: tuple[str, ...] | re.Pattern = ()
     also: tuple[str, ...] | re.Pattern = ()
+    # every match holds one of the gate words written with a capital (a case-sensitive name,
+    # "May", "Monday"), while the gate is found in the lower-cased text: a window whose hits
+    # are all lower case ("market", "declared", "may") is skipped
+    capital: bool = False
 
 
 # ---------------------------------------------------------------------------------------
@@ -105,7 +111,11 @@ def find_dates(text: str, lang: str, published: dt.date | None,
     # rules share gates (month names, أمس); their words and the rules' other words are found
     # in one pass over the text
     found = _gates(lang).find(gated)
+    # lower-casing kept every character one character (always so for ASCII text): a hit in
+    # the gated text is where the folded text has the same letters, in any case
+    aligned = gated is folded or len(gated) == len(folded)
     windows: dict[object, list[tuple[int, int]]] = {}
+    capitals: dict[tuple[str, ...], list[int]] = {}
     for rule in _rules(lang):
         key = rule.gate
         spans = windows.get(key)
@@ -113,6 +123,11 @@ def find_dates(text: str, lang: str, published: dt.date | None,
             hits = found.get(key) if type(key) is tuple else None
             spans = windows[key] = (_windows(key, gated) if hits is None
                                     else merge_windows(hits, len(gated), _REACH, _REACH))
+        if spans and rule.capital and aligned:
+            caps = capitals.get(key)
+            if caps is None:
+                caps = capitals[key] = [h for h in found[key] if folded[h].isupper()]
+            spans = _holding_hits(spans, caps)
         if spans and rule.also:
             spans = _holding(spans, rule.also, found, folded)
         for lo, hi in spans:
@@ -130,7 +145,11 @@ def find_dates(text: str, lang: str, published: dt.date | None,
             continue
         os_, oe = _original_span(text, index, s, e)
         out.append(DateMention(os_ + offset, oe + offset, text[os_:oe], day, precision, rule))
-    out.extend(_dateparser_fallback(text, folded, index, lang, published, offset, chosen))
+    # where a month name may stand written with a capital: its first three letters are a hit
+    # of the month gate (the 11 str.find scans of _loose_months otherwise)
+    loose_at = ([h for h in found[_EN_MONTH_GATE] if folded.startswith(_EN_LOOSE_STARTS, h)]
+                if lang == "en" and aligned else None)
+    out.extend(_dateparser_fallback(text, folded, index, lang, published, offset, chosen, loose_at))
     return sorted(out, key=lambda d: (d.start, d.end))
 
 
@@ -228,7 +247,11 @@ def _holding(spans: list[tuple[int, int]], also: tuple[str, ...] | re.Pattern,
     :func:`_gates`' word sets in ``text``."""
     if not isinstance(also, tuple):
         return [(lo, hi) for lo, hi in spans if also.search(text, lo, hi)]
-    hits = found[also]
+    return _holding_hits(spans, found[also])
+
+
+def _holding_hits(spans: list[tuple[int, int]], hits: list[int]) -> list[tuple[int, int]]:
+    """The windows (sorted, disjoint) that hold one of ``hits`` (sorted offsets)."""
     if not hits:
         return []
     out = []
@@ -637,27 +660,28 @@ def _en_rules() -> tuple[_Rule, ...]:
            r"|the\s+start\s+of|start\s+of|the\s+middle\s+of|middle\s+of)[\s-]+)?"
     parts_of_day = r"(?:\s+(?:morning|afternoon|evening|night|nights))?"
     i = "(?i:{})".format
-    month_gate = tuple(m for m in _EN_MONTHS if len(m) == 3)  # every name starts with one
+    month_gate = _EN_MONTH_GATE
     weekday_gate = tuple(d.lower() for d in _EN_WEEKDAYS)
     wd_lead = i(r"(?:early|late|overnight|midday|the\s+night\s+of)(?:\s+on)?|yesterday|today|this")
     rules = [
         _Rule("window", re.compile(
             rf"\b(?:{i('between|from')}\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+(?P<mon1>(?:{month})\.?))?"
             rf"\s*(?:-|–|{i('and|to|until|through')})\s*{day}\s+{mon}(?:,?\s+{year})?\b"),
-            day_range, month_gate, _A_DIGIT),
+            day_range, month_gate, _A_DIGIT, capital=True),
         _Rule("day month year", re.compile(
             rf"\b{wd_prefix}(?:the\s+)?{day}\s+(?:of\s+)?{mon}(?:,?\s+{year})?\b"), absolute, month_gate,
-              _A_DIGIT),
+              _A_DIGIT, capital=True),
         _Rule("month day year", re.compile(
-            rf"\b{wd_prefix}{mon}\s+{day}\b(?:,?\s+{year}\b)?"), absolute, month_gate, _A_DIGIT),
+            rf"\b{wd_prefix}{mon}\s+{day}\b(?:,?\s+{year}\b)?"), absolute, month_gate, _A_DIGIT,
+              capital=True),
         _Rule("month", re.compile(
             rf"\b(?P<in>{i('in|since|during|of|by|until|last|this')}\s+(?:the\s+month\s+of\s+)?)?{i(part)}"
-            rf"{mon}(?:,?\s+{year})?\b"), _if_anchored(month_only), month_gate),
+            rf"{mon}(?:,?\s+{year})?\b"), _if_anchored(month_only), month_gate, capital=True),
         _Rule("weekday", re.compile(
             rf"\b(?:{i('on|since|by|until|from')}\s+)?"
             rf"(?:{wd_lead}\s+)?"
             rf"(?P<last>{i('last|this past|past')}\s+)?(?P<wd>{wd})(?:'s)?{i(parts_of_day)}\b"),
-            weekday, weekday_gate),
+            weekday, weekday_gate, capital=True),
         _Rule("day before yesterday", re.compile(i(r"\bthe\s+day\s+before\s+yesterday\b")),
               _relative(2, DAY, "day before yesterday"), ("yesterday",)),
         _Rule("yesterday", re.compile(i(
@@ -984,14 +1008,15 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
 # dateparser safety net
 
 
-def _dateparser_fallback(text, folded, index, lang, published, offset, chosen):
+def _dateparser_fallback(text, folded, index, lang, published, offset, chosen, loose_at=None):
     """Dates in English text that a month name suggests and no rule explained, read by
-    dateparser's search_dates with the language given; precision from its period."""
+    dateparser's search_dates with the language given; precision from its period.
+    ``loose_at``: where the names' first three letters stand in ``folded``, when known."""
     if lang != "en":
         return []
     taken = [(s, e) for s, e, r in chosen if r is not None]
     out: list[DateMention] = []
-    for m in _loose_months(folded):
+    for m in _loose_months(folded, loose_at):
         if any(s <= m.start() < e for s, e in taken):
             continue
         lo, hi = max(0, m.start() - 12), min(len(folded), m.end() + 12)
@@ -1018,12 +1043,15 @@ _EN_LOOSE_MONTH = re.compile(
 _EN_LOOSE_STARTS = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _loose_months(text: str) -> list[re.Match]:
+def _loose_months(text: str, at: list[int] | None = None) -> list[re.Match]:
     """``_EN_LOOSE_MONTH.finditer(text)``, tried only where a name's first three letters stand
-    (11 str.find scans): the leading \\b defeats the regex engine's first-character skip, and
-    a scan of every offset cost 80 us per English article. Names hold no capital after their
-    first letter, so no two matches overlap and the matches are the same."""
-    return finditer_where(_EN_LOOSE_MONTH, text, _EN_LOOSE_STARTS)
+    (``at``, sorted, when the caller found them; else 11 str.find scans): the leading \\b defeats
+    the regex engine's first-character skip, and a scan of every offset cost 80 us per English
+    article. Names hold no capital after their first letter, so no two matches overlap and the
+    matches are the same."""
+    if at is None:
+        return finditer_where(_EN_LOOSE_MONTH, text, _EN_LOOSE_STARTS)
+    return finditer_at(_EN_LOOSE_MONTH, text, at)
 
 
 @dataclass(frozen=True)

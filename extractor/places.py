@@ -23,9 +23,9 @@ import importlib.resources
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import compress, islice, repeat, takewhile
+from itertools import compress, islice, takewhile
 from dataclasses import dataclass, replace
-from operator import itemgetter, methodcaller, ne, or_
+from operator import itemgetter, methodcaller, or_
 from typing import NamedTuple
 
 import numpy as np
@@ -146,10 +146,13 @@ def find_places(doc: Doc, gazetteer: Gazetteer | None = None,
 
 
 # A word's spaCy flags, as _match reads them: (is_punct, is_space, is_title, is_upper, is_ascii,
-# is_lower), then its text and whether it starts with a locative clitic. They belong to the word
-# (the lexeme), so they are read once per word of the Doc's word table rather than per token
-# through Doc.to_array (which cost 0.4 ms per 800 tokens).
-_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE = range(8)
+# is_lower), then its text and whether it starts with a locative clitic; then what the English
+# walks ask of every capitalised word: is it capitalised ("Qa'im" too), is its lower case an
+# English stop word, and its lower case. They belong to the word (the lexeme), so they are read
+# once per word of the Doc's word table rather than per token through Doc.to_array (which cost
+# 0.4 ms per 800 tokens), or per walk step.
+_PUNCT, _SPACE, _TITLE, _UPPER, _ASCII, _LOWER, _TEXT, _LOCATIVE, _CAPITAL, _STOP, _LOWERED, _NAME_WORD \
+    = range(12)  # _NAME_WORD: capitalised, no stop word, punctuation or space (a spelling variant's word)
 _FLAGS = "places.flags"  # the key of their per-word table (see WordTable.column)
 
 
@@ -160,8 +163,16 @@ def _word_flags(doc: Doc) -> list[tuple]:
     def make(table: WordTable, w: int) -> tuple:
         text = table.texts[w]
         lex = vocab[text]
+        lowered = text.lower()
+        if lowered == text:
+            lowered = text  # one string held, not two (every Arabic word: the table holds 200,000)
+        # capitalised: spaCy's flags decide most words ("Qaim", "PMF", "the"); "Qa'im" is
+        # neither title nor upper case for spaCy
+        capital = lex.is_title or lex.is_upper or (not lex.is_lower and text[:1].isupper())
+        stop = lowered in _EN_STOP
         return (int(lex.is_punct), int(lex.is_space), int(lex.is_title), int(lex.is_upper),
-                int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text))
+                int(lex.is_ascii), int(lex.is_lower), text, _locative_clitic(text),
+                capital, stop, lowered, capital and not (stop or lex.is_punct or lex.is_space))
 
     return word_values(doc, _FLAGS, make)
 
@@ -208,27 +219,31 @@ def _piece_of(norm: str, lang: str, starts: frozenset[str]) -> str:
 _LOCATIVE_CLITICS = ("ب", "وب", "فب", "لل", "ول", "فل")
 
 
-def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int, upper, lower
+def _skeleton_match(gaz: Gazetteer, pieces: list[str], flags: list, i: int
                     ) -> tuple[int, tuple[int, ...], str, int] | None:
     """The longest run of up to 3 capitalised tokens at ``i`` whose consonant skeleton names a
     place where Arabic names are transliterated (Saraqab -> Saraqib, Tal Tamer -> Tall Tamr)."""
     best = None
-    key, words, j = "", 0, i
-    while j < len(pieces) and words < 3:
+    key, words, j, n = "", 0, i, len(pieces)
+    skeletons = gaz.skeletons
+    while j < n and words < 3:
         p = pieces[j]
-        if p in _HYPHENS or p in gz.LATIN_ARTICLES:
+        if p in _JOINERS:
             j += 1
             continue
-        if flags[j][_PUNCT] or flags[j][_SPACE] or not upper(j) or lower(j) in _EN_STOP:
+        if not flags[j][_NAME_WORD]:
             break
         key += p
         words += 1
         j += 1
         if len(key) >= 5:
-            hits = gaz.skeletons.get(gz.skeleton(key))
+            hits = skeletons.get(gz.skeleton(key))
             if hits:
                 best = (j, tuple(hits), key, words)
     return best
+
+
+_JOINERS = _HYPHENS | gz.LATIN_ARTICLES  # pieces a spelling variant reads past
 
 
 def _acronym(text: str) -> bool:
@@ -277,25 +292,16 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
     pieces = held[2].take(table, word_id_array(doc), make).tolist()
     n = len(pieces)
     # Where a match may begin, found in one pass without Python work per other token: a name's
-    # first word or an article; in English only a word that is not lower case can start a name
-    # (or a spelling variant), an article "al-" being the exception.
+    # first word or an article; in English only a capitalised word can start a name (or a
+    # spelling variant), an article "al-" being the exception: the walk below skips any other
+    # word at once (punctuation and numbers, a third of the words that are not lower case).
     if lang == "ar":
         positions = list(compress(range(n), map(starters.__contains__, pieces)))
     else:
-        # not lower case, or an article: in C-level passes (a Python loop per token cost 3x more)
-        may_start = map(or_, map(ne, map(itemgetter(_LOWER), flags), repeat(1)),
+        # capitalised, or an article: in C-level passes (a Python loop per token cost 3x more)
+        may_start = map(or_, map(itemgetter(_CAPITAL), flags),
                         map(_START_ARTICLES.__contains__, pieces))
         positions = list(compress(range(n), may_start))
-
-    def upper(j: int) -> bool:
-        # spaCy's flags decide most tokens without a string lookup ("Qaim", "PMF", "the")
-        f = flags[j]
-        if f[_TITLE] == 1 or f[_UPPER] == 1:
-            return True
-        return f[_LOWER] != 1 and f[_TEXT][:1].isupper()  # "Qa'im"
-
-    def lower(j: int) -> str:
-        return flags[j][_TEXT].lower()
 
     index_get = gaz.index.get
     first_steps = gaz.first_steps
@@ -319,7 +325,7 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             i += 1  # the common case, decided without touching the token's text
             continue
         english = not arabic or flags[first][_ASCII] == 1  # Latin letters: English rules
-        if english and not upper(first):
+        if english and not flags[first][_CAPITAL]:
             i += 1
             continue
         best: tuple[int, tuple[int, ...], str, int] | None = None
@@ -361,8 +367,8 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
             f = flags[j]
             if f[_PUNCT] or f[_SPACE] or (count and sent[j] == 1):
                 break
-            if english and count and p not in _LOWER_OK and (lower(j) in _EN_STOP or (
-                    not p.isdigit() and not upper(j))):
+            if english and count and p not in _LOWER_OK and (f[_STOP] or (
+                    not p.isdigit() and not f[_CAPITAL])):
                 break  # "War In": an English function word never continues a name
             count += 1
             j += 1
@@ -387,13 +393,13 @@ def _match(doc: Doc, gaz: Gazetteer, lang: str) -> tuple[list[_Mention], list[tu
                 best = (j, hits, key, words)
         fuzzy = False
         if best is None and english and first == i and i > 0 and sent[i] != 1:
-            best = _skeleton_match(gaz, pieces, flags, i, upper, lower)
+            best = _skeleton_match(gaz, pieces, flags, i)
             fuzzy = best is not None
         elif best is not None and english and best[0] == first + 1 and first == i and i > 0 \
-                and sent[i] != 1 and i + 1 < n and upper(i + 1):
+                and sent[i] != 1 and i + 1 < n and flags[i + 1][_CAPITAL]:
             # "Tal Tamer": the exact "Tal" (At Tall, near Damascus) is shorter than the
             # spelling variant of the whole capitalised name (Tall Tamr)
-            longer = _skeleton_match(gaz, pieces, flags, i, upper, lower)
+            longer = _skeleton_match(gaz, pieces, flags, i)
             if longer is not None and longer[0] > best[0] and _cues(pieces, lang, i, longer[0])[2]:
                 best, fuzzy = longer, True  # a guess needs a cue; else the exact word stands
         if best is None:
@@ -737,7 +743,7 @@ def _listed(words: list[tuple], prev: _Mention, m: _Mention) -> bool:
 def _lower(words: list[tuple], i: int) -> str:
     """Token ``i``'s text in lower case ("" outside the doc), from its word flags (a Token
     object per read costs more)."""
-    return words[i][_TEXT].lower() if 0 <= i < len(words) else ""
+    return words[i][_LOWERED] if 0 <= i < len(words) else ""
 
 
 _LIST_WORDS = frozenset({",", "،", "and", "و", "or", "او", "أو"})
@@ -1059,10 +1065,28 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
     rows, dominant, dom_cc = _static_scores(gaz, m.candidates, m.key)
+    # _unit_and_cue_score, inlined (a call per candidate cost about a fifth of this function;
+    # English names have six candidates on average): the same additions in the same order
+    near1, far1, near2, far2 = ctx.near_a1, ctx.far_a1, ctx.near_a2, ctx.far_a2
+    units2 = bool(near2 or far2)
+    wanted = _wanted_kinds(m.want)
+    asks = f"cue word asks for {m.want}"
     for c, kind, a1, a2, cc, base in rows:
         cshare = share.get(cc, 0.0)
         # "population": several candidates (one is _choose_one's)
-        s, why = _unit_and_cue_score(4.0 * cshare, "population", kind, a1, a2, m.want, ctx)
+        s, why = 4.0 * cshare, "population"
+        if kind != "admin1":
+            if a1 in near1:
+                s, why = s + 4.0, "admin1 named nearby"
+            elif a1 in far1:
+                s, why = s + 2.0, "admin1 named in the text"
+        if units2 and kind == "city":
+            if a2 in near2:
+                s, why = s + 3.0, "admin2 named nearby"
+            elif a2 in far2:
+                s += 1.0
+        if kind in wanted:
+            s, why = s + 3.0, asks
         s += base
         if cc == dom_cc and not named.get(cc):
             # a country the text names in passing ("US dollar") must not pull a well-known town
@@ -1112,7 +1136,8 @@ def _unit_and_cue_score(s: float, why: str, kind: str, a1: str, a2: str, want: s
                         ctx: _Context) -> tuple[float, str]:
     """Score ``s`` of a candidate (kind, admin1 code, "A1|admin2" key) plus what the units
     named around its mention and its cue word give it, and the label of the last rule that
-    gave something (``why`` when none did). Added in this order, as the scores always were."""
+    gave something (``why`` when none did). Added in this order, as the scores always were;
+    :func:`_choose` has the same additions inlined (change both)."""
     if kind != "admin1" and a1 in ctx.near_a1:
         s, why = s + 4.0, "admin1 named nearby"
     elif kind != "admin1" and a1 in ctx.far_a1:
@@ -1122,10 +1147,18 @@ def _unit_and_cue_score(s: float, why: str, kind: str, a1: str, a2: str, want: s
             s, why = s + 3.0, "admin2 named nearby"
         elif a2 in ctx.far_a2:
             s += 1.0
-    if want and (kind == want or (want == "city" and kind == "site")
-                 or (want == "admin" and kind in ("admin1", "admin2"))):
+    if kind in _wanted_kinds(want):
         s, why = s + 3.0, f"cue word asks for {want}"
     return s, why
+
+
+@functools.lru_cache(maxsize=None)  # a handful of cue kinds
+def _wanted_kinds(want: str) -> frozenset[str]:
+    """The kinds of place a cue asking for ``want`` favours (none for no cue)."""
+    if not want:
+        return frozenset()
+    return frozenset({want} | ({"site"} if want == "city" else set())
+                     | ({"admin1", "admin2"} if want == "admin" else set()))
 
 
 def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, float]

@@ -381,3 +381,29 @@ def test_skipping_windows_without_a_rules_other_words_changes_no_date(lang, piec
     monkeypatch.setattr(dates, "_holding", lambda spans, also, found, text: spans)
     assert [(find_dates(t, lang, WED), find_dates(t, lang, None)) for t in texts] == skipping
     assert sum(bool(a) for a, _ in skipping) > 300
+
+
+# month and weekday words in both cases, inside other words too ("market", "declared", "mayor")
+_EN_CASE_PIECES = _EN_PIECES + ["may", "march", "monday", "Mondays", "mar", "market", "MAY", "Jan",
+                                "declared", "Dec", "dec", "mayor", "Sept", "sep", "June", "jun", "x"]
+
+
+def test_skipping_windows_without_a_capitalised_name_changes_no_date(monkeypatch):
+    """Rules whose names are case-sensitive skip windows where every gate hit is lower case,
+    and the loose month names are read at the month gate's hits: the same dates as reading
+    every window and scanning for the names."""
+    import dataclasses
+
+    from extractor import dates
+
+    texts = _random_texts(_EN_CASE_PIECES, 11, 2000) + ["Some market, may be 5 March 2025 declared",
+                                                         "market " * 20 + "on 3 March"]
+    skipping = [(find_dates(t, "en", WED), find_dates(t, "en", None)) for t in texts]
+    assert any(r.capital for r in dates._rules("en"))
+    every = tuple(dataclasses.replace(r, capital=False) for r in dates._rules("en"))
+    fallback = dates._dateparser_fallback
+    monkeypatch.setattr(dates, "_rules", lambda lang: every)
+    monkeypatch.setattr(dates, "_dateparser_fallback", lambda *args: fallback(*args[:-1], None))
+    assert [(find_dates(t, "en", WED), find_dates(t, "en", None)) for t in texts] == skipping
+    assert sum(bool(a) for a, _ in skipping) > 500
+    assert skipping[-2][0] and skipping[-1][0]
