@@ -1065,28 +1065,10 @@ def _choose(gaz: Gazetteer, m: _Mention, ctx: _Context, share: dict[str, float],
         return _choose_one(ents, m, ctx, share)  # two mentions in three: nothing to score
     scored: list[tuple[float, str, int]] = []
     rows, dominant, dom_cc = _static_scores(gaz, m.candidates, m.key)
-    # _unit_and_cue_score, inlined (a call per candidate cost about a fifth of this function;
-    # English names have six candidates on average): the same additions in the same order
-    near1, far1, near2, far2 = ctx.near_a1, ctx.far_a1, ctx.near_a2, ctx.far_a2
-    units2 = bool(near2 or far2)
-    wanted = _wanted_kinds(m.want)
-    asks = f"cue word asks for {m.want}"
     for c, kind, a1, a2, cc, base in rows:
         cshare = share.get(cc, 0.0)
         # "population": several candidates (one is _choose_one's)
-        s, why = 4.0 * cshare, "population"
-        if kind != "admin1":
-            if a1 in near1:
-                s, why = s + 4.0, "admin1 named nearby"
-            elif a1 in far1:
-                s, why = s + 2.0, "admin1 named in the text"
-        if units2 and kind == "city":
-            if a2 in near2:
-                s, why = s + 3.0, "admin2 named nearby"
-            elif a2 in far2:
-                s += 1.0
-        if kind in wanted:
-            s, why = s + 3.0, asks
+        s, why = _unit_and_cue_score(4.0 * cshare, "population", kind, a1, a2, m.want, ctx)
         s += base
         if cc == dom_cc and not named.get(cc):
             # a country the text names in passing ("US dollar") must not pull a well-known town
@@ -1136,8 +1118,7 @@ def _unit_and_cue_score(s: float, why: str, kind: str, a1: str, a2: str, want: s
                         ctx: _Context) -> tuple[float, str]:
     """Score ``s`` of a candidate (kind, admin1 code, "A1|admin2" key) plus what the units
     named around its mention and its cue word give it, and the label of the last rule that
-    gave something (``why`` when none did). Added in this order, as the scores always were;
-    :func:`_choose` has the same additions inlined (change both)."""
+    gave something (``why`` when none did). Added in this order, as the scores always were."""
     if kind != "admin1" and a1 in ctx.near_a1:
         s, why = s + 4.0, "admin1 named nearby"
     elif kind != "admin1" and a1 in ctx.far_a1:
@@ -1147,18 +1128,10 @@ def _unit_and_cue_score(s: float, why: str, kind: str, a1: str, a2: str, want: s
             s, why = s + 3.0, "admin2 named nearby"
         elif a2 in ctx.far_a2:
             s += 1.0
-    if kind in _wanted_kinds(want):
+    if want and (kind == want or (want == "city" and kind == "site")
+                 or (want == "admin" and kind in ("admin1", "admin2"))):
         s, why = s + 3.0, f"cue word asks for {want}"
     return s, why
-
-
-@functools.lru_cache(maxsize=None)  # a handful of cue kinds
-def _wanted_kinds(want: str) -> frozenset[str]:
-    """The kinds of place a cue asking for ``want`` favours (none for no cue)."""
-    if not want:
-        return frozenset()
-    return frozenset({want} | ({"site"} if want == "city" else set())
-                     | ({"admin1", "admin2"} if want == "admin" else set()))
 
 
 def _choose_one(ents: list[tuple], m: _Mention, ctx: _Context, share: dict[str, float]

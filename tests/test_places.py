@@ -714,18 +714,3 @@ def test_cues_said_from_the_next_words_are_the_full_reading(lang, words, start, 
     places._CUES_MEMO.clear()
     assert places._cues(pieces, lang, start, end) == full
     assert places._cues(pieces, lang, start, end) == full  # memoised or said again
-
-
-@pytest.mark.parametrize("want,kind,favoured", [
-    ("", "city", False), ("", "admin1", False),
-    ("city", "city", True), ("city", "site", True), ("city", "admin1", False),
-    ("admin", "admin1", True), ("admin", "admin2", True), ("admin", "city", False),
-    ("admin1", "admin1", True), ("admin1", "admin2", False), ("admin2", "admin2", True),
-    ("admin2", "city", False),
-])
-def test_a_cue_favours_its_kinds(want, kind, favoured):
-    """The kinds a cue word asks for ("the town of X" also takes a site, "X district" either
-    unit), as _choose and _unit_and_cue_score score them."""
-    assert (kind in places._wanted_kinds(want)) is favoured
-    s, why = places._unit_and_cue_score(0.0, "unique", kind, "", "", want, places._NO_CONTEXT)
-    assert (s, why == f"cue word asks for {want}") == ((3.0, True) if favoured else (0.0, False))
